@@ -1,0 +1,50 @@
+# make run   — build the demo database if there is none, then start the dashboard
+# make test  — every test, browser tests included (needs /usr/bin/chromium)
+# Needs only python3, make and npm; everything else is installed into .venv and node_modules.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+QA_DASHBOARD_DB ?= data/qa.duckdb
+
+.PHONY: venv node_modules demo-db run test bench clean distclean
+
+venv: $(VENV)/.installed
+
+# The stamp is newer than the requirements files once they are installed, so pip runs
+# again only when they change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules: node_modules/.package-lock.json
+
+# npm ci writes node_modules/.package-lock.json; touching it records this install.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Builds the demo only when the database file is missing: an existing database, demo or
+# real, is never overwritten.
+demo-db: $(QA_DASHBOARD_DB)
+
+$(QA_DASHBOARD_DB): | $(VENV)/.installed
+	mkdir -p "$(dir $@)"
+	$(VENV)/bin/python -m qa_dashboard demo --db "$@"
+
+run: venv demo-db
+	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py
+
+test: venv node_modules
+	$(VENV)/bin/python -m pytest -q
+
+bench: venv
+	$(VENV)/bin/python bench/ingest.py
+
+# Caches and test output only; databases under data/ are never deleted.
+clean:
+	rm -rf .pytest_cache screenshots test-results
+	find . -path ./$(VENV) -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,1 @@
+"""qa-dashboard: performance and quality assurance for children's social care."""

@@ -1,0 +1,5 @@
+import sys
+
+from qa_dashboard.cli import main
+
+sys.exit(main())

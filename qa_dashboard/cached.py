@@ -1,0 +1,23 @@
+"""The pages' one door to the database: named queries, cached.
+
+Results are cached on the database's data version, not on time. `store.data_version`
+changes whenever a load, an undo or a setting changes, so a page shows new data on the
+first rerun after a load, and until then every rerun and every visitor is served from
+memory. A time-to-live would either serve stale figures or re-query for nothing. The
+database path is part of the key too, so two databases never share an entry.
+"""
+
+import streamlit as st
+
+from qa_dashboard import queries, store
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _run(name: str, db_path: str, version: str, params: tuple):
+    return queries.run(name, db_path, params)
+
+
+def query(name: str, *params):
+    """The frame `qa_dashboard/queries/{name}.sql` returns for these `?` parameters."""
+    db = store.db_path()
+    return _run(name, str(db), store.data_version(db), tuple(params))

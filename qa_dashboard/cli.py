@@ -1,0 +1,127 @@
+"""`python -m qa_dashboard`: the command line for scheduled loads and checks (DATA_CONTRACT section 6)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qa_dashboard import ingest as ingest_module
+from qa_dashboard import store
+from qa_dashboard.ingest.problems import errors, warnings
+
+
+def _ingest(args) -> int:
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        for name in missing:
+            print(f"{name}::: error: no such file", file=sys.stderr)
+        return 1
+    db = store.db_path(args.db)
+    result = ingest_module.ingest(args.files, db, user=args.user or ingest_module.default_user(), dry_run=args.dry_run)
+    if args.json:
+        if not result.ok:
+            print(json.dumps([p.as_dict() for p in result.problems], indent=2, default=str))
+        else:
+            print(json.dumps([_file_summary(f) for f in result.files], indent=2, default=str))
+        return 0 if result.ok else 1
+    for problem in errors(result.problems) + warnings(result.problems):
+        print(problem.line(), file=sys.stderr if not result.ok else sys.stdout)
+    if not result.ok:
+        count = len(errors(result.problems))
+        print(f"Rejected: {count} error{'s' if count != 1 else ''}. Nothing was written to {db}.", file=sys.stderr)
+        return 1
+    for check in result.files:
+        print(_describe(check, args.dry_run))
+    return 0
+
+
+def _file_summary(check) -> dict:
+    return {
+        "file": check.file_name, "sha256": check.sha256, "upload_id": check.upload_id,
+        "nothing_new": check.nothing_new,
+        "datasets": {name: {"sheets": s.sheets, "rows_read": s.rows_read, "rows_added": s.rows_added,
+                            "rows_superseded": s.rows_superseded, "first_period": s.first_period,
+                            "last_period": s.last_period, "teams": s.teams}
+                     for name, s in check.datasets.items()},
+        "warnings": [p.as_dict() for p in warnings(check.problems)],
+    }
+
+
+def _describe(check, dry_run: bool) -> str:
+    if check.nothing_new:
+        return f"{check.file_name}: nothing new — every row is already loaded exactly so; nothing changed."
+    verb = "Would load" if dry_run else f"Loaded as load #{check.upload_id}"
+    parts = []
+    for name, s in check.datasets.items():
+        span = f", {s.first_period:%b %Y} to {s.last_period:%b %Y}" if s.first_period else ""
+        parts.append(f"  {name}: {s.rows_read} rows read, {s.rows_added} added, {s.rows_superseded} superseding earlier rows{span}")
+    return f"{check.file_name}: {verb}\n" + "\n".join(parts)
+
+
+def _undo(args) -> int:
+    db = store.db_path(args.db)
+    undone = ingest_module.undo(db)
+    if undone is None:
+        print("Nothing to undo: no load is in force.", file=sys.stderr)
+        return 1
+    print(f"Undid load #{undone['upload_id']} ({undone['file_name']}, loaded {undone['loaded_at']}): "
+          f"removed {undone['rows_added']} rows and restored {undone['rows_superseded']} it had superseded.")
+    return 0
+
+
+def _template(args) -> int:
+    from qa_dashboard.template import write_template
+
+    path = write_template(Path(args.out))
+    print(f"Wrote the blank upload workbook to {path}")
+    return 0
+
+
+def _demo(args) -> int:
+    from qa_dashboard.demo import build_demo_database
+
+    db = store.db_path(args.db)
+    result = build_demo_database(db)
+    if not result.ok:
+        for problem in errors(result.problems):
+            print(problem.line(), file=sys.stderr)
+        return 1
+    print(f"Built the demo database at {db} from {len(result.files)} demo extracts.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m qa_dashboard", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+    db_help = f"database file (default: ${store.ENV_VAR}, else data/qa.duckdb)"
+
+    ingest = commands.add_parser("ingest", help="validate and load extract files")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", help=db_help)
+    ingest.add_argument("--user", help="who is loading (default: the login name)")
+    ingest.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+    ingest.add_argument("--json", action="store_true", help="print results or problems as JSON")
+    ingest.set_defaults(run=_ingest)
+
+    undo = commands.add_parser("undo", help="undo the latest load")
+    undo.add_argument("--db", help=db_help)
+    undo.set_defaults(run=_undo)
+
+    template = commands.add_parser("template", help="write the blank upload workbook")
+    template.add_argument("out", metavar="OUT.xlsx")
+    template.set_defaults(run=_template)
+
+    demo = commands.add_parser("demo", help="build the demo database from the bundled demo extracts")
+    demo.add_argument("--db", help=db_help)
+    demo.set_defaults(run=_demo)
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except store.DatabaseBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1

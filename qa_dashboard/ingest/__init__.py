@@ -1,0 +1,190 @@
+"""The one ingest function: the command line and the upload page both call `ingest`.
+
+extract file -> read -> recognise -> validate -> load (one transaction per file)
+A file is checked whole first; if any file has an error, nothing from any file is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa_dashboard import store
+from qa_dashboard.ingest import load as loader
+from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
+from qa_dashboard.ingest.read import read_file
+from qa_dashboard.ingest.recognise import no_sheet_problem, recognise, unrecognised_problem
+from qa_dashboard.ingest.validate import Records, dataset_of, duplicate_key_problems, validate
+
+__all__ = ["Problem", "FileCheck", "IngestResult", "check_file", "ingest", "undo", "ERROR", "WARNING"]
+
+
+@dataclass
+class DatasetSummary:
+    """What one file holds for one dataset, and (after a load or dry run) what it changed."""
+
+    dataset: str
+    sheets: list[str]
+    rows_read: int
+    first_period: dt.date | None = None
+    last_period: dt.date | None = None
+    teams: int = 0
+    rows_added: int | None = None
+    rows_superseded: int | None = None
+
+    @property
+    def rows_unchanged(self) -> int | None:
+        if self.rows_added is None:
+            return None
+        return max(self.rows_read - self.rows_added, 0)
+
+
+@dataclass
+class FileCheck:
+    file_name: str
+    sha256: str
+    records: dict[str, Records] = field(default_factory=dict)
+    datasets: dict[str, DatasetSummary] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    upload_id: int | None = None
+    nothing_new: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not errors(self.problems)
+
+
+@dataclass
+class IngestResult:
+    files: list[FileCheck]
+    loaded: bool
+    dry_run: bool = False
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for f in self.files for p in f.problems]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.ok for f in self.files)
+
+
+_PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date", "feedback": "response_date",
+                  "actions": "updated"}
+
+
+def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> FileCheck:
+    """Read and validate one file without touching any database."""
+    check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    raw_sheets, problems = read_file(file_name, data)
+    check.problems.extend(problems)
+    if errors(problems) and not raw_sheets:
+        return check
+    recognised = 0
+    for raw in raw_sheets:
+        mapped, sheet_problems = recognise(file_name, raw)
+        check.problems.extend(sheet_problems)
+        if mapped is None:
+            if not sheet_problems:
+                check.problems.append(unrecognised_problem(file_name, raw))
+            continue
+        recognised += 1
+        if errors(sheet_problems):
+            continue  # a sheet without its required columns cannot be read row by row
+        records, row_problems = validate(file_name, mapped, today)
+        check.problems.extend(row_problems)
+        dataset = dataset_of(mapped.kind)
+        if dataset in check.records:
+            check.records[dataset].extend(records)
+            check.datasets[dataset].sheets.append(raw.name)
+        else:
+            check.records[dataset] = records
+            check.datasets[dataset] = DatasetSummary(dataset, [raw.name], 0)
+    if recognised == 0 and not errors(check.problems):
+        check.problems = [p for p in check.problems if p.severity == ERROR]
+        check.problems.append(no_sheet_problem(file_name, [r.name for r in raw_sheets]))
+    for dataset, records in check.records.items():
+        check.problems.extend(duplicate_key_problems(file_name, records))
+        summary = check.datasets[dataset]
+        summary.rows_read = len(records)
+        periods = [p for p in records.columns.get(_PERIOD_COLUMN.get(dataset, ""), []) if p is not None]
+        if periods:
+            summary.first_period, summary.last_period = min(periods), max(periods)
+        summary.teams = len({t for t in records.columns.get("team", []) if t})
+    return check
+
+
+def _as_upload(item) -> tuple[str, bytes]:
+    if isinstance(item, tuple):
+        return item[0], item[1]
+    path = Path(item)
+    return path.name, path.read_bytes()
+
+
+def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | None = None) -> IngestResult:
+    """Check every file whole; if none has an error, load each in its own transaction.
+
+    `files` are paths or (file name, bytes) pairs. With `dry_run`, the loads run and are rolled
+    back, so the counts of rows added and superseded are exactly what a real load would do.
+    """
+    checks = [check_file(name, data, today) for name, data in map(_as_upload, files)]
+    result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
+    if not result.ok:
+        return result
+    db_path = Path(db_path)
+    if dry_run and not store.exists(db_path):
+        with tempfile.TemporaryDirectory() as scratch:
+            for check in checks:
+                _load_one(Path(scratch) / "dry-run.duckdb", check, user, rollback=True)
+        return result
+    for check in checks:
+        _load_one(db_path, check, user, rollback=dry_run)
+    result.loaded = not dry_run
+    return result
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> None:
+    try:
+        with store.write_transaction(db_path) as con:
+            upload_id = loader.next_upload_id(con)
+            per_dataset = []
+            for dataset in loader.LOAD_ORDER:
+                records = check.records.get(dataset)
+                if records is None:
+                    continue
+                loader.register_custom_indicators(con, upload_id, records)
+                added, superseded = loader.load_records(con, upload_id, records)
+                summary = check.datasets[dataset]
+                summary.rows_added, summary.rows_superseded = added, superseded
+                per_dataset.append((dataset, summary.rows_read, added, superseded, summary.rows_unchanged))
+            if not any(added or superseded for _, _, added, superseded, _ in per_dataset):
+                check.nothing_new = True
+                raise loader.NothingNew
+            loader.record_upload(con, upload_id, check.file_name, check.sha256, user, per_dataset)
+            if rollback:
+                raise _Rollback
+            check.upload_id = upload_id
+    except (loader.NothingNew, _Rollback):
+        pass
+
+
+def undo(db_path) -> dict | None:
+    """Undo the latest load still in force; None when there is nothing to undo."""
+    if not store.exists(db_path):
+        return None
+    with store.write_transaction(db_path) as con:
+        return loader.undo_latest(con)
+
+
+def default_user() -> str:
+    for variable in ("QA_DASHBOARD_USER", "USER", "USERNAME", "LOGNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    return "unknown"

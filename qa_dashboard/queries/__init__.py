@@ -1,0 +1,3 @@
+from qa_dashboard.queries.queries import run, sql
+
+__all__ = ["run", "sql"]

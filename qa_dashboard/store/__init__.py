@@ -1,0 +1,250 @@
+"""The one door to the DuckDB file.
+
+DuckDB lets one process write or many processes read, never both at once, and inside one
+process a read-only and a read-write connection to the same file cannot coexist. So nothing
+here holds a connection for long: readers open a short-lived read-only connection per query,
+writers open a read-write one for a single transaction, and both wait briefly and retry while
+another process holds the file. That is what lets `python -m qa_dashboard ingest` load while
+the app is running; the app sees the new data on its next rerun because its caches are keyed
+on `data_version`, which every load, undo and setting change bumps inside its own transaction.
+Inside this process a readers-writer lock keeps Streamlit's threads from mixing the two kinds.
+
+A load is one explicit BEGIN ... COMMIT. DuckDB writes the commit through its write-ahead log,
+so a process killed mid-load leaves the file as it was before the load began.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from qa_dashboard import contract
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB = REPO_ROOT / "data" / "qa.duckdb"
+ENV_VAR = "QA_DASHBOARD_DB"
+WAIT_SECONDS = 30.0
+_SQL_DIR = Path(__file__).parent
+
+
+class DatabaseMissing(Exception):
+    """The database file does not exist yet."""
+
+
+class DatabaseBusy(Exception):
+    """Another process held the database for longer than we were willing to wait."""
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list:
+    """Execute one statement and read its result to the end (DuckDB 2 wants every result finished)."""
+    return con.execute(sql, params or []).fetchall()
+
+
+def run_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
+    con.executemany(sql, rows)
+    while con.fetchone() is not None:
+        pass
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """`--db`, else $QA_DASHBOARD_DB, else data/qa.duckdb in the repository."""
+    chosen = explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
+
+
+def exists(path: str | os.PathLike) -> bool:
+    return Path(path).is_file()
+
+
+class _ReadersWriterLock:
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def reading(self):
+        with self._condition:
+            while self._writer:
+                self._condition.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._readers -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def writing(self):
+        with self._condition:
+            while self._writer or self._readers:
+                self._condition.wait()
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._writer = False
+                self._condition.notify_all()
+
+
+_LOCK = _ReadersWriterLock()
+
+
+def _is_lock_conflict(error: Exception) -> bool:
+    text = str(error).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+def _connect_with_retry(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if not _is_lock_conflict(error) or time.monotonic() >= deadline:
+                if _is_lock_conflict(error):
+                    raise DatabaseBusy(
+                        f"The database {path.name} is being updated by another process; try again in a moment."
+                    ) from error
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def read_connection(path: str | os.PathLike, wait: float = WAIT_SECONDS):
+    """A short-lived read-only connection; raises DatabaseMissing when there is no file."""
+    path = Path(path)
+    if not path.is_file():
+        raise DatabaseMissing(f"No database at {path}.")
+    with _LOCK.reading():
+        con = _connect_with_retry(path, read_only=True, wait=wait)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+@contextmanager
+def write_transaction(path: str | os.PathLike, wait: float = WAIT_SECONDS):
+    """One explicit transaction on a read-write connection; creates the file and schema if needed.
+
+    Commits when the block ends normally and bumps the data version in the same transaction;
+    rolls back on any exception.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _LOCK.writing():
+        con = _connect_with_retry(path, read_only=False, wait=wait)
+        try:
+            _ensure_schema(con)
+            run(con, "BEGIN TRANSACTION")
+            try:
+                yield con
+                run(con, 
+                    "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) WHERE key = 'change_counter'"
+                )
+                run(con, "COMMIT")
+            except BaseException:
+                run(con, "ROLLBACK")
+                raise
+        finally:
+            con.close()
+
+
+def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    run(con, "BEGIN TRANSACTION")
+    try:
+        run(con, (_SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+        run(con, 
+            "INSERT INTO meta VALUES ('instance_id', ?), ('change_counter', '0') ON CONFLICT DO NOTHING",
+            [uuid.uuid4().hex],
+        )
+        _refresh_reference_lists(con)
+        run(con, (_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        run(con, "COMMIT")
+    except BaseException:
+        run(con, "ROLLBACK")
+        raise
+
+
+def _refresh_reference_lists(con: duckdb.DuckDBPyConnection) -> None:
+    spec = contract.load()
+    run(con, "DELETE FROM grade_scale")
+    run_many(con, "INSERT INTO grade_scale VALUES (?, ?)", [(g.label, g.rank) for g in spec.grades])
+    run(con, "DELETE FROM practice_area_catalogue")
+    areas = [("overall", "Overall judgement", 0)] + [
+        (p.code, p.label, n) for n, p in enumerate(spec.practice_areas, start=1)
+    ]
+    run_many(con, "INSERT INTO practice_area_catalogue VALUES (?, ?, ?)", areas)
+    run(con, "DELETE FROM indicator_catalogue WHERE NOT custom")
+    run_many(con, 
+        "INSERT INTO indicator_catalogue VALUES (?, ?, ?, ?, ?, ?, false, NULL)",
+        [(i.code, i.label, i.unit, i.better, i.system_health, n) for n, i in enumerate(spec.indicators)],
+    )
+
+
+def get_setting(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    rows = run(con, "SELECT value FROM meta WHERE key = ?", [key])
+    return rows[0][0] if rows else None
+
+
+def set_setting(con: duckdb.DuckDBPyConnection, key: str, value: str | None) -> None:
+    """Inside a write transaction: remember a setting (demo, authority, ...)."""
+    if value is None:
+        run(con, "DELETE FROM meta WHERE key = ?", [key])
+    else:
+        run(con, "INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+_version_memo: dict[str, tuple[tuple, str]] = {}
+_version_lock = threading.Lock()
+
+
+def _file_signature(path: Path) -> tuple:
+    signature = []
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = candidate.stat()
+            signature.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
+        except FileNotFoundError:
+            signature.append(None)
+    return tuple(signature)
+
+
+def data_version(path: str | os.PathLike) -> str:
+    """A token that changes whenever a load, undo or setting changes the database.
+
+    Caches key on it. The file's size and modification time are checked first so that a rerun
+    with nothing new costs a `stat`, not a connection. '' when there is no database.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return ""
+    signature = _file_signature(path)
+    with _version_lock:
+        memo = _version_memo.get(str(path))
+    if memo and memo[0] == signature:
+        return memo[1]
+    with read_connection(path) as con:
+        rows = dict(con.execute("SELECT key, value FROM meta WHERE key IN ('instance_id', 'change_counter')").fetchall())
+    version = f"{rows.get('instance_id', '')}:{rows.get('change_counter', '0')}"
+    with _version_lock:
+        _version_memo[str(path)] = (signature, version)
+    return version
+
+
+def is_demo(path: str | os.PathLike) -> bool:
+    path = Path(path)
+    if not path.is_file():
+        return False
+    with read_connection(path) as con:
+        return get_setting(con, "demo") == "yes"

@@ -1,0 +1,96 @@
+-- Tables behind the views. Every data table keeps history: a row replaced by a later load is
+-- kept, with `superseded_by` naming that load, so no upload destroys data and undo is exact.
+-- `upload_id` names the load that wrote the row.
+-- Keep this file idempotent: it runs whenever a write connection opens.
+
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS upload_log (
+    upload_id INTEGER PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL,
+    loaded_by VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,          -- 'loaded' or 'undone'
+    rows_added INTEGER NOT NULL,
+    rows_superseded INTEGER NOT NULL,
+    undone_at TIMESTAMP
+);
+
+CREATE TABLE IF NOT EXISTS upload_sheet_log (
+    upload_id INTEGER NOT NULL,
+    sheet VARCHAR NOT NULL,
+    rows_read INTEGER NOT NULL,
+    rows_added INTEGER NOT NULL,
+    rows_superseded INTEGER NOT NULL,
+    rows_unchanged INTEGER NOT NULL
+);
+
+-- Catalogue indicators are refreshed from the package on every write; custom ones arrive with
+-- the load that first named them (upload_id), so undoing that load removes them again.
+CREATE TABLE IF NOT EXISTS indicator_catalogue (
+    code VARCHAR PRIMARY KEY,
+    label VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    polarity VARCHAR NOT NULL,
+    system_health BOOLEAN NOT NULL,
+    sort_order INTEGER NOT NULL,
+    custom BOOLEAN NOT NULL,
+    upload_id INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS kpi_rows (
+    period DATE, indicator VARCHAR, team VARCHAR, breakdown VARCHAR,
+    value DOUBLE, numerator DOUBLE, denominator DOUBLE, target DOUBLE,
+    stat_neighbours DOUBLE, region DOUBLE, england DOUBLE, commentary VARCHAR,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS audit_rows (
+    audit_id VARCHAR, audit_date DATE, team VARCHAR, service_area VARCHAR, audit_type VARCHAR,
+    overall VARCHAR, original_overall VARCHAR, moderated BOOLEAN,
+    actions_agreed INTEGER, actions_completed INTEGER,
+    theme_strengths VARCHAR, theme_development VARCHAR,
+    voice_of_child VARCHAR, identification_of_harm VARCHAR, assessment VARCHAR, planning VARCHAR,
+    permanence VARCHAR, multi_agency VARCHAR, management_oversight VARCHAR, relationships VARCHAR,
+    outcomes VARCHAR, diversity VARCHAR,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS workforce_rows (
+    period DATE, team VARCHAR, service_area VARCHAR,
+    social_worker_fte DOUBLE, agency_fte DOUBLE, vacancy_fte DOUBLE, nqsw_fte DOUBLE,
+    children_allocated INTEGER, caseload_target DOUBLE, starters DOUBLE, leavers DOUBLE,
+    children_open_6m INTEGER, same_worker_6m INTEGER, children_open_12m INTEGER, same_worker_12m INTEGER,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS feedback_rows (
+    response_date DATE, respondent VARCHAR, service_area VARCHAR, team VARCHAR, source VARCHAR,
+    response_id VARCHAR, question VARCHAR, answer VARCHAR, sentiment VARCHAR,
+    comment VARCHAR, theme VARCHAR,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS team_rows (
+    team VARCHAR, service_area VARCHAR, caseload_target DOUBLE, active BOOLEAN,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+CREATE TABLE IF NOT EXISTS action_rows (
+    action_id VARCHAR, title VARCHAR, owner VARCHAR, due_date DATE, status VARCHAR, rag VARCHAR,
+    source VARCHAR, updated DATE,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+-- Published annual figures (DfE statistics); filled by the benchmarks loader.
+CREATE TABLE IF NOT EXISTS benchmark_rows (
+    year INTEGER, indicator VARCHAR, geography_level VARCHAR, area_code VARCHAR,
+    area_name VARCHAR, value DOUBLE, upload_id INTEGER, superseded_by INTEGER
+);
+
+-- Reference lists the views join to; refreshed from the package's contract on every write.
+CREATE TABLE IF NOT EXISTS grade_scale (grade VARCHAR PRIMARY KEY, grade_rank INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS practice_area_catalogue (
+    code VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, sort_order INTEGER NOT NULL
+);

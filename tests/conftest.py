@@ -1,0 +1,47 @@
+"""Fixtures every test may use: where the repository is, the shared reference data, and a
+demo database built once per test session."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_reference(repo_root: Path) -> Path:
+    """The published reference files kept in `shared/` beside the clone (CI clones it there)."""
+    path = repo_root.parent / "shared" / "reference"
+    if not path.is_dir():
+        pytest.skip("../shared/reference is not beside this clone: reference-data tests need it")
+    return path
+
+
+def build_demo_database(path: Path) -> Path:
+    """Build a demo database at `path` through the command line, as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "qa_dashboard", "demo", "--db", str(path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`python -m qa_dashboard demo` exited {result.returncode}:\n{result.stdout}{result.stderr}",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database shared by the whole session. Read it only: a test that loads or
+    undoes must build its own with `build_demo_database`."""
+    return build_demo_database(tmp_path_factory.mktemp("demo") / "demo.duckdb")
