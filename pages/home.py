@@ -19,12 +19,6 @@ if not store.exists(database):
     st.code("python -m qa_dashboard ingest FILE", language=None)
     st.stop()
 
-if store.is_demo(database):
-    st.info(
-        "You are looking at demo data for a fictional authority. None of it describes real "
-        "children, families, staff or teams."
-    )
-
 st.text(f"Database: {database}")
 
 st.header("Datasets")

@@ -25,8 +25,13 @@ def _ingest(args) -> int:
         else:
             print(json.dumps([_file_summary(f) for f in result.files], indent=2, default=str))
         return 0 if result.ok else 1
-    for problem in errors(result.problems) + warnings(result.problems):
-        print(problem.line(), file=sys.stderr if not result.ok else sys.stdout)
+    stream = sys.stderr if not result.ok else sys.stdout
+    for check in result.files:
+        listed = errors(check.problems) + warnings(check.problems)
+        if listed:
+            print(f"{check.file_name}:", file=stream)
+        for problem in listed:
+            print(problem.line(), file=stream)
     if not result.ok:
         count = len(errors(result.problems))
         print(f"Rejected: {count} error{'s' if count != 1 else ''}. Nothing was written to {db}.", file=sys.stderr)
@@ -49,6 +54,8 @@ def _file_summary(check) -> dict:
 
 
 def _describe(check, dry_run: bool) -> str:
+    if check.nothing_new and not any(s.rows_read for s in check.datasets.values()):
+        return f"{check.file_name}: the sheets hold no rows of figures yet; nothing to load."
     if check.nothing_new:
         return f"{check.file_name}: nothing new — every row is already loaded exactly so; nothing changed."
     verb = "Would load" if dry_run else f"Loaded as load #{check.upload_id}"

@@ -37,8 +37,6 @@ def test_a_blank_month_is_missing_not_an_error(typed):
     assert normalise.month(typed) == (None, None)
 
 
-@pytest.mark.xfail(reason="normalise.month/date treat None (an absent cell or column) as an unreadable value, "
-                          "not as missing like every other parser", strict=True)
 @pytest.mark.parametrize("parse", [normalise.month, normalise.date])
 def test_an_absent_cell_is_a_missing_month_or_date_not_an_error(parse):
     assert parse(None) == (None, None)

@@ -149,18 +149,21 @@ def template_like_sheets() -> dict[str, list[list]]:
 
 
 # ------------------------------------------------------------------------ database looks --
+def _sorted_rows(con, view: str) -> list[tuple]:
+    return sorted(con.execute(f"SELECT * FROM {view}").fetchall(), key=repr)
+
+
 def view_rows(db: Path, view: str) -> list[tuple]:
     """Every row of a view, sorted, so two states of the database compare exactly."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        rows = con.execute(f"SELECT * FROM {view}").fetchall()
-    finally:
-        con.close()
-    return sorted(rows, key=repr)
+    return snapshot(db, [view])[view]
 
 
 def snapshot(db: Path, views=VIEWS) -> dict[str, list[tuple]]:
-    return {view: view_rows(db, view) for view in views}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {view: _sorted_rows(con, view) for view in views}
+    finally:
+        con.close()
 
 
 def counts(db: Path, views=VIEWS) -> dict[str, int]:

@@ -88,6 +88,7 @@ class Contract:
     statuses: tuple[str, ...]
     rags: tuple[str, ...]
     polarities: dict[str, str]  # squashed spelling -> higher / lower / neutral
+    ignored_sheets: frozenset[str]  # squashed names of sheets that are never data
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
@@ -141,6 +142,7 @@ def load() -> Contract:
         statuses=_tuple(raw["vocabulary"]["statuses"]),
         rags=_tuple(raw["vocabulary"]["rags"]),
         polarities=polarities,
+        ignored_sheets=frozenset(squash(n) for n in raw["vocabulary"]["ignored_sheets"]),
     )
     for sheet in sheets.values():
         lookup = {}

@@ -9,10 +9,11 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from qa_dashboard import store
+from qa_dashboard import contract, store
+from qa_dashboard.contract import squash
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
 from qa_dashboard.ingest.read import read_file
@@ -80,18 +81,23 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
     """Read and validate one file without touching any database."""
     check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     raw_sheets, problems = read_file(file_name, data)
-    check.problems.extend(problems)
+    # Problems found while reading a sheet (a formula with no saved value, a sheet past the size
+    # cap) count only if the sheet is one we read; a sheet we ignore cannot refuse the file.
+    check.problems.extend(p for p in problems if not p.sheet or p.sheet not in {r.name for r in raw_sheets})
     if errors(problems) and not raw_sheets:
         return check
     recognised = 0
+    ignored = contract.load().ignored_sheets
     for raw in raw_sheets:
+        if squash(raw.name) in ignored:
+            continue
         mapped, sheet_problems = recognise(file_name, raw)
-        check.problems.extend(sheet_problems)
         if mapped is None:
-            if not sheet_problems:
-                check.problems.append(unrecognised_problem(file_name, raw))
+            check.problems.extend(sheet_problems or [unrecognised_problem(file_name, raw)])
             continue
         recognised += 1
+        check.problems.extend(_placed(p, mapped) for p in problems if p.sheet == raw.name)
+        check.problems.extend(sheet_problems)
         if errors(sheet_problems):
             continue  # a sheet without its required columns cannot be read row by row
         records, row_problems = validate(file_name, mapped, today)
@@ -115,6 +121,11 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
             summary.first_period, summary.last_period = min(periods), max(periods)
         summary.teams = len({t for t in records.columns.get("team", []) if t})
     return check
+
+
+def _placed(problem: Problem, mapped) -> Problem:
+    """A problem found while reading names its column by Excel letter; give it the header."""
+    return replace(problem, column=mapped.header_at_letter(problem.column)) if problem.column else problem
 
 
 def _as_upload(item) -> tuple[str, bytes]:

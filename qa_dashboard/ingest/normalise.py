@@ -129,6 +129,8 @@ def _to_date(raw: object) -> dt.date | None:
 
 def date(raw: object) -> Parsed:
     """ISO, UK dd/mm/yyyy, `13 May 2024`, an Excel date or serial. Never US mm/dd."""
+    if raw is None:
+        return None, None
     value = _to_date(raw)
     if value is None and isinstance(raw, str):
         text = raw.strip()
@@ -149,6 +151,8 @@ def date(raw: object) -> Parsed:
 
 def month(raw: object) -> Parsed:
     """`2024-05`, `May-24`, `May 2024`, `01/05/2024`, an Excel date or serial -> 2024-05-01."""
+    if raw is None:
+        return None, None
     value = _to_date(raw)
     if value is None and isinstance(raw, str):
         text = raw.strip().lower()

@@ -27,11 +27,11 @@ class Problem:
         return asdict(self)
 
     def line(self) -> str:
-        """`sheet:row:column: message`, the command line's format."""
+        """`sheet:row:column: message`, the command line's format (the file is named above it)."""
         row = "" if self.row is None else str(self.row)
-        shown = f" (value: {self.value!r})" if self.value not in ("", None) else ""
-        prefix = f"{self.file}: " if self.file else ""
-        return f"{prefix}{self.sheet}:{row}:{self.column}: {self.severity}: {self.message}{shown}"
+        shown_value = f" (value: {self.value!r})" if self.value not in ("", None) else ""
+        label = "" if self.severity == ERROR else f"{self.severity}: "
+        return f"{self.sheet}:{row}:{self.column}: {label}{self.message}{shown_value}"
 
 
 def errors(problems) -> list[Problem]:

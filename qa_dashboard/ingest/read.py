@@ -57,7 +57,7 @@ def column_letter(number: int) -> str:
     return letters
 
 
-def _column_number(letters: str) -> int:
+def column_number(letters: str) -> int:
     number = 0
     for char in letters:
         number = number * 26 + ord(char) - 64
@@ -222,7 +222,7 @@ def _dimension_problem(file_name: str, sheet: str, xml: bytes) -> Problem | None
     if not match or not match.group(3):
         return None
     rows = int(match.group(4))
-    columns = _column_number(match.group(3).decode())
+    columns = column_number(match.group(3).decode())
     if rows > MAX_ROWS or columns > MAX_COLUMNS:
         return Problem(sheet=sheet, row=None, column="", value="", file=file_name,
             message=f"The sheet reaches row {rows:,} and column {match.group(3).decode()}, above the limits of {MAX_ROWS:,} rows and {MAX_COLUMNS} columns. Delete unused rows and columns or split the file.")
@@ -233,7 +233,8 @@ _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _HAS_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")
-_HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)[\s>]")
+# A saved value: a non-empty <v>, or an inline string. An empty <v/> or <v></v> is no value.
+_HAS_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>[^<]|<(?:\w+:)?is[\s>]")
 
 
 def _formula_problems(file_name: str, sheet: str, xml: bytes) -> list[Problem]:
@@ -264,5 +265,5 @@ def _percent_cells(xml: bytes, percent_styles: frozenset[int]) -> set[tuple[int,
         if style and int(style.group(1)) in percent_styles:
             ref = _REF.search(attributes)
             if ref:
-                cells.add((int(ref.group(2)), _column_number(ref.group(1).decode())))
+                cells.add((int(ref.group(2)), column_number(ref.group(1).decode())))
     return cells

@@ -14,7 +14,7 @@ from qa_dashboard import contract
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import normalise
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
-from qa_dashboard.ingest.read import RawSheet, column_letter
+from qa_dashboard.ingest.read import RawSheet, column_letter, column_number
 
 HEADER_SEARCH_ROWS = 30
 # Column headers that look like personal data. Uploads are aggregates and case references only.
@@ -46,6 +46,12 @@ class MappedSheet:
     def header_of(self, column: str) -> str:
         index = self.columns.get(column)
         return self.headers.get(index, column) if index is not None else column
+
+    def header_at_letter(self, letter: str) -> str:
+        """The header over Excel column `letter` (as a problem found while reading names it)."""
+        if not letter.isalpha():
+            return letter
+        return self.headers.get(column_number(letter) - self.raw.first_col) or letter
 
     def column_ref(self, index: int) -> str:
         return self.headers.get(index) or column_letter(self.raw.first_col + index)

@@ -46,7 +46,8 @@ class Records:
 
     dataset: str
     columns: dict[str, list] = field(default_factory=dict)
-    origin: list[tuple[str, int]] = field(default_factory=list)  # (sheet, excel row)
+    # (sheet, excel row) or, for a scorecard's unpivoted figure, (sheet, excel row, month header)
+    origin: list[tuple] = field(default_factory=list)
     custom_indicators: dict[str, CustomIndicator] = field(default_factory=dict)
 
     def __len__(self) -> int:
@@ -100,6 +101,8 @@ class _Sheet:
         spec = contract.load().sheets[self.mapped.kind]
         kind = kind or next((c.kind for c in spec.columns if c.name == column), "text")
         index = self.mapped.columns.get(column)
+        if index is None:
+            return [None] * len(self.rows)  # an optional column the sheet does not have
         raw = self.raw_column(index)
         values, bad = normalise.parse_column(kind, raw)
         header = self.mapped.header_of(column)
@@ -129,7 +132,8 @@ def validate(file_name: str, mapped: MappedSheet, today: dt.date | None = None) 
     builder = {"kpi": _kpi, "scorecard": _scorecard, "audits": _audits, "workforce": _workforce,
                "feedback": _feedback, "teams": _teams, "actions": _actions}[mapped.kind]
     records = builder(sheet)
-    records.origin = records.origin or [(mapped.name, r) for r in sheet.excel_rows]
+    if mapped.kind != "scorecard":  # the scorecard's long rows carry their own origins
+        records.origin = [(mapped.name, r) for r in sheet.excel_rows]
     return records, sheet.problems
 
 
@@ -253,12 +257,14 @@ def _scorecard(sheet: _Sheet) -> Records:
     rows, refs, raw_values, percent = [], [], [], []
     cells = m.raw.percent_cells
     for j, period in m.month_columns:
-        if period > sheet.today.replace(day=1):
-            sheet.problem(m.raw.excel_row(m.header_index), m.column_ref(j), period,
-                          f"The month column {period:%b-%y} is in the future. Check the header.")
-            continue
-        raw_cells = [row[j] if j < len(row) else "" for row in sheet.rows]
+        raw_cells = sheet.raw_column(j)
         values, bad = normalise.parse_column("number", raw_cells)
+        if period > sheet.today.replace(day=1):
+            # A blank future month is the rest of the year still to come; a figure there is a mistake.
+            if any(v is not None for v in values) or bad:
+                sheet.problem(m.raw.excel_row(m.header_index), m.column_ref(j), m.column_ref(j),
+                              f"The month column {period:%b-%y} is in the future but holds figures. Check the header's year.")
+            continue
         for i, raw in enumerate(raw_cells):
             if i in bad:
                 sheet.problem(sheet.excel_rows[i], m.column_ref(j), raw, f"'{shown(raw)}' {bad[i]}.")
@@ -280,7 +286,7 @@ def _scorecard(sheet: _Sheet) -> Records:
         if code is None and any(row[j] not in ("", None) for j, _ in m.month_columns if j < len(sheet.rows[i])):
             sheet.problem(sheet.excel_rows[i], m.header_of("indicator"), "", "This row has figures but no indicator name.")
     _kpi_rules(sheet, long, rows, refs, raw_values, percent, custom)
-    return Records("kpi", long, origin=[(m.name, r) for r in rows], custom_indicators=custom)
+    return Records("kpi", long, origin=[(m.name, r, ref) for r, ref in zip(rows, refs)], custom_indicators=custom)
 
 
 # --------------------------------------------------------------------------------- audits --
@@ -385,12 +391,13 @@ def duplicate_key_problems(file_name: str, records: Records) -> list[Problem]:
         if any(k is None for k, name in zip(key, key_columns) if name not in ("team", "breakdown", "question")):
             continue  # a blank key is reported as a blank required value
         key = tuple("" if k is None else k for k in key)  # blank team = '' as in the load
-        sheet, row = records.origin[i]
+        sheet, row, *month_header = records.origin[i]
         if key in seen:
             first_sheet, first_row = seen[key]
             where = f"row {first_row}" if first_sheet == sheet else f"sheet '{first_sheet}' row {first_row}"
             described = ", ".join(f"{name} {shown(value) or '(blank)'}" for name, value in zip(key_columns, key))
-            problems.append(Problem(sheet=sheet, row=row, column=key_columns[0], value=shown(key[0]), file=file_name,
+            column = month_header[0] if month_header else key_columns[0]
+            problems.append(Problem(sheet=sheet, row=row, column=column, value=shown(key[0]), file=file_name,
                 message=f"The same {described} is also on {where}. Each must appear once in a file: remove one of the two rows."))
         else:
             seen[key] = (sheet, row)

@@ -1,0 +1,81 @@
+"""Overview for board members: one screen that answers "are we getting better?"."""
+
+import datetime as dt
+
+import streamlit as st
+
+from qa_dashboard import cached, filters, metrics, overview
+
+chosen = filters.current()
+st.title("Overview")
+st.text(f"Showing {chosen.describe()}.")
+
+# ------------------------------------------------------------------------ system health --
+kpis = cached.query("kpi_series", chosen.team)
+health = overview.kpi_tiles(kpis, chosen, system_health_only=True)
+st.header("System health")
+if chosen.team or chosen.service_area:
+    st.text(overview.kpi_scope_note(kpis, chosen))
+if not health:
+    st.info("No system-health indicators are loaded. Upload a KPI scorecard (the kpi or scorecard sheet) to fill these tiles.")
+
+
+def show_tile(column, tile: overview.Tile) -> None:
+    with column.container(border=True):
+        st.metric(tile.label, tile.value, delta=tile.delta, delta_color=tile.delta_color,
+                  delta_arrow="off", help=tile.help)
+        for line in tile.lines:
+            st.text(line)
+
+
+for row_start in range(0, len(health), 4):
+    columns = st.columns(4)
+    for column, tile in zip(columns, health[row_start:row_start + 4]):
+        show_tile(column, tile)
+
+# ------------------------------------------------------------- practice, staff, voices --
+st.header("Practice, workforce and voices")
+audit_quarters = cached.query("audit_grades_by_quarter", chosen.service_area, chosen.service_area,
+                              chosen.team, chosen.team, chosen.audit_type, chosen.audit_type)
+workforce = cached.query("workforce_by_month", chosen.service_area, chosen.service_area, chosen.team, chosen.team)
+heard = cached.query("heard_by_quarter", chosen.service_area, chosen.service_area, chosen.team, chosen.team)
+others = overview.practice_tiles(audit_quarters, workforce, heard, chosen)
+columns = st.columns(4)
+for index, tile in enumerate(others):
+    show_tile(columns[index % 4], tile)
+
+# ------------------------------------------------------------------------ what changed --
+st.header("What changed")
+sentences = overview.what_changed(kpis, audit_quarters, workforce, chosen)
+for sentence in sentences:
+    st.text(f"• {sentence}")
+if not sentences:
+    st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
+
+# -------------------------------------------------------------------- improvement plan --
+st.header("Improvement plan")
+actions = cached.query("actions_current")
+if actions.empty:
+    st.info("No improvement plan is loaded. Upload an actions sheet (action_id, title, owner, due_date, status, rag) to track it here.")
+else:
+    today = dt.date.today()
+    plan = overview.plan_summary(actions, today)
+    left, right = st.columns(2)
+    with left:
+        st.subheader("By RAG rating")
+        st.dataframe(plan.by_rag, hide_index=True)
+    with right:
+        st.subheader("By status")
+        st.dataframe(plan.by_status, hide_index=True)
+    st.subheader(f"Overdue ({len(plan.overdue)})")
+    if plan.overdue.empty:
+        st.text(f"No action is past its due date and still open on {today:%d %B %Y}.")
+    else:
+        st.dataframe(plan.overdue, hide_index=True, column_config={
+            "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")})
+    changes = cached.query("actions_status_changes")
+    st.subheader(f"Status changed by the latest plan update ({len(changes)})")
+    if changes.empty:
+        st.text("No action changed status in the latest load of the plan.")
+    else:
+        st.dataframe(changes.drop(columns=["loaded_at"]), hide_index=True)

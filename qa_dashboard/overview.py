@@ -1,0 +1,237 @@
+"""What the Overview page shows, worked out from query frames: tiles, "what changed" sentences
+and the improvement plan. Pure functions, tested without Streamlit."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from qa_dashboard import contract, metrics
+from qa_dashboard.filters import Filters
+
+
+@dataclass(frozen=True)
+class Tile:
+    label: str
+    value: str
+    delta: str | None = None
+    delta_color: str = "off"      # normal (better, green), inverse (worse, red), off (grey)
+    help: str | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+def _colour(move: metrics.Direction) -> str:
+    return {"better": "normal", "worse": "inverse"}.get(move.word, "off")
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    rows = frame.to_dict("records")
+    for row in rows:
+        for key in ("period", "quarter_start"):
+            if key in row and isinstance(row[key], pd.Timestamp):
+                row[key] = row[key].date()
+        for key, value in row.items():
+            if isinstance(value, float) and pd.isna(value):
+                row[key] = None
+    return rows
+
+
+def _indicator_rows(kpis: pd.DataFrame, team: str | None) -> dict[str, list[dict]]:
+    """Rows per indicator: the team's own where the team has them, else the authority's."""
+    chosen: dict[str, list[dict]] = {}
+    for indicator, rows in kpis.groupby("indicator", sort=False):
+        team_rows = rows[rows["scope"] == "team"]
+        use = team_rows if team and not team_rows.empty else rows[rows["scope"] == "authority"]
+        if not use.empty:
+            chosen[indicator] = _records(use.sort_values("period"))
+    return chosen
+
+
+def kpi_scope_note(kpis: pd.DataFrame, chosen: Filters) -> str:
+    if chosen.team and (kpis["scope"] == "team").any():
+        with_team = kpis.loc[kpis["scope"] == "team", "label"].unique()
+        return (f"Figures for {chosen.team} where its own are loaded ({len(with_team)} indicators); "
+                "the others are for the whole authority.")
+    return "KPI figures are for the whole authority: no team figures are loaded for this choice."
+
+
+def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
+    first = rows[0]
+    label, unit, polarity = first["label"], first["unit"], first["polarity"]
+    latest, month_before, year_before = metrics.latest_and_earlier(rows, end)
+    if latest is None:
+        return None
+    month = latest["period"]
+    versus_month = metrics.compare(latest["value"], month_before, polarity,
+                                   metrics.month_label(metrics.add_months(month, -1)))
+    versus_year = metrics.compare(latest["value"], year_before, polarity,
+                                  metrics.month_label(metrics.add_months(month, -12)))
+    lines = [f"{metrics.month_label(month)} · {metrics.better_phrase(polarity)}",
+             f"Year on year: {versus_year.text(unit)}"]
+    rag = metrics.rag(latest["value"], latest.get("target"), polarity)
+    if latest.get("target") is not None:
+        lines.append(f"Target {metrics.format_value(latest['target'], unit)}: {rag or 'no rating'}")
+    if polarity == "neutral":
+        for name, key in (("statistical neighbours", "stat_neighbours"), ("England", "england")):
+            gap = metrics.versus_comparator(latest["value"], latest.get(key),
+                                            None if month_before is None else month_before["value"],
+                                            None if month_before is None else month_before.get(key))
+            if gap:
+                lines.append(f"Against {name} ({metrics.format_value(latest[key], unit)}): {gap}")
+                break
+        else:
+            lines.append("No comparator loaded: judge this figure against statistical neighbours.")
+    return Tile(label=label, value=metrics.format_value(latest["value"], unit),
+                delta=versus_month.text(unit), delta_color=_colour(versus_month.move),
+                help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines)
+
+
+def kpi_tiles(kpis: pd.DataFrame, chosen: Filters, system_health_only: bool) -> list[Tile]:
+    tiles = []
+    for rows in _indicator_rows(kpis, chosen.team).values():
+        if system_health_only and not rows[0]["system_health"]:
+            continue
+        tile = kpi_tile(rows, chosen.end)
+        if tile:
+            tiles.append(tile)
+    return tiles
+
+
+# ------------------------------------------------------------------------- other tiles --
+def _latest_two(rows: list[dict], key: str, end: dt.date) -> tuple[dict | None, dict | None]:
+    within = [r for r in rows if r[key] <= end]
+    if not within:
+        return None, None
+    return within[-1], (within[-2] if len(within) > 1 else None)
+
+
+def _share_tile(label: str, latest: dict, previous: dict | None, count_key: str, polarity: str) -> Tile:
+    share = metrics.Share(int(latest[count_key]), int(latest["audits"]))
+    before = metrics.Share(int(previous[count_key]), int(previous["audits"])) if previous else None
+    move = metrics.direction(share.percent, before.percent if before else None, polarity)
+    if before is None:
+        delta = f"no audits in the quarter before {latest['quarter']}"
+    elif move.word == "no change":
+        delta = f"no change on {previous['quarter']} ({before.text()})"
+    else:
+        delta = f"{move.arrow} {move.word} than {previous['quarter']}: {before.text()}"
+    lines = [f"{latest['quarter']}: {share.count} of {share.n} audits · {metrics.better_phrase(polarity)}"]
+    if share.small:
+        lines.append("Fewer than 5 audits this quarter: read with care.")
+    return Tile(label=label, value=share.text(), delta=delta, delta_color=_colour(move),
+                help=f"Share of audits whose overall judgement is {label.lower()}, by financial quarter.", lines=lines)
+
+
+def _workforce_tile(label: str, rows: list[dict], end: dt.date, value_of, unit: str, target_note: str) -> Tile | None:
+    within = [r for r in rows if r["period"] <= end and value_of(r) is not None]
+    if not within:
+        return None
+    latest = within[-1]
+    by_period = {r["period"]: r for r in within}
+    previous = by_period.get(metrics.add_months(latest["period"], -1))
+    move = metrics.direction(value_of(latest), value_of(previous) if previous else None, "lower")
+    against = metrics.month_label(metrics.add_months(latest["period"], -1))
+    if previous is None:
+        delta = f"no figure for {against}"
+    elif move.word == "no change":
+        delta = f"no change on {against}"
+    else:
+        delta = f"{move.arrow} {move.word} than {against} ({metrics.format_value(value_of(previous), unit)})"
+    return Tile(label=label, value=metrics.format_value(value_of(latest), unit), delta=delta,
+                delta_color=_colour(move), help=f"{label}: lower is better. {target_note}",
+                lines=[f"{metrics.month_label(latest['period'])} · lower is better · {latest['teams']} teams"])
+
+
+def caseload(row: dict) -> float | None:
+    return metrics.ratio_of_sums([row["children_allocated"]], [row["social_worker_fte"]])
+
+
+def agency_share(row: dict) -> float | None:
+    return metrics.ratio_of_sums([row["agency_fte"]], [row["fte_with_agency_known"]], scale=100)
+
+
+def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard: pd.DataFrame,
+                   chosen: Filters) -> list[Tile]:
+    tiles = []
+    quarters = _records(audit_quarters)
+    latest, previous = _latest_two(quarters, "quarter_start", chosen.end)
+    if latest:
+        tiles.append(_share_tile("Good or better", latest, previous, "good_or_better", "higher"))
+        tiles.append(_share_tile("Inadequate", latest, previous, "inadequate", "lower"))
+    else:
+        tiles.append(Tile("Audits", "no audits", lines=["No audits are loaded for this choice. Upload the audits sheet."]))
+    staff = _records(workforce)
+    for tile in (
+        _workforce_tile("Average caseload (workforce returns)", staff, chosen.end, caseload, "count",
+                        "Children allocated ÷ social-worker FTE, summed over teams."),
+        _workforce_tile("Agency share (workforce returns)", staff, chosen.end, agency_share, "%",
+                        "Agency FTE ÷ social-worker FTE, summed over teams."),
+    ):
+        if tile:
+            tiles.append(tile)
+    heard_rows = _records(heard)
+    now, before = _latest_two(heard_rows, "quarter_start", chosen.end)
+    if now:
+        year_ago = next((r for r in heard_rows if r["quarter_start"] == metrics.add_months(now["quarter_start"], -12)), None)
+        compared = f"{year_ago['people_heard']:,} in {year_ago['quarter']}" if year_ago else "no figure a year before"
+        tiles.append(Tile("Children and families heard", f"{now['people_heard']:,}",
+                          delta=f"against {compared}", delta_color="off",
+                          help="Distinct people who gave feedback in the quarter (by response reference, else one per answer).",
+                          lines=[f"{now['quarter']} · more voices heard is better"]))
+    return tiles
+
+
+# ------------------------------------------------------------------------ what changed --
+def what_changed(kpis: pd.DataFrame, audit_quarters: pd.DataFrame, workforce: pd.DataFrame,
+                 chosen: Filters) -> list[str]:
+    """Sentences generated from the figures: the latest move of each system-health indicator,
+    audit shares quarter on quarter, caseload and agency share month on month."""
+    sentences = []
+    for rows in _indicator_rows(kpis, chosen.team).values():
+        first = rows[0]
+        if not first["system_health"]:
+            continue
+        latest, before, _ = metrics.latest_and_earlier(rows, chosen.end)
+        if latest is None or before is None:
+            continue
+        sentence = metrics.what_changed(first["label"], latest["value"], before["value"], first["unit"],
+                                        first["polarity"], latest.get("target"), latest.get("stat_neighbours"))
+        if sentence:
+            sentences.append(f"{sentence[:-1]} in {metrics.month_label(latest['period'])}.")
+    latest, previous = _latest_two(_records(audit_quarters), "quarter_start", chosen.end)
+    if latest and previous:
+        now = metrics.Share(int(latest["good_or_better"]), int(latest["audits"]))
+        then = metrics.Share(int(previous["good_or_better"]), int(previous["audits"]))
+        sentence = metrics.what_changed("Audits judged good or better", now.percent, then.percent, "%", "higher")
+        if sentence:
+            sentences.append(f"{sentence[:-1]} between {previous['quarter']} (n = {then.n}) and {latest['quarter']} (n = {now.n}).")
+    staff = _records(workforce)
+    for label, value_of, unit in (("Average caseload", caseload, "count"), ("Agency share of social workers", agency_share, "%")):
+        within = [r for r in staff if r["period"] <= chosen.end and value_of(r) is not None]
+        if len(within) >= 2:
+            sentence = metrics.what_changed(label, round(value_of(within[-1]), 1), round(value_of(within[-2]), 1), unit, "lower")
+            if sentence:
+                sentences.append(f"{sentence[:-1]} in {metrics.month_label(within[-1]['period'])}.")
+    return sentences
+
+
+# -------------------------------------------------------------------- improvement plan --
+@dataclass(frozen=True)
+class PlanSummary:
+    by_rag: pd.DataFrame
+    by_status: pd.DataFrame
+    overdue: pd.DataFrame
+
+
+def plan_summary(actions: pd.DataFrame, today: dt.date) -> PlanSummary:
+    spec = contract.load()
+    complete = spec.statuses[-1]
+    by_rag = (actions["rag"].fillna("Not rated").value_counts()
+              .reindex([*spec.rags, "Not rated"], fill_value=0).rename_axis("RAG").reset_index(name="actions"))
+    by_status = (actions["status"].value_counts().reindex(spec.statuses, fill_value=0)
+                 .rename_axis("status").reset_index(name="actions"))
+    due = pd.to_datetime(actions["due_date"]).dt.date
+    overdue = actions[(due < today) & (actions["status"] != complete)]
+    overdue = overdue[["action_id", "title", "owner", "due_date", "status", "rag"]].sort_values("due_date")
+    return PlanSummary(by_rag[by_rag["actions"] > 0], by_status, overdue)

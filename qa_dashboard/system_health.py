@@ -1,0 +1,132 @@
+"""What the System health page shows, from the KPI frames: the scorecard and one indicator's
+trend with its target and comparators. Pure functions, tested without Streamlit."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qa_dashboard import metrics
+from qa_dashboard.filters import Filters
+from qa_dashboard.overview import _indicator_rows
+
+TREND_MONTHS = 24
+COMPARATORS = {"target": "Target", "stat_neighbours": "Statistical neighbours", "region": "Region", "england": "England"}
+UNIT_TITLES = {"%": "Per cent", "rate10k": "Per 10,000 children", "count": "Number", "days": "Days"}
+
+
+def _window(chosen: Filters) -> tuple[dt.date, dt.date]:
+    return metrics.add_months(chosen.end, -(TREND_MONTHS - 1)), chosen.end
+
+
+def scorecard(kpis: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
+    """One row per indicator: latest figure, the move on the month and year before, target, RAG
+    and comparators. System-health indicators first, as the catalogue orders them."""
+    rows = []
+    for rows_of_one in _indicator_rows(kpis, chosen.team).values():
+        first = rows_of_one[0]
+        latest, month_before, year_before = metrics.latest_and_earlier(rows_of_one, chosen.end)
+        if latest is None:
+            continue
+        unit, polarity = first["unit"], first["polarity"]
+        on_month = metrics.direction(latest["value"], month_before and month_before["value"], polarity)
+        on_year = metrics.direction(latest["value"], year_before and year_before["value"], polarity)
+        counted = (f"{latest['numerator']:,.0f} of {latest['denominator']:,.0f}"
+                   if latest.get("numerator") is not None and latest.get("denominator") is not None else "")
+        rows.append({
+            "Indicator": first["label"],
+            "System health": "yes" if first["system_health"] else "",
+            "Better when": metrics.better_phrase(polarity),
+            "Month": metrics.month_label(latest["period"]),
+            "Latest": metrics.format_value(latest["value"], unit),
+            "Counted": counted,
+            "On the month": f"{on_month.arrow} {on_month.word}",
+            "Month before": metrics.format_value(month_before and month_before["value"], unit),
+            "On the year": f"{on_year.arrow} {on_year.word}",
+            "Year before": metrics.format_value(year_before and year_before["value"], unit),
+            "Target": metrics.format_value(latest.get("target"), unit) if latest.get("target") is not None else "",
+            "RAG": metrics.rag(latest["value"], latest.get("target"), polarity) or "",
+            "Statistical neighbours": metrics.format_value(latest.get("stat_neighbours"), unit) if latest.get("stat_neighbours") is not None else "",
+            "Region": metrics.format_value(latest.get("region"), unit) if latest.get("region") is not None else "",
+            "England": metrics.format_value(latest.get("england"), unit) if latest.get("england") is not None else "",
+        })
+    return pd.DataFrame(rows)
+
+
+def indicator_choices(kpis: pd.DataFrame) -> dict[str, str]:
+    ordered = kpis.drop_duplicates("indicator")[["indicator", "label"]]
+    return dict(zip(ordered["indicator"], ordered["label"]))
+
+
+@dataclass(frozen=True)
+class IndicatorDetail:
+    label: str
+    unit_title: str
+    direction_note: str
+    scope: str                  # team or authority
+    lines: pd.DataFrame         # period, series, value
+    table: pd.DataFrame
+    commentary: str | None
+    commentary_month: str
+
+
+def indicator_detail(kpis: pd.DataFrame, code: str, chosen: Filters) -> IndicatorDetail:
+    rows = pd.DataFrame(_indicator_rows(kpis[kpis["indicator"] == code], chosen.team)[code])
+    first = rows.iloc[0]
+    start, end = _window(chosen)
+    rows = rows[(rows["period"] >= start) & (rows["period"] <= end)]
+    long = [rows.assign(series="Our figure")[["period", "series", "value"]]]
+    for column, name in COMPARATORS.items():
+        present = rows[rows[column].notna()]
+        if not present.empty:
+            long.append(present.assign(series=name, value=present[column])[["period", "series", "value"]])
+    lines = pd.concat(long, ignore_index=True)
+    lines["period"] = pd.to_datetime(lines["period"])
+    polarity = first["polarity"]
+    note = f"{metrics.better_phrase(polarity).capitalize()}."
+    if polarity == "neutral":
+        note = ("Neither higher nor lower is better for this indicator: a rate far above statistical neighbours "
+                "can mean a system running hot, far below can mean need going unmet. Read it against the "
+                "comparator lines.")
+    with_commentary = rows[rows["commentary"].notna()]
+    commentary = with_commentary.iloc[-1] if not with_commentary.empty else None
+    table = rows[["period", "value", "numerator", "denominator", "target", "stat_neighbours", "region",
+                  "england", "commentary"]].rename(columns={
+        "period": "Month", "value": first["label"], "numerator": "Numerator", "denominator": "Denominator",
+        "target": "Target", "stat_neighbours": "Statistical neighbours", "region": "Region",
+        "england": "England", "commentary": "Commentary"})
+    table = table.dropna(axis="columns", how="all")
+    return IndicatorDetail(
+        label=first["label"], unit_title=UNIT_TITLES.get(first["unit"], first["unit"]), direction_note=note,
+        scope=first["scope"], lines=lines, table=table.reset_index(drop=True),
+        commentary=None if commentary is None else commentary["commentary"],
+        commentary_month=metrics.month_label(commentary["period"]) if commentary is not None
+        else metrics.month_label(end))
+
+
+def breakdown_lines(breakdowns: pd.DataFrame, chosen: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    start, end = _window(chosen)
+    periods = pd.to_datetime(breakdowns["period"]).dt.date
+    within = breakdowns[(periods >= start) & (periods <= end)]
+    lines = within.rename(columns={"breakdown": "series"})[["period", "series", "value"]].copy()
+    lines["period"] = pd.to_datetime(lines["period"])
+    table = within.rename(columns={"period": "Month", "breakdown": "Breakdown", "value": "Value",
+                                   "numerator": "Numerator", "denominator": "Denominator", "target": "Target"})
+    return lines, table.dropna(axis="columns", how="all").reset_index(drop=True)
+
+
+def team_lines(teams: pd.DataFrame, chosen: Filters, team: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    start, end = _window(chosen)
+    periods = pd.to_datetime(teams["period"]).dt.date
+    within = teams[(periods >= start) & (periods <= end)]
+    if team:
+        within = within[within["team"] == team]
+    elif chosen.service_area:
+        within = within[within["service_area"] == chosen.service_area]
+    lines = within.rename(columns={"team": "series"})[["period", "series", "value"]].copy()
+    lines["period"] = pd.to_datetime(lines["period"])
+    table = within.rename(columns={"period": "Month", "team": "Team", "service_area": "Service area",
+                                   "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
+                                   "target": "Target"})
+    return lines, table.dropna(axis="columns", how="all").reset_index(drop=True)
