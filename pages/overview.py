@@ -12,7 +12,8 @@ st.text(f"Showing {chosen.describe()}.")
 
 # ------------------------------------------------------------------------ system health --
 kpis = cached.query("kpi_series", chosen.team)
-health = overview.kpi_tiles(kpis, chosen, system_health_only=True)
+by_indicator = cached.derived(overview.indicator_rows, "kpi_series", (chosen.team,), chosen.team)
+health = overview.kpi_tiles(by_indicator, chosen, system_health_only=True)
 st.header("System health")
 if chosen.team or chosen.service_area:
     st.text(overview.kpi_scope_note(kpis, chosen))
@@ -46,7 +47,7 @@ for index, tile in enumerate(others):
 
 # ------------------------------------------------------------------------ what changed --
 st.header("What changed")
-sentences = overview.what_changed(kpis, audit_quarters, workforce, chosen)
+sentences = overview.what_changed(by_indicator, audit_quarters, workforce, chosen)
 for sentence in sentences:
     st.text(f"• {sentence}")
 if not sentences:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qa_dashboard import cached, charts, filters, system_health
+from qa_dashboard import cached, charts, filters, overview, system_health
 
 chosen = filters.current()
 st.title("System health")
@@ -13,24 +13,25 @@ if kpis.empty:
     st.info("No KPI figures are loaded. Upload a KPI scorecard (the kpi or scorecard sheet) to fill this page.")
     st.stop()
 
-scorecard = system_health.scorecard(kpis, chosen)
+by_indicator = cached.derived(overview.indicator_rows, "kpi_series", (chosen.team,), chosen.team)
+scorecard = system_health.scorecard(by_indicator, chosen)
 st.header("Scorecard")
 st.text("▲ ▼ show the move on the month before; better or worse follows each indicator's direction. "
         "Neutral indicators (such as the referral rate) are neither better nor worse for moving: "
         "they are judged against statistical neighbours, region and England.")
 charts.figure(None, scorecard, "Scorecard")
 
-indicators = system_health.indicator_choices(kpis)
+indicators = system_health.indicator_choices(by_indicator)
 st.header("One indicator in detail")
 if "indicator" in st.query_params and st.query_params["indicator"] in indicators and "detail_indicator" not in st.session_state:
     st.session_state["detail_indicator"] = st.query_params["indicator"]
 code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, key="detail_indicator")
 st.query_params["indicator"] = code
 
-detail = system_health.indicator_detail(kpis, code, chosen)
+detail = system_health.indicator_detail(by_indicator, code, chosen)
 st.subheader(detail.label)
 st.text(detail.direction_note)
-charts.figure(charts.trend_chart(detail.lines, detail.label, detail.unit_title), detail.table,
+charts.figure(charts.trend_spec(detail.lines, detail.label, detail.unit_title), detail.table,
               f"{detail.label}, 24 months")
 st.subheader(f"Commentary, {detail.commentary_month}")
 st.text(detail.commentary or "No commentary was loaded for this month.")
@@ -39,7 +40,7 @@ breakdowns = cached.query("kpi_breakdowns", code, chosen.team if detail.scope ==
 if not breakdowns.empty:
     lines, table = system_health.breakdown_lines(breakdowns, chosen)
     st.subheader("Breakdowns")
-    charts.figure(charts.trend_chart(lines, f"{detail.label} by breakdown", detail.unit_title), table,
+    charts.figure(charts.trend_spec(lines, f"{detail.label} by breakdown", detail.unit_title), table,
                   f"{detail.label} by breakdown")
 
 teams = cached.query("kpi_team_rows", code)
@@ -49,5 +50,5 @@ if not teams.empty:
     default = team_names.index(chosen.team) if chosen.team in team_names else 0
     picked = st.selectbox("Team", team_names, index=default, key=f"detail_team_{chosen.team}")
     lines, table = system_health.team_lines(teams, chosen, None if picked == "All teams" else picked)
-    charts.figure(charts.trend_chart(lines, f"{detail.label} by team", detail.unit_title), table,
+    charts.figure(charts.trend_spec(lines, f"{detail.label} by team", detail.unit_title), table,
                   f"{detail.label} by team")

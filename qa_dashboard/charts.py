@@ -26,6 +26,21 @@ SERIES_STYLE = {
 }
 
 
+def cached_spec(builder):
+    """Make a chart builder return its Vega-Lite spec, cached on its inputs.
+
+    Building an Altair chart and validating it costs tens of milliseconds; the inputs are
+    frames that are themselves cached on the data version, so the spec is too.
+    """
+    @st.cache_data(show_spinner=False, max_entries=512)
+    def spec(*args, **kwargs) -> dict:
+        return builder(*args, **kwargs).to_dict()
+
+    spec.__doc__ = builder.__doc__
+    spec.build = builder  # the Altair chart itself, for tests and one-off layering
+    return spec
+
+
 def grade_colours() -> dict[str, str]:
     return dict(zip(contract.load().grade_labels, _GRADE_COLOURS))
 
@@ -81,11 +96,18 @@ def stacked_grades(frame: pd.DataFrame, x: str, x_title: str, title: str, height
     return (bars + counts).properties(title=title, height=height)
 
 
-def figure(chart: alt.Chart | None, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
-    """A chart with its figures one click away and downloads of exactly those figures.
+# The builders' specs, cached on their inputs: pages use these unless they layer more on top.
+trend_spec = cached_spec(trend_chart)
+stacked_grades_spec = cached_spec(stacked_grades)
 
-    Without a chart the table is the figure, shown open."""
-    if chart is not None:
+
+def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
+    """A chart (an Altair chart or a cached spec) with its figures one click away and downloads
+    of exactly those figures. Without a chart the table is the figure, shown open."""
+    described = f"Chart: {name}. Its figures are in the table below it."
+    if isinstance(chart, dict):
+        st.vega_lite_chart(spec=chart, width="stretch", alt=described)
+    elif chart is not None:
         st.altair_chart(chart, width="stretch")
     if caption:
         st.text(caption)

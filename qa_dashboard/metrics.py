@@ -34,11 +34,13 @@ class Share:
     def small(self) -> bool:
         return 0 < self.n < SMALL_N
 
+    def figure(self) -> str:
+        """`79% (n = 48)`, for a tile whose small-number warning sits beside it."""
+        return "no data" if self.n == 0 else f"{self.percent:.0f}% (n = {self.n})"
+
     def text(self) -> str:
-        if self.n == 0:
-            return "no data"
         flag = " (fewer than 5: read with care)" if self.small else ""
-        return f"{self.percent:.0f}% (n = {self.n}){flag}"
+        return self.figure() + flag
 
 
 def ratio_of_sums(numerators, denominators, scale: float = 1.0) -> float | None:

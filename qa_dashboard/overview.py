@@ -26,25 +26,31 @@ def _colour(move: metrics.Direction) -> str:
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
-    rows = frame.to_dict("records")
-    for row in rows:
-        for key in ("period", "quarter_start"):
-            if key in row and isinstance(row[key], pd.Timestamp):
-                row[key] = row[key].date()
-        for key, value in row.items():
-            if isinstance(value, float) and pd.isna(value):
-                row[key] = None
-    return rows
+    """Rows as dicts with dates as `datetime.date` and missing values as None (never NaN)."""
+    columns = {}
+    for name in frame.columns:
+        if name in ("period", "quarter_start"):
+            values = pd.to_datetime(frame[name]).dt.date.tolist()
+        else:
+            values = frame[name].tolist()
+        if frame[name].dtype.kind == "f":
+            values = [None if v != v else v for v in values]  # NaN: missing, never zero
+        columns[name] = values
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
-def _indicator_rows(kpis: pd.DataFrame, team: str | None) -> dict[str, list[dict]]:
-    """Rows per indicator: the team's own where the team has them, else the authority's."""
-    chosen: dict[str, list[dict]] = {}
-    for indicator, rows in kpis.groupby("indicator", sort=False):
-        team_rows = rows[rows["scope"] == "team"]
-        use = team_rows if team and not team_rows.empty else rows[rows["scope"] == "authority"]
-        if not use.empty:
-            chosen[indicator] = _records(use.sort_values("period"))
+def indicator_rows(kpis: pd.DataFrame, team: str | None) -> dict[str, list[dict]]:
+    """Rows per indicator, in period order: the team's own where the team has them, else the
+    authority's."""
+    by_scope: dict[str, dict[str, list[dict]]] = {}
+    for row in _records(kpis):
+        by_scope.setdefault(row["indicator"], {}).setdefault(row["scope"], []).append(row)
+    chosen = {}
+    for indicator, scopes in by_scope.items():
+        rows = scopes.get("team") if team and scopes.get("team") else scopes.get("authority")
+        if rows:
+            chosen[indicator] = sorted(rows, key=lambda r: r["period"])
     return chosen
 
 
@@ -87,9 +93,10 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
                 help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines)
 
 
-def kpi_tiles(kpis: pd.DataFrame, chosen: Filters, system_health_only: bool) -> list[Tile]:
+def kpi_tiles(by_indicator: dict[str, list[dict]], chosen: Filters, system_health_only: bool) -> list[Tile]:
+    """A tile per indicator (from `indicator_rows`)."""
     tiles = []
-    for rows in _indicator_rows(kpis, chosen.team).values():
+    for rows in by_indicator.values():
         if system_health_only and not rows[0]["system_health"]:
             continue
         tile = kpi_tile(rows, chosen.end)
@@ -119,7 +126,7 @@ def _share_tile(label: str, latest: dict, previous: dict | None, count_key: str,
     lines = [f"{latest['quarter']}: {share.count} of {share.n} audits · {metrics.better_phrase(polarity)}"]
     if share.small:
         lines.append("Fewer than 5 audits this quarter: read with care.")
-    return Tile(label=label, value=share.text(), delta=delta, delta_color=_colour(move),
+    return Tile(label=label, value=share.figure(), delta=delta, delta_color=_colour(move),
                 help=f"Share of audits whose overall judgement is {label.lower()}, by financial quarter.", lines=lines)
 
 
@@ -183,12 +190,12 @@ def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard:
 
 
 # ------------------------------------------------------------------------ what changed --
-def what_changed(kpis: pd.DataFrame, audit_quarters: pd.DataFrame, workforce: pd.DataFrame,
+def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFrame, workforce: pd.DataFrame,
                  chosen: Filters) -> list[str]:
     """Sentences generated from the figures: the latest move of each system-health indicator,
     audit shares quarter on quarter, caseload and agency share month on month."""
     sentences = []
-    for rows in _indicator_rows(kpis, chosen.team).values():
+    for rows in by_indicator.values():
         first = rows[0]
         if not first["system_health"]:
             continue

@@ -9,7 +9,6 @@ import pandas as pd
 
 from qa_dashboard import metrics
 from qa_dashboard.filters import Filters
-from qa_dashboard.overview import _indicator_rows
 
 TREND_MONTHS = 24
 COMPARATORS = {"target": "Target", "stat_neighbours": "Statistical neighbours", "region": "Region", "england": "England"}
@@ -20,11 +19,11 @@ def _window(chosen: Filters) -> tuple[dt.date, dt.date]:
     return metrics.add_months(chosen.end, -(TREND_MONTHS - 1)), chosen.end
 
 
-def scorecard(kpis: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
+def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters) -> pd.DataFrame:
     """One row per indicator: latest figure, the move on the month and year before, target, RAG
     and comparators. System-health indicators first, as the catalogue orders them."""
     rows = []
-    for rows_of_one in _indicator_rows(kpis, chosen.team).values():
+    for rows_of_one in by_indicator.values():
         first = rows_of_one[0]
         latest, month_before, year_before = metrics.latest_and_earlier(rows_of_one, chosen.end)
         if latest is None:
@@ -54,9 +53,8 @@ def scorecard(kpis: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def indicator_choices(kpis: pd.DataFrame) -> dict[str, str]:
-    ordered = kpis.drop_duplicates("indicator")[["indicator", "label"]]
-    return dict(zip(ordered["indicator"], ordered["label"]))
+def indicator_choices(by_indicator: dict[str, list[dict]]) -> dict[str, str]:
+    return {code: rows[0]["label"] for code, rows in by_indicator.items()}
 
 
 @dataclass(frozen=True)
@@ -71,8 +69,8 @@ class IndicatorDetail:
     commentary_month: str
 
 
-def indicator_detail(kpis: pd.DataFrame, code: str, chosen: Filters) -> IndicatorDetail:
-    rows = pd.DataFrame(_indicator_rows(kpis[kpis["indicator"] == code], chosen.team)[code])
+def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Filters) -> IndicatorDetail:
+    rows = pd.DataFrame(by_indicator[code])
     first = rows.iloc[0]
     start, end = _window(chosen)
     rows = rows[(rows["period"] >= start) & (rows["period"] <= end)]

@@ -169,6 +169,10 @@ def wait_for_app(page, timeout_ms: int = 30_000) -> None:
     )
     page.wait_for_function(
         """() => [...document.querySelectorAll("[data-testid='stDataFrame']")]
+                 // Only tables on screen draw their rows; those below the fold or in a closed
+                 // expander wait until they are scrolled to or opened.
+                 .filter(frame => { const box = frame.getBoundingClientRect();
+                                    return frame.offsetParent !== null && box.top < window.innerHeight && box.bottom > 0; })
                  .every(frame => frame.querySelector("table[role='grid']"))""",
         timeout=timeout_ms,
     )

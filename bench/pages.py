@@ -1,0 +1,118 @@
+"""Page budget (issue 3): the median AppTest run of each page on the large authority, with the
+cache cold and warm, against a floor page measured in the same run.
+
+Budget: warm at most 2x the floor's warm run, cold at most 5x the floor's cold run.
+
+    python bench/pages.py [--runs 5] [--keep DIR]
+
+The large authority is `bench/large_authority.py`'s workbook (5 years, 60 teams), loaded once
+through `ingest` into a scratch database.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.large_authority import write_large_authority  # noqa: E402
+
+PAGES = ["pages/overview.py", "pages/system_health.py", "pages/audits.py", "pages/workforce.py", "pages/voice.py"]
+WARM_BUDGET, COLD_BUDGET = 2.0, 5.0
+
+
+def _time_floor(runs: int) -> tuple[float, float]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    cold, warm = [], []
+    for _ in range(runs):
+        st.cache_data.clear()
+        app = AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=120)
+        started = time.perf_counter()
+        app.run()
+        cold.append(time.perf_counter() - started)
+        assert not app.exception, app.exception
+        app.run()  # the first rerun still settles the session; time the one after
+        started = time.perf_counter()
+        app.run()
+        warm.append(time.perf_counter() - started)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def _time_page(page: str, runs: int) -> tuple[float, float]:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    cold, warm = [], []
+    for _ in range(runs):
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        app.switch_page(page)
+        st.cache_data.clear()
+        started = time.perf_counter()
+        app.run()
+        cold.append(time.perf_counter() - started)
+        assert not app.exception, (page, app.exception)
+        app.run()
+        started = time.perf_counter()
+        app.run()
+        warm.append(time.perf_counter() - started)
+    return statistics.median(cold), statistics.median(warm)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", help="keep the workbook and database in this folder")
+    args = parser.parse_args()
+    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pages-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    database = scratch / "large.duckdb"
+    if not database.exists():
+        from qa_dashboard.ingest import ingest
+
+        workbook = scratch / "large_authority.xlsx"
+        print("generating and loading the large authority ...", flush=True)
+        write_large_authority(workbook)
+        result = ingest([workbook], database, user="bench")
+        if not result.ok:
+            print("\n".join(p.line() for p in result.problems[:20]))
+            return 1
+    os.environ["QA_DASHBOARD_DB"] = str(database)
+
+    floor_cold, floor_warm = _time_floor(args.runs)
+    rows = [("floor page", floor_cold, floor_warm, None, None)]
+    failed = False
+    for page in PAGES:
+        if not (ROOT / page).exists():
+            continue
+        cold, warm = _time_page(page, args.runs)
+        cold_ratio, warm_ratio = cold / floor_cold, warm / floor_warm
+        failed |= cold_ratio > COLD_BUDGET or warm_ratio > WARM_BUDGET
+        rows.append((page, cold, warm, cold_ratio, warm_ratio))
+
+    print(f"\nMedian of {args.runs} AppTest runs on the large authority (60 teams, 5 years):\n")
+    print("| page | cold | warm | cold ÷ floor (≤ 5) | warm ÷ floor (≤ 2) |")
+    print("|---|---|---|---|---|")
+    for page, cold, warm, cold_ratio, warm_ratio in rows:
+        ratios = ("", "") if cold_ratio is None else (
+            f"{cold_ratio:.1f} {'PASS' if cold_ratio <= COLD_BUDGET else 'FAIL'}",
+            f"{warm_ratio:.1f} {'PASS' if warm_ratio <= WARM_BUDGET else 'FAIL'}")
+        print(f"| {page} | {cold * 1000:.0f} ms | {warm * 1000:.0f} ms | {ratios[0]} | {ratios[1]} |")
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "pages.json").write_text(json.dumps(
+        [{"page": p, "cold_s": c, "warm_s": w, "cold_ratio": cr, "warm_ratio": wr} for p, c, w, cr, wr in rows],
+        indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

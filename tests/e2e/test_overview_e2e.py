@@ -1,0 +1,52 @@
+"""The board's journey in a real browser: read a tile, filter to one team, see the link and the
+tile change; the Overview and System health pages pass axe."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import describe_violations, run_axe, wait_for_app
+
+
+def tile_value(page, label: str) -> str:
+    tile = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile(f"^{re.escape(label)}$")))
+    return tile.get_by_test_id("stMetricValue").inner_text()
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_test_id("stSidebar").get_by_label(label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_filtering_to_a_team_changes_the_link_and_the_tile(app_server, browser_page, tmp_path):
+    page = browser_page
+    page.goto(app_server)
+    wait_for_app(page)
+    before = tile_value(page, "Good or better")
+    page.screenshot(path=tmp_path / "overview.png", full_page=True)
+
+    choose(page, "Team", "FS North")
+    expect(page).to_have_url(re.compile(r"team=FS\+North|team=FS%20North"))
+    expect(page.get_by_text("Showing April 2025 to March 2026, FS North.")).to_be_visible()
+    after = tile_value(page, "Good or better")
+    page.screenshot(path=tmp_path / "overview-fs-north.png", full_page=True)
+    assert after != before
+
+
+def test_a_copied_link_opens_the_same_view(app_server, browser_page):
+    page = browser_page
+    page.goto(f"{app_server}/overview?team=FS+North")
+    wait_for_app(page)
+    expect(page.get_by_text("Showing April 2025 to March 2026, FS North.")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["overview", "system-health", "system-health?indicator=assessments_45wd_pct"])
+def test_board_pages_have_no_serious_accessibility_problems(app_server, browser_page, path, tmp_path):
+    page = browser_page
+    page.goto(f"{app_server}/{path}")
+    wait_for_app(page)
+    page.screenshot(path=tmp_path / "page.png", full_page=True)
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)

@@ -1,0 +1,196 @@
+"""The Overview and System health pages, run headless with AppTest, on the demo database and on
+hand-made workbooks whose answers the tests know."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qa_dashboard import contract, metrics
+from qa_dashboard.ingest import ingest
+from tests.conftest import REPO_ROOT
+from tests.workbooks import action, audit, kpi, table, team, write_xlsx
+
+
+def open_page(database: Path, page: str, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
+    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "pages/overview.py":
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def tiles(app: AppTest) -> dict[str, object]:
+    return {metric.label: metric for metric in app.metric}
+
+
+def charts(app: AppTest) -> list:
+    return app.get("vega_lite_chart")
+
+
+def texts(app: AppTest) -> list[str]:
+    return [t.value for t in app.text]
+
+
+def system_health_labels() -> list[str]:
+    return [i.label for i in contract.load().indicators if i.system_health]
+
+
+# ------------------------------------------------------------------------- demo database --
+def test_the_overview_shows_a_tile_for_every_system_health_indicator(demo_db, monkeypatch):
+    shown = tiles(open_page(demo_db, "pages/overview.py", monkeypatch))
+    for label in system_health_labels():
+        assert label in shown, label
+        assert shown[label].value != "no figure"
+
+
+def test_the_overview_shows_audit_workforce_and_voice_tiles(demo_db, monkeypatch):
+    shown = tiles(open_page(demo_db, "pages/overview.py", monkeypatch))
+    for label in ("Good or better", "Inadequate", "Average caseload (workforce returns)",
+                  "Agency share (workforce returns)", "Children and families heard"):
+        assert label in shown, label
+    assert "(n = " in shown["Good or better"].value
+
+
+def test_every_tile_arrow_says_which_way_is_better(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch)
+    for metric in app.metric:
+        if "▲" in (metric.delta or "") or "▼" in (metric.delta or ""):
+            assert any(word in metric.delta for word in ("better", "worse", "up", "down")), metric.delta
+
+
+def _good_or_better_in_latest_quarter(database: Path, team_name: str) -> str:
+    with duckdb.connect(str(database), read_only=True) as con:
+        good, n = con.execute("""
+            SELECT count(*) FILTER (WHERE overall IN ('Outstanding', 'Good')), count(*)
+            FROM audits WHERE team = ? AND quarter_start = (
+                SELECT max(quarter_start) FROM audits WHERE team = ? AND month <= DATE '2026-03-01')
+        """, [team_name, team_name]).fetchone()
+    return metrics.Share(good, n).figure()
+
+
+def test_filtering_to_one_team_changes_the_audit_tile_to_that_teams_figure(demo_db, monkeypatch):
+    # AppTest in Streamlit 1.67 drops the entry script's sidebar on a rerun under st.navigation,
+    # so each filter choice is a fresh run with the filter in the URL, as a shared link would
+    # carry it; the browser test changes the widget itself.
+    whole = tiles(open_page(demo_db, "pages/overview.py", monkeypatch))["Good or better"].value
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, team="FS North")
+    for_team = tiles(app)["Good or better"].value
+    assert for_team == _good_or_better_in_latest_quarter(demo_db, "FS North")
+    assert for_team != whole
+    assert app.query_params["team"] == "FS North"
+
+
+def test_filtering_to_a_service_area_limits_the_team_choices(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, service="Family Safeguarding")
+    assert app.sidebar.selectbox(key="filter_team").options == ["All teams", "FS Central", "FS North", "FS South"]
+
+
+def test_a_link_with_a_team_opens_the_overview_filtered(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, team="FS North")
+    assert app.sidebar.selectbox(key="filter_team").value == "FS North"
+    assert tiles(app)["Good or better"].value == _good_or_better_in_latest_quarter(demo_db, "FS North")
+
+
+def test_a_link_with_a_team_the_data_lacks_is_dropped_with_a_note(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, team="Nowhere Team")
+    assert app.sidebar.selectbox(key="filter_team").value == "All teams"
+    assert any("Nowhere Team" in w.value for w in app.sidebar.warning)
+
+
+def test_the_overview_writes_what_changed_sentences_from_the_data(demo_db, monkeypatch):
+    sentences = [t for t in texts(open_page(demo_db, "pages/overview.py", monkeypatch)) if t.startswith("• ")]
+    assert any("Re-referrals within 12 months" in s for s in sentences)
+    assert any("Audits judged good or better" in s and "(n = " in s for s in sentences)
+
+
+def test_the_system_health_scorecard_lists_system_health_indicators_first(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/system_health.py", monkeypatch)
+    scorecard = app.dataframe[0].value
+    assert list(scorecard["Indicator"][:7]) == system_health_labels()
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        [(loaded,)] = con.execute("SELECT count(DISTINCT indicator) FROM kpi_values").fetchall()
+    assert len(scorecard) == loaded
+
+
+def test_the_trend_chart_draws_target_and_comparator_lines(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    assert len(charts(app)) == 1
+    figures = [df.value for df in app.dataframe if "Re-referrals within 12 months" in df.value.columns][0]
+    assert {"Target", "Statistical neighbours", "England"} <= set(figures.columns)
+    assert len(figures) == 24
+
+
+def test_an_indicator_with_breakdowns_and_team_rows_shows_both(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/system_health.py", monkeypatch, indicator="assessments_45wd_pct")
+    assert len(charts(app)) == 3
+    headings = [s.value for s in app.subheader]
+    assert "Breakdowns" in headings and "Teams" in headings
+
+
+def test_the_neutral_referral_rate_is_judged_against_comparators(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/system_health.py", monkeypatch, indicator="referrals_rate")
+    assert any("Neither higher nor lower is better" in t for t in texts(app))
+
+
+# ------------------------------------------------------------------- hand-made workbooks --
+@pytest.fixture
+def known_db(tmp_path):
+    rows = []
+    for period, re_referrals, within_45, referrals in (("2023-11", 20.0, 70.0, 500.0), ("2024-10", 22.0, 79.0, 600.0),
+                                                       ("2024-11", 24.0, 83.0, 560.0)):
+        rows.append(kpi(period=period, indicator="re_referrals_pct", value=re_referrals, target=22, commentary=None))
+        rows.append(kpi(period=period, indicator="assessments_45wd_pct", value=within_45, target=80, commentary=None))
+        rows.append(kpi(period=period, indicator="referrals_rate", value=referrals, target=None,
+                        stat_neighbours=550.0, commentary=None))
+    audits = [audit(audit_id=f"A{n}", audit_date="10/11/2024", team="Team A", service_area="North",
+                    overall="Good" if n < 3 else "Inadequate") for n in range(4)]
+    workbook = write_xlsx(tmp_path / "known.xlsx", {
+        "kpi": table(*rows), "audits": table(*audits),
+        "teams": table(team(team="Team A", service_area="North")),
+        "actions": table(action(action_id="ACT-01", status="On track", due_date="31/01/2024"),
+                         action(action_id="ACT-02", status="Complete", rag="Blue", due_date="31/01/2024")),
+    })
+    database = tmp_path / "known.duckdb"
+    assert ingest([workbook], database, user="test").ok
+    return database
+
+
+def test_tiles_say_better_worse_or_judge_against_comparators_by_polarity(known_db, monkeypatch):
+    shown = tiles(open_page(known_db, "pages/overview.py", monkeypatch))
+    assert "worse" in shown["Re-referrals within 12 months"].delta
+    assert shown["Re-referrals within 12 months"].value == "24.0%"
+    assert "better" in shown["Assessments completed within 45 working days"].delta
+    referrals = shown["Referrals per 10,000 children"].delta
+    assert "down" in referrals and "better" not in referrals and "worse" not in referrals
+
+
+def test_four_audits_show_their_share_flagged_as_small(known_db, monkeypatch):
+    app = open_page(known_db, "pages/overview.py", monkeypatch)
+    assert tiles(app)["Good or better"].value == "75% (n = 4)"
+    assert tiles(app)["Inadequate"].value == "25% (n = 4)"
+    assert texts(app).count("Fewer than 5 audits this quarter: read with care.") == 2
+
+
+def test_what_changed_sentences_on_known_figures(known_db, monkeypatch):
+    sentences = [t for t in texts(open_page(known_db, "pages/overview.py", monkeypatch)) if t.startswith("• ")]
+    assert "• Assessments completed within 45 working days rose from 79.0% to 83.0% (better), meeting the 80.0% target in November 2024." in sentences
+    assert "• Re-referrals within 12 months rose from 22.0% to 24.0% (worse), above the 22.0% target in November 2024." in sentences
+
+
+def test_the_plan_lists_overdue_actions_and_status_changes(known_db, tmp_path, monkeypatch):
+    update = write_xlsx(tmp_path / "plan.xlsx", {"actions": table(
+        action(action_id="ACT-01", status="Off track", rag="Red", due_date="31/01/2024"))})
+    assert ingest([update], known_db, user="test").ok
+    app = open_page(known_db, "pages/overview.py", monkeypatch)
+    overdue = [df.value for df in app.dataframe if "due_date" in df.value.columns and "previous_status" not in df.value.columns]
+    assert list(overdue[0]["action_id"]) == ["ACT-01"]  # ACT-02 is complete, so not overdue
+    changed = [df.value for df in app.dataframe if "previous_status" in df.value.columns][0]
+    assert changed.to_dict("records")[0]["previous_status"] == "On track"
+    assert changed.to_dict("records")[0]["status"] == "Off track"
