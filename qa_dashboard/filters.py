@@ -45,22 +45,24 @@ def _month_text(month: dt.date) -> str:
     return month.strftime("%Y-%m")
 
 
-def period_options(months: pd.DataFrame) -> dict[str, tuple[dt.date, dt.date, str]]:
-    """Selectable periods -> (start, end, label), newest first after the default."""
+def period_options(months: pd.DataFrame) -> dict[str, tuple[str, dt.date, dt.date, str]]:
+    """Selectable periods, newest first after the default: shown label -> (link token, start,
+    end, the label used in sentences). Tokens are what a copied link carries: `2024-25` for a
+    financial year, `Q1 2025-26` for a quarter; a month range is `2025-01..2025-06`."""
     ordered = [pd.Timestamp(m).date() for m in months["month"]]
     last = ordered[-1]
-    options = {LATEST: (metrics.add_months(last, -11), last,
-                        f"{metrics.month_label(metrics.add_months(last, -11))} to {metrics.month_label(last)}")}
-    years = months.groupby("financial_year")["month"].agg(["min", "max"]).sort_index(ascending=False)
-    for year, row in years.iterrows():
-        start = pd.Timestamp(row["min"]).date()
-        options[f"{year} (financial year)"] = (_fy_start(start), _fy_start(start).replace(year=_fy_start(start).year + 1, month=3),
-                                               f"financial year {year}")
+    first_of_latest = metrics.add_months(last, -11)
+    options = {LATEST: ("latest", first_of_latest, last,
+                        f"{metrics.month_label(first_of_latest)} to {metrics.month_label(last)}")}
+    years = months.groupby("financial_year")["month"].min().sort_index(ascending=False)
+    for year, first in years.items():
+        start = _fy_start(pd.Timestamp(first).date())
+        options[f"{year} (financial year)"] = (year, start, metrics.add_months(start, 11), f"financial year {year}")
     quarters = months.groupby(["quarter_start", "quarter"]).size().reset_index().sort_values("quarter_start", ascending=False)
     for _, row in quarters.iterrows():
         start = pd.Timestamp(row["quarter_start"]).date()
-        options[row["quarter"]] = (start, metrics.add_months(start, 2), row["quarter"])
-    options[CHOOSE] = (ordered[0], last, "")
+        options[row["quarter"]] = (row["quarter"], start, metrics.add_months(start, 2), row["quarter"])
+    options[CHOOSE] = ("", ordered[0], last, "")
     return options
 
 
@@ -98,29 +100,31 @@ def sidebar(show_audit_type: bool = False) -> Filters | None:
     sidebar.header("Filters")
 
     options = period_options(months)
-    labels = list(options)
+    by_token = {token: shown for shown, (token, *_) in options.items() if token}
     url_period = st.query_params.get("period")
-    if "filter_period" not in st.session_state and url_period and ".." in url_period:
-        st.session_state["filter_period"] = CHOOSE
-    else:
-        _seed_from_url("filter_period", "period", labels, "the period", notes)
-    choice = sidebar.selectbox("Period", labels, key="filter_period")
-    start, end, label = options[choice]
+    if "filter_period" not in st.session_state and url_period:
+        if url_period in by_token:
+            st.session_state["filter_period"] = by_token[url_period]
+        elif ".." in url_period:
+            st.session_state["filter_period"] = CHOOSE
+        else:
+            notes.append(f"The link asked for the period '{url_period}', which the data does not cover, so it is not applied.")
+    choice = sidebar.selectbox("Period", list(options), key="filter_period")
+    token, start, end, label = options[choice]
     if choice == CHOOSE:
         all_months = [pd.Timestamp(m).date() for m in months["month"]]
-        if "filter_months" not in st.session_state and url_period and ".." in url_period:
-            first, _, last = url_period.partition("..")
+        if "filter_months" not in st.session_state:
+            first, _, last = (url_period or "").partition("..")
             chosen = [m for m in all_months if first <= _month_text(m) <= last]
-            if chosen:
-                st.session_state["filter_months"] = (chosen[0], chosen[-1])
-            else:
+            if url_period and ".." in url_period and not chosen:
                 notes.append(f"The link asked for months '{url_period}', which the data does not cover.")
-        start, end = sidebar.select_slider("Months", options=all_months, value=(all_months[0], all_months[-1]),
-                                           format_func=lambda m: m.strftime("%b %Y"), key="filter_months")
+            st.session_state["filter_months"] = (chosen[0], chosen[-1]) if chosen else (all_months[0], all_months[-1])
+        start, end = sidebar.select_slider("Months", options=all_months, format_func=lambda m: m.strftime("%b %Y"),
+                                           key="filter_months")
         label = f"{metrics.month_label(start)} to {metrics.month_label(end)}"
         _mirror_to_url("period", f"{_month_text(start)}..{_month_text(end)}", "")
     else:
-        _mirror_to_url("period", choice, LATEST)
+        _mirror_to_url("period", token, "latest")
 
     teams = cached.query("teams_by_service")
     services = [ALL_SERVICES] + sorted(teams["service_area"].unique())

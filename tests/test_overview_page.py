@@ -194,3 +194,32 @@ def test_the_plan_lists_overdue_actions_and_status_changes(known_db, tmp_path, m
     changed = [df.value for df in app.dataframe if "previous_status" in df.value.columns][0]
     assert changed.to_dict("records")[0]["previous_status"] == "On track"
     assert changed.to_dict("records")[0]["status"] == "Off track"
+
+
+# ----------------------------------------------------------------------------- periods --
+def test_the_default_period_is_the_latest_twelve_months_loaded(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch)
+    assert app.text[0].value == "Showing April 2025 to March 2026, the whole authority."
+    assert "period" not in app.query_params
+
+
+@pytest.mark.parametrize("token, shown", [
+    ("2024-25", "Showing financial year 2024-25, the whole authority."),
+    ("Q3 2024-25", "Showing Q3 2024-25, the whole authority."),
+    ("2024-06..2024-11", "Showing June 2024 to November 2024, the whole authority."),
+])
+def test_a_link_with_a_period_opens_that_period(demo_db, monkeypatch, token, shown):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, period=token)
+    assert app.text[0].value == shown
+    assert app.query_params["period"] == token
+
+
+def test_a_quarter_shows_that_quarters_audits(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, period="Q3 2024-25")
+    assert any(t.startswith("Q3 2024-25: ") for t in texts(app))
+
+
+def test_a_period_the_data_lacks_is_dropped_with_a_note(demo_db, monkeypatch):
+    app = open_page(demo_db, "pages/overview.py", monkeypatch, period="2031-32")
+    assert app.text[0].value.startswith("Showing April 2025 to March 2026")
+    assert any("2031-32" in w.value for w in app.sidebar.warning)
