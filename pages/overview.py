@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import cached, filters, metrics, overview
+from qa_dashboard import cached, charts, filters, metrics, overview
 
 chosen = filters.current()
 st.title("Overview")
@@ -23,8 +23,9 @@ if not health:
 
 def show_tile(column, tile: overview.Tile) -> None:
     with column.container(border=True):
-        st.metric(tile.label, tile.value, delta=tile.delta, delta_color=tile.delta_color,
-                  delta_arrow="off", help=tile.help)
+        st.text(tile.label)  # plain text, wrapped: a metric's own label is cut to one line
+        st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
+                  delta_arrow="off", help=charts.plain(tile.help or ""), label_visibility="collapsed")
         for line in tile.lines:
             st.text(line)
 

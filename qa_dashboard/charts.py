@@ -6,6 +6,8 @@ different dashes, bars carry their counts, and grades keep the same colours on e
 """
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -39,6 +41,14 @@ def cached_spec(builder):
     spec.__doc__ = builder.__doc__
     spec.build = builder  # the Altair chart itself, for tests and one-off layering
     return spec
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def plain(text: str) -> str:
+    """Text from an upload, escaped for the few Streamlit labels that read Markdown."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def grade_colours() -> dict[str, str]:

@@ -122,12 +122,15 @@ def rag(value, target, polarity: str, amber_margin: float = 0.05) -> str | None:
 
 
 # ------------------------------------------------------------------------------- wording --
-def format_value(value, unit: str, digits: int | None = None) -> str:
+def format_value(value, unit: str, digits: int | None = None, short: bool = False) -> str:
+    """`83.0%`, `571.6 per 10,000`, `13 days`; `short` drops "per 10,000" where the label says it."""
     if is_missing(value):
         return "no figure"
     if digits is None:
         digits = 0 if unit in ("count", "days") and float(value).is_integer() else 1
     number = f"{value:,.{digits}f}"
+    if short and unit == "rate10k":
+        return number
     return number + UNIT_SUFFIX.get(unit, "")
 
 
@@ -174,16 +177,24 @@ class Comparison:
     previous: float | None
     move: Direction
 
+    def change(self, unit: str) -> str:
+        """The move alone, short enough for a tile: `▼ 0.6 points better`, `▲ up 12.3`."""
+        if self.move.delta is None:
+            return "no earlier figure"
+        if self.move.word == "no change":
+            return "▶ no change"
+        size = format_value(abs(self.move.delta), "count" if unit in ("%", "rate10k") else unit, 1)
+        size += " points" if unit == "%" else ""
+        if self.move.word in ("better", "worse"):
+            return f"{self.move.arrow} {size} {self.move.word}"
+        return f"{self.move.arrow} {self.move.word} {size}"
+
     def text(self, unit: str) -> str:
+        """The move with what it is measured against: `▼ 0.6 points better than March 2025 (22.3%)`."""
         if self.move.delta is None:
             return f"no figure for {self.against}"
-        if self.move.word == "no change":
-            return f"no change on {self.against}"
-        change = format_value(abs(self.move.delta), unit if unit != "%" else "count", 1)
-        points = " points" if unit == "%" else ""
-        return f"{self.move.arrow} {change}{points} {self.move.word} than {self.against} ({format_value(self.previous, unit)})" \
-            if self.move.word in ("better", "worse") else \
-            f"{self.move.arrow} {self.move.word} {change}{points} on {self.against} ({format_value(self.previous, unit)})"
+        joiner = "than" if self.move.word in ("better", "worse") else "on"
+        return f"{self.change(unit)} {joiner} {self.against} ({format_value(self.previous, unit)})"
 
 
 def latest_and_earlier(series, end: dt.date):

@@ -74,7 +74,8 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
     versus_year = metrics.compare(latest["value"], year_before, polarity,
                                   metrics.month_label(metrics.add_months(month, -12)))
     lines = [f"{metrics.month_label(month)} · {metrics.better_phrase(polarity)}",
-             f"Year on year: {versus_year.text(unit)}"]
+             f"On the month: {versus_month.text(unit)}",
+             f"On the year: {versus_year.text(unit)}"]
     rag = metrics.rag(latest["value"], latest.get("target"), polarity)
     if latest.get("target") is not None:
         lines.append(f"Target {metrics.format_value(latest['target'], unit)}: {rag or 'no rating'}")
@@ -88,8 +89,8 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
                 break
         else:
             lines.append("No comparator loaded: judge this figure against statistical neighbours.")
-    return Tile(label=label, value=metrics.format_value(latest["value"], unit),
-                delta=versus_month.text(unit), delta_color=_colour(versus_month.move),
+    return Tile(label=label, value=metrics.format_value(latest["value"], unit, short=True),
+                delta=versus_month.change(unit), delta_color=_colour(versus_month.move),
                 help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines)
 
 
@@ -117,13 +118,13 @@ def _share_tile(label: str, latest: dict, previous: dict | None, count_key: str,
     share = metrics.Share(int(latest[count_key]), int(latest["audits"]))
     before = metrics.Share(int(previous[count_key]), int(previous["audits"])) if previous else None
     move = metrics.direction(share.percent, before.percent if before else None, polarity)
-    if before is None:
-        delta = f"no audits in the quarter before {latest['quarter']}"
-    elif move.word == "no change":
-        delta = f"no change on {previous['quarter']} ({before.text()})"
-    else:
-        delta = f"{move.arrow} {move.word} than {previous['quarter']}: {before.text()}"
     lines = [f"{latest['quarter']}: {share.count} of {share.n} audits · {metrics.better_phrase(polarity)}"]
+    if before is None:
+        delta = "no earlier quarter"
+        lines.append(f"No audits in the quarter before {latest['quarter']}.")
+    else:
+        delta = "▶ no change" if move.word == "no change" else f"{move.arrow} {move.word}"
+        lines.append(f"On the quarter: {previous['quarter']} was {before.text()}")
     if share.small:
         lines.append("Fewer than 5 audits this quarter: read with care.")
     return Tile(label=label, value=share.figure(), delta=delta, delta_color=_colour(move),
@@ -139,15 +140,11 @@ def _workforce_tile(label: str, rows: list[dict], end: dt.date, value_of, unit: 
     previous = by_period.get(metrics.add_months(latest["period"], -1))
     move = metrics.direction(value_of(latest), value_of(previous) if previous else None, "lower")
     against = metrics.month_label(metrics.add_months(latest["period"], -1))
-    if previous is None:
-        delta = f"no figure for {against}"
-    elif move.word == "no change":
-        delta = f"no change on {against}"
-    else:
-        delta = f"{move.arrow} {move.word} than {against} ({metrics.format_value(value_of(previous), unit)})"
-    return Tile(label=label, value=metrics.format_value(value_of(latest), unit), delta=delta,
+    comparison = metrics.Comparison(against, value_of(previous) if previous else None, move)
+    return Tile(label=label, value=metrics.format_value(value_of(latest), unit), delta=comparison.change(unit),
                 delta_color=_colour(move), help=f"{label}: lower is better. {target_note}",
-                lines=[f"{metrics.month_label(latest['period'])} · lower is better · {latest['teams']} teams"])
+                lines=[f"{metrics.month_label(latest['period'])} · lower is better · {latest['teams']} teams",
+                       f"On the month: {comparison.text(unit)}"])
 
 
 def caseload(row: dict) -> float | None:
@@ -183,9 +180,9 @@ def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard:
         year_ago = next((r for r in heard_rows if r["quarter_start"] == metrics.add_months(now["quarter_start"], -12)), None)
         compared = f"{year_ago['people_heard']:,} in {year_ago['quarter']}" if year_ago else "no figure a year before"
         tiles.append(Tile("Children and families heard", f"{now['people_heard']:,}",
-                          delta=f"against {compared}", delta_color="off",
                           help="Distinct people who gave feedback in the quarter (by response reference, else one per answer).",
-                          lines=[f"{now['quarter']} · more voices heard is better"]))
+                          lines=[f"{now['quarter']} · more voices heard is better",
+                                 f"A year before: {compared}"]))
     return tiles
 
 

@@ -27,7 +27,8 @@ def open_page(database: Path, page: str, monkeypatch, **query) -> AppTest:
 
 
 def tiles(app: AppTest) -> dict[str, object]:
-    return {metric.label: metric for metric in app.metric}
+    # Labels are escaped for Markdown (an indicator named in an upload is user text).
+    return {metric.label.replace("\\", ""): metric for metric in app.metric}
 
 
 def charts(app: AppTest) -> list:

@@ -243,8 +243,73 @@ def data_version(path: str | os.PathLike) -> str:
 
 
 def is_demo(path: str | os.PathLike) -> bool:
+    """Whether the database was built by `demo`; remembered per data version, like the caches."""
     path = Path(path)
-    if not path.is_file():
+    version = data_version(path)
+    if not version:
         return False
-    with read_connection(path) as con:
-        return get_setting(con, "demo") == "yes"
+    key = (str(path), version)
+    if key not in _demo_memo:
+        with read_connection(path) as con:
+            _demo_memo[key] = get_setting(con, "demo") == "yes"
+    return _demo_memo[key]
+
+
+_demo_memo: dict[tuple[str, str], bool] = {}
+
+
+def start_empty(path: str | os.PathLike, *, role: str | None = None, now=None) -> Path | None:
+    """Replace the database at `path` with an empty one, keeping the old file as a backup.
+
+    This is how an authority leaves the demo data: the backup is
+    `backups/<name>-YYYYMMDD-HHMMSS.duckdb` beside the database (returned; None when there was
+    no database to back up). The new file has a new instance id, so `data_version` changes and
+    every cached page reloads. `role` is checked as `ingest` checks it.
+
+    The empty database is built in a scratch file first. The old one is then opened read-write,
+    which waits (as a load does) for any other process to let go of it, checkpointed so the
+    file holds everything, copied, and only then swapped for the new one, all inside this
+    process's write lock so no page reads half-way through.
+    """
+    import datetime as _dt
+    import shutil
+
+    from qa_dashboard import auth
+
+    auth.require_uploader(role)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:8]}")
+    try:
+        with write_transaction(scratch):
+            pass  # creates the schema, the views and a fresh instance id
+        with _LOCK.writing():
+            backup = None
+            if path.is_file():
+                stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+                backup = _free_backup_name(path.parent / "backups" / f"{path.stem}-{stamp}.duckdb")
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                con = _connect_with_retry(path, read_only=False, wait=WAIT_SECONDS)
+                try:
+                    run(con, "CHECKPOINT")
+                    shutil.copy2(path, backup)
+                finally:
+                    con.close()
+            os.replace(scratch, path)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)
+            with _version_lock:
+                _version_memo.pop(str(path), None)
+        return backup
+    finally:
+        for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+
+
+def _free_backup_name(candidate: Path) -> Path:
+    """Two starts in the same second must not overwrite the first one's backup."""
+    number = 1
+    chosen = candidate
+    while chosen.exists():
+        number += 1
+        chosen = candidate.with_name(f"{candidate.stem}-{number}{candidate.suffix}")
+    return chosen
