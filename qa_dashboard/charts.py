@@ -6,7 +6,9 @@ different dashes, bars carry their counts, and grades keep the same colours on e
 """
 from __future__ import annotations
 
+import importlib
 import re
+import weakref
 
 import altair as alt
 import pandas as pd
@@ -28,15 +30,24 @@ SERIES_STYLE = {
 }
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _spec(builder_path: str, args: tuple, keywords: tuple) -> dict:
+    module, _, name = builder_path.rpartition(".")
+    builder = getattr(importlib.import_module(module), name)
+    return builder(*args, **dict(keywords)).to_dict()
+
+
 def cached_spec(builder):
-    """Make a chart builder return its Vega-Lite spec, cached on its inputs.
+    """Make a chart builder return its Vega-Lite spec, cached on the builder and its inputs.
 
     Building an Altair chart and validating it costs tens of milliseconds; the inputs are
-    frames that are themselves cached on the data version, so the spec is too.
+    frames that are themselves cached on the data version, so the spec can be too. The builder
+    must be importable (defined at module level) so the cache can name it.
     """
-    @st.cache_data(show_spinner=False, max_entries=512)
-    def spec(*args, **kwargs) -> dict:
-        return builder(*args, **kwargs).to_dict()
+    path = f"{builder.__module__}.{builder.__qualname__}"
+
+    def spec(*args, **keywords) -> dict:
+        return _spec(path, args, tuple(sorted(keywords.items())))
 
     spec.__doc__ = builder.__doc__
     spec.build = builder  # the Altair chart itself, for tests and one-off layering
@@ -61,49 +72,76 @@ def grade_scale() -> alt.Scale:
 
 
 def trend_chart(frame: pd.DataFrame, title: str, unit_title: str, height: int = 260) -> alt.Chart:
-    """Lines of `value` by `period` for each `series`, each labelled at its last point.
+    """Lines of `value` by `period` for each `series`: our figure solid, target and comparators
+    dashed, each named in a legend that shows its colour and its dash together.
 
-    `frame` columns: period (date), series (str), value (float). Gaps stay gaps: missing months
-    are simply absent rows, and the line breaks where a month is missing.
+    `frame` columns: period (date), series (str), value (float). Missing months are absent rows,
+    so a line breaks where a month has no figure: a gap, never a zero.
     """
-    series = [s for s in SERIES_STYLE if s in set(frame["series"])] + sorted(
-        set(frame["series"]) - set(SERIES_STYLE))
+    present = set(frame["series"])
+    series = [s for s in SERIES_STYLE if s in present] + sorted(present - set(SERIES_STYLE))
     colours = [SERIES_STYLE.get(s, (PALETTE[i % len(PALETTE)], []))[0] for i, s in enumerate(series)]
     dashes = [SERIES_STYLE.get(s, ("", []))[1] for s in series]
-    base = alt.Chart(frame).encode(
+    legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, labelLimit=300)
+    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2).encode(
         x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %y")),
         y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("series:N", scale=alt.Scale(domain=series, range=colours), legend=alt.Legend(title=None, orient="bottom")),
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=dashes), legend=None),
-    )
-    lines = base.mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2).encode(
+        color=alt.Color("series:N", scale=alt.Scale(domain=series, range=colours), legend=legend),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=dashes), legend=legend),
         tooltip=[alt.Tooltip("series:N", title="Line"), alt.Tooltip("period:T", title="Month", format="%B %Y"),
-                 alt.Tooltip("value:Q", title=unit_title, format=",.1f")])
-    last = frame.sort_values("period").groupby("series", as_index=False).tail(1)
-    labels = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
-        x="period:T", y="value:Q", text="series:N",
-        color=alt.Color("series:N", scale=alt.Scale(domain=series, range=colours), legend=None))
-    return (lines + labels).properties(title=title, height=height)
+                 alt.Tooltip("value:Q", title=unit_title, format=",.1f")],
+    ).properties(title=title, height=height)
 
 
-def stacked_grades(frame: pd.DataFrame, x: str, x_title: str, title: str, height: int = 260) -> alt.Chart:
-    """100% stacked bars of grade counts, the count written on each segment.
+def stacked_grades(frame: pd.DataFrame, x: str, x_title: str, title: str, height: int = 320,
+                   x_domain: list[str] | None = None, legend_columns: int = 4) -> alt.LayerChart:
+    """100% stacked bars of grade counts, best grade at the bottom, the count written in the
+    middle of each segment (white on the darkest colour, black on the others).
 
-    `frame` columns: `x`, grade, count.
+    `frame` columns: `x`, grade, count. Give `x_domain` (every month or quarter of the period)
+    so a month without audits is an empty slot on the axis, never a zero bar.
     """
-    order = contract.load().grade_labels
+    order = list(contract.load().grade_labels)
     ranked = frame.assign(grade_order=frame["grade"].map({g: i for i, g in enumerate(order)}))
-    base = alt.Chart(ranked).encode(
-        x=alt.X(f"{x}:O", title=x_title, sort=None),
-        y=alt.Y("count:Q", stack="normalize", title="Share of audits", axis=alt.Axis(format="%")),
-        color=alt.Color("grade:N", scale=grade_scale(), legend=alt.Legend(title="Grade", orient="bottom")),
-        order=alt.Order("grade_order:Q"),
-        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), "grade:N", alt.Tooltip("count:Q", title="Audits")],
+    axis = alt.Axis(labelAngle=0, labelLimit=90)
+    x_encoding = (alt.X(f"{x}:O", title=x_title, sort=x_domain, scale=alt.Scale(domain=x_domain), axis=axis)
+                  if x_domain else alt.X(f"{x}:O", title=x_title, sort=None, axis=axis))
+    base = alt.Chart(ranked).transform_stack(
+        stack="count", as_=["share_from", "share_to"], groupby=[x],
+        sort=[alt.SortField("grade_order", order="ascending")], offset="normalize",
+    ).transform_calculate(middle="(datum.share_from + datum.share_to) / 2")
+    bars = base.mark_bar().encode(
+        x=x_encoding,
+        y=alt.Y("share_from:Q", title="Share of audits", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y2="share_to:Q",
+        color=alt.Color("grade:N", scale=grade_scale(),
+                        legend=alt.Legend(title="Grade", orient="bottom", columns=legend_columns)),
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip("grade:N", title="Grade"),
+                 alt.Tooltip("count:Q", title="Audits")],
     )
-    bars = base.mark_bar()
-    counts = base.mark_text(dy=0, baseline="middle", color="white", fontWeight="bold").encode(
-        y=alt.Y("count:Q", stack="normalize", bandPosition=0.5), text="count:Q")
+    counts = base.mark_text(baseline="middle", fontWeight="bold").encode(
+        x=x_encoding, y="middle:Q", text="count:Q",
+        color=alt.condition(alt.datum.grade == order[0], alt.value("white"), alt.value("black")),
+    )
     return (bars + counts).properties(title=title, height=height)
+
+
+_specs_by_chart: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _spec_of(chart: alt.TopLevelMixin) -> dict:
+    """An Altair chart's spec, remembered for as long as the chart object lives, so a chart a
+    page keeps in a resource cache is validated once, not on every rerun."""
+    key = id(chart)
+    remembered = _specs_by_chart.get(key)
+    if remembered and remembered[0]() is chart:
+        return remembered[1]
+    spec = chart.to_dict()
+    try:
+        _specs_by_chart[key] = (weakref.ref(chart, lambda _, key=key: _specs_by_chart.pop(key, None)), spec)
+    except TypeError:
+        pass
+    return spec
 
 
 # The builders' specs, cached on their inputs: pages use these unless they layer more on top.
@@ -115,10 +153,9 @@ def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, capti
     """A chart (an Altair chart or a cached spec) with its figures one click away and downloads
     of exactly those figures. Without a chart the table is the figure, shown open."""
     described = f"Chart: {name}. Its figures are in the table below it."
-    if isinstance(chart, dict):
-        st.vega_lite_chart(spec=chart, width="stretch", alt=described)
-    elif chart is not None:
-        st.altair_chart(chart, width="stretch")
+    if chart is not None:
+        spec = chart if isinstance(chart, dict) else _spec_of(chart)
+        st.vega_lite_chart(spec=spec, width="stretch", alt=described)
     if caption:
         st.text(caption)
     with st.expander(f"Figures: {name}", expanded=chart is None):

@@ -90,3 +90,27 @@ def test_rag_against_target(value, target, polarity, expected):
 def test_months_add_across_years():
     assert metrics.add_months(dt.date(2025, 1, 1), -1) == dt.date(2024, 12, 1)
     assert metrics.add_months(dt.date(2025, 3, 1), -23) == dt.date(2023, 4, 1)
+
+
+# ------------------------------------------------------------------------------ charts --
+def test_grade_bars_write_each_count_mid_segment_and_keep_empty_months_as_slots():
+    import pandas as pd
+
+    from qa_dashboard import charts
+
+    frame = pd.DataFrame({"month": ["Apr 24", "Apr 24", "Jun 24"], "grade": ["Good", "Inadequate", "Good"],
+                          "count": [3, 1, 2]})
+    chart = charts.stacked_grades(frame, "month", "Month", "t", x_domain=["Apr 24", "May 24", "Jun 24"]).to_dict()
+    bars, counts = chart["layer"]
+    assert bars["encoding"]["x"]["scale"]["domain"] == ["Apr 24", "May 24", "Jun 24"]  # May: an empty slot
+    assert counts["encoding"]["y"]["field"] == "middle"
+    assert counts["encoding"]["text"]["field"] == "count"
+    stack = next(t for t in bars["transform"] if "stack" in t)
+    assert stack["offset"] == "normalize"
+    assert counts["encoding"]["color"]["condition"]["value"] == "white"  # on the darkest grade only
+
+
+def test_the_grade_colours_follow_the_contracts_grades_best_first():
+    from qa_dashboard import charts, contract
+
+    assert list(charts.grade_colours()) == list(contract.load().grade_labels)

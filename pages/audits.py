@@ -1,0 +1,176 @@
+"""Audits: is practice getting better, where is it weakest, and is the learning loop closing?
+
+Three queries feed the page: overall judgements by month (every month, for the rolling lines
+and last year), judgements by practice area and quarter, and the audits themselves. The
+figures worked out from them are cached per choice of filters; only the drill-down and the
+theme search are worked out on each rerun.
+"""
+
+import altair as alt
+import streamlit as st
+
+from qa_dashboard import audits, cached, charts, filters, metrics
+
+chosen = filters.current()
+st.title("Audits")
+st.text(f"Showing {chosen.describe()}, {chosen.audit_type or 'all audit types'}.")
+
+scope = (chosen.service_area, chosen.service_area, chosen.team, chosen.team, chosen.audit_type, chosen.audit_type)
+period = (chosen.start, chosen.end_exclusive)
+overall = cached.query("audits_overall_by_month", *scope)
+area_grades = cached.query("audits_area_grades", *period, *scope)
+in_period = cached.query("audits_in_period", *period, *scope)
+
+if in_period.empty:
+    st.info("No audits were completed in this period for this choice. Choose a longer period, another "
+            "service area, team or audit type, or load an audits sheet.")
+    st.stop()
+
+def share_chart(over_time: audits.ShareOverTime):
+    """The shared trend chart drawn from zero, its three lines dashed differently (the shared
+    chart dashes only its own comparator lines), so they read without colour."""
+    chart = charts.trend_chart(over_time.lines, f"{over_time.label}: share of audits by month",
+                               "Share of audits (%)", height=300)
+    lines = chart.layer[0] if isinstance(chart, alt.LayerChart) else chart
+    lines.encoding.y.scale = alt.Scale(zero=True)
+    lines.encoding.strokeDash.scale = alt.Scale(domain=[audits.EACH_MONTH, *audits.ROLLING.values()],
+                                                range=[[1, 0], [6, 3], [2, 2]])
+    return chart
+
+
+def activity_chart(by_month, labels: list[str], types: list[str]):
+    base = alt.Chart(by_month).encode(
+        x=alt.X("month_label:O", title=None, sort=None, scale=alt.Scale(domain=labels),
+                axis=alt.Axis(labelAngle=0, labelLimit=90)))
+    bars = base.mark_bar().encode(
+        y=alt.Y("count:Q", title="Audits completed"),
+        color=alt.Color("audit_type:N", scale=alt.Scale(domain=types, range=charts.PALETTE[:len(types)]),
+                        legend=alt.Legend(title="Audit type", orient="bottom")),
+        order=alt.Order("type_order:Q"),
+        tooltip=[alt.Tooltip("month_label:O", title="Month"), alt.Tooltip("audit_type:N", title="Type"),
+                 alt.Tooltip("count:Q", title="Audits")])
+    totals = base.mark_text(dy=-7).encode(y=alt.Y("sum(count):Q"), text=alt.Text("sum(count):Q"))
+    return (bars + totals).properties(title="Audits completed by month and type", height=320)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def figures_and_charts(overall, area_grades, in_period, start, end):
+    """The figures and charts for one choice of filters, worked out once and shared read-only,
+    so a rerun for a drill-down choice or a search only lays them out. (Queries are cached
+    already; building six Altair charts costs more than the queries.)"""
+    figures = audits.page_figures(overall, area_grades, in_period, start, end)
+    types = list(figures.activity_by_type["Audit type"])
+    made = {
+        "by_month": charts.stacked_grades(figures.by_month, "month_label", "Month", "Overall judgements by month",
+                                          x_domain=figures.month_labels),
+        "by_quarter": charts.stacked_grades(figures.by_quarter, "quarter", "Financial quarter",
+                                            "Overall judgements by financial quarter",
+                                            x_domain=figures.quarter_labels, legend_columns=2),
+        "over_time": [share_chart(over_time) for over_time in figures.over_time],
+        "area_mix": (charts.stacked_grades(figures.area_mix, "quarter", "Quarter", "")
+                     .properties(width=230, height=150)
+                     .facet(facet=alt.Facet("area:N", sort=audits.area_order(figures.area_mix), title=None,
+                                            header=alt.Header(labelLimit=300, labelFontSize=12)), columns=3)
+                     .properties(title="Grade mix by practice area and quarter (overall judgement first)")),
+        "activity": activity_chart(figures.activity, figures.month_labels, types),
+    }
+    return figures, made
+
+
+figures, made = figures_and_charts(overall, area_grades, in_period, chosen.start, chosen.end)
+top = figures.headline
+tiles = st.columns(5)
+tiles[0].metric("Audits completed", f"{top.audits:,}")
+tiles[0].text(chosen.period_label)
+for column, label, share, note in (
+        (tiles[1], f"{audits.GOOD_OR_BETTER} (overall)", top.good_or_better, "higher is better"),
+        (tiles[2], f"{audits.worst_label()} (overall)", top.inadequate, "lower is better"),
+        (tiles[3], "Moderated", top.moderated, "checked by a second manager"),
+        (tiles[4], "Actions completed", top.actions, "of actions agreed")):
+    column.metric(label, audits.percent_text(share))
+    column.text(audits.tile_note(share, note))
+
+# ----------------------------------------------------------------- headline judgements --
+st.header("Headline judgements")
+st.text(figures.grade_mix)
+gaps = [metrics.month_label(m) for m in figures.months_without_audits] + figures.quarters_without_audits
+if gaps:
+    st.text(f"No audits in {', '.join(gaps)}: left empty on the charts, not counted as zero.")
+charts.figure(made["by_month"], figures.by_month_table, "Overall judgements by month")
+left, right = st.columns(2)
+with left:
+    charts.figure(made["by_quarter"], figures.by_quarter_table, "Overall judgements by quarter")
+with right:
+    st.subheader("This year against last")
+    comparison = figures.year_on_year
+    st.text(f"Financial year {comparison.this_year} so far ({comparison.months}) against the same "
+            f"months of {comparison.last_year}.")
+    for sentence in comparison.sentences():
+        st.text(sentence)
+
+st.subheader("Good or better and inadequate over time")
+st.text("Rolling lines add up the audits of the last 3 or 6 calendar months and divide, so a month "
+        "with more audits counts for more. Lines break at a month without audits.")
+for column, over_time, chart in zip(st.columns(2), figures.over_time, made["over_time"]):
+    with column:
+        small = ", ".join(audits.month_short(m) for m in over_time.small_months)
+        charts.figure(chart, over_time.table, f"{over_time.label} by month",
+                      caption=f"{metrics.better_phrase(over_time.polarity).capitalize()}."
+                      + (f" Fewer than 5 audits (read with care): {small}." if small else ""))
+
+# ---------------------------------------------------------------------- practice areas --
+st.header("Practice areas")
+missing, expected = figures.not_judged
+st.text(f"Good or better share of the audits that judged each area, with n, by financial quarter; the "
+        f"overall judgement is the first row. {missing:,} of {expected:,} practice-area judgements in the "
+        f"period were not judged (left blank or N/A): they are left out of the shares and counted in the "
+        f"last column. {audits.SMALL_NOTE}")
+charts.figure(None, figures.area_grid, "Good or better by practice area")
+charts.figure(made["area_mix"], figures.area_mix_table, "Grade mix by practice area")
+
+# ---------------------------------------------------------------------------- activity --
+st.header("Activity")
+charts.figure(made["activity"], figures.activity_table, "Audits completed by month")
+left, right = st.columns([1, 2])
+with left:
+    charts.figure(None, figures.activity_by_type, "Audits by type")
+with right:
+    charts.figure(None, figures.activity_by_team, "Audits by team")
+
+# -------------------------------------------------------------------------- moderation --
+st.header("Moderation")
+down, up = figures.moved
+st.text(f"Moderated by a second manager: {top.moderated.text()}. Graded down at moderation: {down}; "
+        f"graded up: {up}. Each change is counted once, in the month of its audit.")
+charts.figure(None, figures.moderation_crosstab, "Grade before and after moderation")
+charts.figure(None, figures.moderation_by_month, "Moderation by month")
+
+# ----------------------------------------------------------------------- learning loop --
+st.header("Learning loop")
+st.text(f"Actions agreed at audit: {top.actions.n:,}; completed: {top.actions.count:,} "
+        f"({top.actions.text()} of the actions agreed).")
+charts.figure(None, figures.actions_by_quarter, "Actions by quarter")
+left, right = st.columns(2)
+with left:
+    charts.figure(None, figures.common_strengths, "Strengths found most often")
+with right:
+    charts.figure(None, figures.common_development, "Areas for development found most often")
+search = st.text_input("Search the strengths and areas for development (a word, a phrase or a team)",
+                       key="audits_theme_search")
+themes = audits.theme_rows(in_period, search)
+st.text(f"{len(themes):,} audits" + (f" mention '{search.strip()}'." if search.strip() else " recorded themes."))
+charts.figure(None, themes, "Audit themes by team")
+
+# -------------------------------------------------------------------------- drill-down --
+st.header("The audits behind the figures")
+st.text("Choose a month or quarter, a judgement and a grade to list the audits behind any bar, "
+        "line point or grid cell above.")
+when_options = audits.when_options(chosen.start, chosen.end)
+area_options = figures.judgements
+left, middle, right = st.columns(3)
+when = left.selectbox("Month or quarter", list(when_options), key="audits_drill_when")
+area = middle.selectbox("Judgement", list(area_options), format_func=area_options.get, key="audits_drill_area")
+grade = right.selectbox("Grade", audits.grade_options(), key="audits_drill_grade")
+behind = audits.drill_down(in_period, when_options[when], area, grade)
+st.text(f"{len(behind):,} audits: {when}, {area_options[area].lower()}, {grade.lower()}.")
+charts.figure(None, behind, "Audits behind the figures")
