@@ -1,0 +1,53 @@
+"""Workforce: caseloads against target, dependence on agency staff, starters against leavers,
+and whether children keep their worker, from the monthly workforce return.
+
+The four headline figures are always shown; the detail sits in tabs, and only the open tab is
+built (`tab.open`), so a reader pays for one tab's charts at a time. The open tab is in the
+link (`?workforce_tab=...`), so a copied link opens the same view."""
+
+import streamlit as st
+
+from qa_dashboard import cached, charts, filters, workforce
+
+
+def cache(function):
+    """Keep what a pure builder returns for the same inputs. The inputs come from `cached.query`,
+    which is cached on the database's data version, so a new load shows on the next run; building
+    the Altair charts is most of this page's time."""
+    return st.cache_data(function, show_spinner=False, max_entries=64)
+
+
+chosen = filters.current()
+st.title("Workforce")
+st.text(f"Showing {chosen.describe()}, from the monthly workforce return (one row per team per month). "
+        "A figure for several teams is worked out from their totals (all children ÷ all FTE), "
+        "never as an average of the teams' figures.")
+
+sums = cached.query("workforce_sums", workforce.first_month_asked(chosen), chosen.end_exclusive,
+                    chosen.service_area, chosen.service_area, chosen.team, chosen.team)
+top = cache(workforce.headline)(sums, chosen)
+if top.month is None:
+    st.info("No workforce figures are loaded for this choice. Upload the workforce sheet (period, team, "
+            "social_worker_fte, children_allocated, …) to fill this page.")
+    st.stop()
+england = cached.query("workforce_england")
+
+for column, tile in zip(st.columns(4), top.tiles):
+    with column.container(border=True):
+        st.metric(tile.label, tile.value, delta=tile.delta, delta_color=tile.delta_color,
+                  delta_arrow="off", help=tile.help)
+        for line in tile.lines:
+            st.text(line)
+
+tabs = st.tabs(list(workforce.TABS), key="workforce_tab", bind="query-params")
+for name, tab in zip(workforce.TABS, tabs):
+    if not tab.open:
+        continue
+    with tab:
+        for block in cache(workforce.tab_blocks)(sums, england, chosen, name):
+            if block.kind == "text":
+                st.text(block.text)
+            elif block.kind == "subheader":
+                st.subheader(block.text)
+            else:
+                charts.figure(block.chart, block.table, block.text)
