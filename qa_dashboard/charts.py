@@ -71,6 +71,22 @@ def grade_scale() -> alt.Scale:
     return alt.Scale(domain=list(colours), range=list(colours.values()))
 
 
+def _with_monthly_gaps(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give each series a row for every month in its span, empty where no figure was loaded:
+    Vega-Lite joins the points either side of a missing row, but breaks a line at an empty value."""
+    if frame.empty:
+        return frame
+    periods = pd.to_datetime(frame["period"])
+    if not (periods.dt.day == 1).all():
+        return frame  # not monthly figures
+    filled = []
+    for name, rows in frame.assign(period=periods).groupby("series", sort=False):
+        months = pd.date_range(rows["period"].min(), rows["period"].max(), freq="MS")
+        filled.append(rows.set_index("period").reindex(months).rename_axis("period").reset_index()
+                      .assign(series=name))
+    return pd.concat(filled, ignore_index=True)
+
+
 def trend_chart(frame: pd.DataFrame, title: str, unit_title: str, height: int = 260) -> alt.Chart:
     """Lines of `value` by `period` for each `series`: our figure solid, target and comparators
     dashed, each named in a legend that shows its colour and its dash together.
@@ -78,6 +94,7 @@ def trend_chart(frame: pd.DataFrame, title: str, unit_title: str, height: int = 
     `frame` columns: period (date), series (str), value (float). Missing months are absent rows,
     so a line breaks where a month has no figure: a gap, never a zero.
     """
+    frame = _with_monthly_gaps(frame)
     present = set(frame["series"])
     series = [s for s in SERIES_STYLE if s in present] + sorted(present - set(SERIES_STYLE))
     colours = [SERIES_STYLE.get(s, (PALETTE[i % len(PALETTE)], []))[0] for i, s in enumerate(series)]

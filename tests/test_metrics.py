@@ -114,3 +114,15 @@ def test_the_grade_colours_follow_the_contracts_grades_best_first():
     from qa_dashboard import charts, contract
 
     assert list(charts.grade_colours()) == list(contract.load().grade_labels)
+
+
+def test_a_trend_line_breaks_at_a_month_with_no_figure():
+    import pandas as pd
+
+    from qa_dashboard import charts
+
+    frame = pd.DataFrame({"period": pd.to_datetime(["2024-07-01", "2024-09-01"]), "series": "Our figure",
+                          "value": [50.0, 60.0]})
+    values = charts.trend_chart(frame, "t", "u").to_dict()["datasets"]
+    [rows] = values.values()
+    assert [row["value"] for row in rows] == [50.0, None, 60.0]  # August: a gap, never a zero
