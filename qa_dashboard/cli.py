@@ -98,6 +98,51 @@ def _demo(args) -> int:
     return 0
 
 
+def _hash_password(args) -> int:
+    """Ask for the uploader password twice (or read one line from stdin) and print its hash."""
+    import getpass
+
+    from qa_dashboard import auth
+
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Uploader password: ")
+        if getpass.getpass("The same again: ") != password:
+            print("error: the two passwords differ; nothing was made.", file=sys.stderr)
+            return 1
+    if len(password) < auth.MIN_PASSWORD_LENGTH:
+        print(f"error: use at least {auth.MIN_PASSWORD_LENGTH} characters (a few words make a good one).", file=sys.stderr)
+        return 1
+    hashed = auth.hash_password(password)
+    print(hashed)
+    print(f"\nPut it in .streamlit/secrets.toml as\n  {auth.PASSWORD_HASH_SECRET} = \"{hashed}\"\n"
+          f"or in the environment variable {auth.PASSWORD_HASH_ENV}. Keep the password itself elsewhere.",
+          file=sys.stderr)
+    return 0
+
+
+def _authority(args) -> int:
+    from qa_dashboard import benchmarks
+
+    db = store.db_path(args.db)
+    try:
+        chosen = benchmarks.set_authority(db, args.name_or_code)
+    except benchmarks.AuthorityNotFound as not_found:
+        print(f"error: {not_found}", file=sys.stderr)
+        return 1
+    with store.read_connection(db) as con:
+        neighbours = benchmarks.neighbours_of(con, chosen)
+    region = f", {chosen.region_name}" if chosen.region_name else ""
+    print(f"The dashboard now belongs to {chosen.describe()}{region}. Benchmarks follow from it.")
+    if neighbours:
+        print(f"Its {len(neighbours)} statistical neighbours (DfE's model): " + "; ".join(name for _, name, _ in neighbours))
+    else:
+        print("DfE's statistical-neighbour model is not loaded yet, so there is no neighbour average: "
+              "load sn_model_2025_wide.csv with `python -m qa_dashboard ingest`.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m qa_dashboard", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -122,6 +167,17 @@ def parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="build the demo database from the bundled demo extracts")
     demo.add_argument("--db", help=db_help)
     demo.set_defaults(run=_demo)
+
+    hash_password = commands.add_parser(
+        "hash-password", help="make the uploader password's hash for the secrets file or environment")
+    hash_password.add_argument("--stdin", action="store_true", help="read the password from the first line of stdin")
+    hash_password.set_defaults(run=_hash_password)
+
+    authority = commands.add_parser(
+        "authority", help="set which authority the dashboard belongs to (name, new ONS code or old three-digit code)")
+    authority.add_argument("name_or_code", metavar="NAME_OR_CODE")
+    authority.add_argument("--db", help=db_help)
+    authority.set_defaults(run=_authority)
     return main
 
 

@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from qa_dashboard import contract, store
+from qa_dashboard import auth, contract, store
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
@@ -80,6 +80,11 @@ _PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date"
 def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> FileCheck:
     """Read and validate one file without touching any database."""
     check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    from qa_dashboard.benchmarks.published import read_published  # here: it builds on this module
+
+    if (published := read_published(file_name, data)) is not None:  # a DfE file, known by its columns
+        check.records, check.datasets, check.problems = published
+        return check
     raw_sheets, problems = read_file(file_name, data)
     # Problems found while reading a sheet (a formula with no saved value, a sheet past the size
     # cap) count only if the sheet is one we read; a sheet we ignore cannot refuse the file.
@@ -135,12 +140,17 @@ def _as_upload(item) -> tuple[str, bytes]:
     return path.name, path.read_bytes()
 
 
-def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | None = None) -> IngestResult:
+def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | None = None, *,
+           role: str | None = None) -> IngestResult:
     """Check every file whole; if none has an error, load each in its own transaction.
 
     `files` are paths or (file name, bytes) pairs. With `dry_run`, the loads run and are rolled
     back, so the counts of rows added and superseded are exactly what a real load would do.
+    `role` is the caller's (`auth.UPLOADER` or `auth.READER`); anything but an uploader gets a
+    PermissionError before a byte is read. Left out, it means the command line, which is an
+    uploader, except inside a browser session, where the session's own role decides.
     """
+    auth.require_uploader(role)
     checks = [check_file(name, data, today) for name, data in map(_as_upload, files)]
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:
@@ -186,8 +196,12 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> Non
         pass
 
 
-def undo(db_path) -> dict | None:
-    """Undo the latest load still in force; None when there is nothing to undo."""
+def undo(db_path, *, role: str | None = None) -> dict | None:
+    """Undo the latest load still in force; None when there is nothing to undo.
+
+    `role` is checked as `ingest` checks it.
+    """
+    auth.require_uploader(role)
     if not store.exists(db_path):
         return None
     with store.write_transaction(db_path) as con:

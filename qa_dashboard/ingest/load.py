@@ -20,11 +20,13 @@ from qa_dashboard import contract, store
 from qa_dashboard.ingest.validate import DATASET_COLUMNS, Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
-          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows"}
+          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows",
+          # DfE's published files (qa_dashboard/benchmarks): their records merge themselves.
+          "dfe_neighbours": "statistical_neighbours", "dfe_statistics": "dfe_rows"}
 # Key columns that may be blank and still identify a row (matched as '').
 _NULLABLE_KEYS = {"team", "breakdown", "question"}
 # Load order: reference lists first so views can resolve service areas at once.
-LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback"]
+LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", "dfe_neighbours", "dfe_statistics"]
 _ARROW_TYPES = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "VARCHAR": pa.string(),
                 "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
 
@@ -58,6 +60,8 @@ def load_records(con: duckdb.DuckDBPyConnection, upload_id: int, records: Record
     """Stage one dataset and merge it; returns (rows added, rows superseded)."""
     if not len(records):
         return 0, 0
+    if hasattr(records, "merge_into"):  # DfE's published cells (qa_dashboard.benchmarks.published)
+        return records.merge_into(con, upload_id)
     table = TABLES[records.dataset]
     columns = DATASET_COLUMNS[records.dataset]
     key = list(contract.load().sheets[records.dataset].key)

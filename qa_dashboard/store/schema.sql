@@ -83,10 +83,32 @@ CREATE TABLE IF NOT EXISTS action_rows (
     upload_id INTEGER NOT NULL, superseded_by INTEGER
 );
 
--- Published annual figures (DfE statistics); filled by the benchmarks loader.
+-- Published annual figures ready-made (from any other source). DfE's own files are kept as
+-- published in dfe_rows below, and the `benchmarks` view computes their figures from there.
 CREATE TABLE IF NOT EXISTS benchmark_rows (
     year INTEGER, indicator VARCHAR, geography_level VARCHAR, area_code VARCHAR,
     area_name VARCHAR, value DOUBLE, upload_id INTEGER, superseded_by INTEGER
+);
+
+-- DfE's published statistics (Explore Education Statistics CSVs, qa_dashboard/benchmarks), one
+-- row per published cell. `area_key` names the area across ONS code changes: the country or
+-- region code, or for an authority its old three-digit code. A joint return (Kingston and
+-- Richmond's workforce figures) is kept once per member authority, `joint_return` naming it.
+-- A suppressed cell keeps its symbol (c, x, z, low, k, u, :) in `suppressed` and a NULL value.
+-- Natural key: publication, year, geographic_level, area_key, breakdown, measure.
+CREATE TABLE IF NOT EXISTS dfe_rows (
+    publication VARCHAR, year INTEGER, geographic_level VARCHAR, area_key VARCHAR,
+    region_code VARCHAR, region_name VARCHAR, old_la_code VARCHAR, new_la_code VARCHAR, la_name VARCHAR,
+    joint_return VARCHAR, breakdown VARCHAR, measure VARCHAR, value DOUBLE, suppressed VARCHAR,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+-- DfE's statistical-neighbour model: each authority's nearest neighbours by old three-digit
+-- code, `rank` 1 the closest. Natural key: old_la_code, rank.
+CREATE TABLE IF NOT EXISTS statistical_neighbours (
+    old_la_code VARCHAR, la_name VARCHAR, region_name VARCHAR, rank INTEGER,
+    neighbour_old_code VARCHAR, closeness VARCHAR,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
 );
 
 -- Reference lists the views join to; refreshed from the package's contract on every write.

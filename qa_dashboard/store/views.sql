@@ -84,6 +84,108 @@ FROM upload_log;
 CREATE OR REPLACE VIEW upload_sheets AS
 SELECT upload_id, sheet, rows_read, rows_added, rows_superseded, rows_unchanged FROM upload_sheet_log;
 
+-- ------------------------------------------------------------ DfE's published statistics --
+-- Loaded by qa_dashboard/benchmarks into dfe_rows (cells as published) and
+-- statistical_neighbours (DfE's model); everything below is computed from those two tables,
+-- so a load, an undo or a change of authority (meta key `authority`) shows at once.
+
+-- One row per authority DfE publishes, by old three-digit code (stable when ONS codes change),
+-- under its current ONS code: the most recently introduced of its codes in the latest year it
+-- appears (North Yorkshire's E06000065 replaced E10000023 from 2023; Barnsley's E08000038 first
+-- appears in the 2025 workforce file). Authorities that merged or split (Cumbria into
+-- Cumberland and Westmorland and Furness, Northamptonshire into North and West) have their
+-- own old codes: successors start when they started and predecessors stop when they stopped,
+-- never spliced. London's boroughs are published under Inner and Outer London (E13...); their
+-- region is London (E12000007), as in DfE's neighbour model.
+CREATE OR REPLACE VIEW dfe_authorities AS
+WITH codes AS (
+    SELECT old_la_code, new_la_code, max(year) * 10000 + min(year) AS recency,
+           arg_max(la_name, year) AS la_name, arg_max(region_code, year) AS region_code,
+           arg_max(region_name, year) AS region_name, min(year) AS first_year, max(year) AS last_year
+    FROM dfe_rows
+    WHERE superseded_by IS NULL AND geographic_level = 'Local authority' AND old_la_code IS NOT NULL
+      AND value IS NOT NULL  -- placement stability lists Cumbria until 2025, every figure 'z'
+    GROUP BY old_la_code, new_la_code),
+published AS (
+    SELECT old_la_code, arg_max(new_la_code, recency) AS new_la_code, arg_max(la_name, recency) AS la_name,
+           arg_max(region_code, recency) AS region_code, arg_max(region_name, recency) AS region_name,
+           min(first_year) AS first_year, max(last_year) AS last_year,
+           list(new_la_code ORDER BY first_year, new_la_code) AS ons_codes
+    FROM codes GROUP BY old_la_code),
+model AS (
+    SELECT DISTINCT old_la_code, la_name, region_name FROM statistical_neighbours WHERE superseded_by IS NULL)
+SELECT coalesce(p.old_la_code, m.old_la_code) AS old_la_code, p.new_la_code,
+       coalesce(p.la_name, m.la_name) AS la_name,
+       CASE WHEN p.region_code LIKE 'E13%' THEN 'E12000007' ELSE p.region_code END AS region_code,
+       CASE WHEN p.region_code LIKE 'E13%' THEN 'London' ELSE coalesce(p.region_name, m.region_name) END AS region_name,
+       p.first_year, p.last_year, coalesce(p.ons_codes, []) AS ons_codes,
+       m.old_la_code IS NOT NULL AS in_neighbour_model
+FROM published p FULL JOIN model m ON m.old_la_code = p.old_la_code;
+
+-- One figure per indicator, year (ending 31 March) and area, as DfE defines it. `area_key` is
+-- dfe_rows' (country, region, or an authority's old code). Rates per 10,000 children are the
+-- year's count over the ONS mid-year population aged 0-17 of the calendar year before, as DfE
+-- computes them (referrals in the year to March 2025 over the mid-2024 estimate), matched on
+-- the area key so an authority whose ONS code changed still finds its population.
+CREATE OR REPLACE VIEW dfe_figures AS
+WITH cells AS (
+    SELECT publication, year, geographic_level, area_key, breakdown, measure, value
+    FROM dfe_rows WHERE superseded_by IS NULL AND value IS NOT NULL),
+as_published(indicator, publication, measure, breakdown) AS (VALUES
+    ('re_referrals_pct', 'referrals', 'rereferral_percent', NULL),
+    ('agency_worker_pct', 'workforce', 'agency_rate_fte', NULL),
+    ('caseload_avg', 'workforce', 'caseload_fte', NULL),
+    ('vacancy_pct', 'workforce', 'vacancy_rate_fte', NULL),
+    ('turnover_pct', 'workforce', 'turnover_rate_fte', NULL),
+    ('cla_3plus_placements_pct', 'placement_stability', 'children_percent',
+     'CLA on 31 March | With 3 or more placements during the year')),
+per_10000_children(indicator, publication, measure) AS (VALUES
+    ('referrals_rate', 'referrals', 'referral_count'),
+    ('cin_rate', 'children_in_need', 'at31_episodes')),
+population AS (
+    SELECT year, geographic_level, area_key, value FROM cells
+    WHERE publication = 'population' AND measure = 'population_estimate'
+      AND breakdown = 'Children aged 0 to 17 years' AND value > 0)
+SELECT p.indicator, c.year, c.geographic_level, c.area_key, c.value
+FROM cells c JOIN as_published p
+  ON p.publication = c.publication AND p.measure = c.measure AND c.breakdown = coalesce(p.breakdown, c.breakdown)
+UNION ALL
+SELECT r.indicator, c.year, c.geographic_level, c.area_key, c.value / pop.value * 10000
+FROM cells c JOIN per_10000_children r ON r.publication = c.publication AND r.measure = c.measure
+JOIN population pop
+  ON pop.geographic_level = c.geographic_level AND pop.area_key = c.area_key AND pop.year = c.year - 1;
+
+-- DATA_CONTRACT section 5. Regions are the nine E12 regions (Inner and Outer London stay in
+-- dfe_rows). 'Statistical neighbours' is the mean of the published figures of the chosen
+-- authority's neighbours that have one that year (`neighbours_averaged` says how many): a
+-- suppressed figure is left out, never counted as zero. Kingston and Richmond publish one
+-- workforce figure together; it stands for each of them.
 CREATE OR REPLACE VIEW benchmarks AS
-SELECT year, indicator, geography_level, area_code, area_name, value
-FROM benchmark_rows WHERE superseded_by IS NULL;
+WITH chosen AS (
+    SELECT a.* FROM dfe_authorities a JOIN meta ON meta.key = 'authority' AND meta.value = a.old_la_code),
+neighbours AS (
+    SELECT n.neighbour_old_code FROM statistical_neighbours n JOIN chosen c ON c.old_la_code = n.old_la_code
+    WHERE n.superseded_by IS NULL),
+regions AS (
+    SELECT region_code, arg_max(region_name, year) AS region_name FROM dfe_rows
+    WHERE superseded_by IS NULL AND geographic_level = 'Regional' GROUP BY region_code)
+SELECT f.year, f.indicator, 'England' AS geography_level, f.area_key AS area_code, 'England' AS area_name,
+       f.value, NULL::INTEGER AS neighbours_averaged
+FROM dfe_figures f WHERE f.geographic_level = 'National'
+UNION ALL
+SELECT f.year, f.indicator, 'Region', f.area_key, r.region_name, f.value, NULL
+FROM dfe_figures f JOIN regions r ON r.region_code = f.area_key
+WHERE f.geographic_level = 'Regional' AND f.area_key LIKE 'E12%'
+UNION ALL
+SELECT f.year, f.indicator, 'Local authority', a.new_la_code, a.la_name, f.value, NULL
+FROM dfe_figures f JOIN dfe_authorities a ON a.old_la_code = f.area_key
+WHERE f.geographic_level = 'Local authority'
+UNION ALL
+SELECT f.year, f.indicator, 'Statistical neighbours', 'SN:' || c.new_la_code,
+       'Statistical neighbours of ' || c.la_name, avg(f.value), count(*)
+FROM dfe_figures f JOIN neighbours n ON n.neighbour_old_code = f.area_key CROSS JOIN chosen c
+WHERE f.geographic_level = 'Local authority'
+GROUP BY f.year, f.indicator, c.new_la_code, c.la_name
+UNION ALL
+SELECT year, indicator, geography_level, area_code, area_name, value, NULL
+FROM benchmark_rows WHERE superseded_by IS NULL AND value IS NOT NULL;

@@ -1,0 +1,253 @@
+"""Who may upload: the uploader role and the reader role.
+
+Readers (board members, managers) read the dashboard. Uploaders (performance and QA officers)
+may also load, undo and replace data. How a browser session becomes an uploader depends on
+what the deployment configures, checked in this order:
+
+1. OIDC single sign-on: an `[auth]` section in `.streamlit/secrets.toml` (Streamlit's
+   `st.login`). A signed-in person is an uploader when their e-mail address is in
+   `uploader_emails` (secrets, a list) or `QA_DASHBOARD_UPLOADER_EMAILS` (environment,
+   comma-separated). Everyone else is a reader, so no list means no uploads in the browser.
+2. An uploader password: its salted PBKDF2 hash, made by `python -m qa_dashboard
+   hash-password`, in `uploader_password_hash` (secrets) or
+   `QA_DASHBOARD_UPLOADER_PASSWORD_HASH` (environment). The password itself is never stored.
+3. Neither: the dashboard runs open, as on an officer's own computer, and the upload page
+   says so. A secrets file that exists but cannot be read is not "neither": it fails closed.
+
+The command line is not a browser session: it runs as a shell user on the server, who could
+edit the database file directly anyway, so it counts as an uploader. `require_uploader` is
+what the write paths (`ingest`, `undo`, starting an empty database) call; inside a Streamlit
+session it trusts the session's own role, not only what the caller passes, so a page cannot
+skip the check by leaving the role out.
+
+The pure part (`config_from`, `hash_password`, `verify_password`, `role_for`) tests without
+Streamlit; the functions below the line read `st.secrets`, `st.user` and `st.session_state`.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import secrets as token_source
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+UPLOADER = "uploader"
+READER = "reader"
+
+OIDC = "single sign-on"
+PASSWORD = "password"
+OPEN = "open"
+UNREADABLE = "unreadable secrets"
+
+PASSWORD_HASH_SECRET = "uploader_password_hash"
+PASSWORD_HASH_ENV = "QA_DASHBOARD_UPLOADER_PASSWORD_HASH"
+UPLOADER_EMAILS_SECRET = "uploader_emails"
+UPLOADER_EMAILS_ENV = "QA_DASHBOARD_UPLOADER_EMAILS"
+
+HASH_SCHEME = "pbkdf2_sha256"
+HASH_ITERATIONS = 600_000          # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
+MIN_PASSWORD_LENGTH = 12
+
+_SIGNED_IN_KEY = "_qa_uploader_signed_in"   # no widget uses this key, so no browser can set it
+
+
+@dataclass(frozen=True)
+class AuthConfig:
+    mode: str
+    uploader_emails: frozenset[str] = field(default_factory=frozenset)
+    password_hash: str = ""
+
+    @property
+    def password_hash_usable(self) -> bool:
+        return _parse_hash(self.password_hash) is not None
+
+
+# ------------------------------------------------------------------------ passwords --
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_password(password: str, *, salt: bytes | None = None, iterations: int = HASH_ITERATIONS) -> str:
+    """`pbkdf2_sha256$iterations$salt$hash`, salt and hash in base64: safe to keep in a secrets file."""
+    if not password:
+        raise ValueError("The password is empty.")
+    salt = salt if salt is not None else token_source.token_bytes(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return f"{HASH_SCHEME}${iterations}${_b64(salt)}${_b64(digest)}"
+
+
+def _parse_hash(stored: str) -> tuple[int, bytes, bytes] | None:
+    parts = (stored or "").strip().split("$")
+    if len(parts) != 4 or parts[0] != HASH_SCHEME:
+        return None
+    try:
+        iterations = int(parts[1])
+        salt = base64.b64decode(parts[2], validate=True)
+        digest = base64.b64decode(parts[3], validate=True)
+    except ValueError:
+        return None
+    if iterations < 1 or not salt or len(digest) != 32:
+        return None
+    return iterations, salt, digest
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True only for the password the stored hash was made from; compared in constant time."""
+    parsed = _parse_hash(stored)
+    if parsed is None or not password:
+        return False
+    iterations, salt, expected = parsed
+    actual = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
+    return hmac.compare_digest(actual, expected)
+
+
+def _hash_fingerprint(stored: str) -> str:
+    """Changes when the configured hash changes, so a new password signs everyone out."""
+    return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------- configuration --
+def _emails(value) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return frozenset(str(item).strip().lower() for item in items if str(item).strip())
+
+
+def config_from(secrets: Mapping, environ: Mapping, secrets_unreadable: bool = False) -> AuthConfig:
+    """Which way of becoming an uploader this deployment uses (see the module docstring)."""
+    if secrets_unreadable:
+        return AuthConfig(UNREADABLE)
+    emails = _emails(secrets.get(UPLOADER_EMAILS_SECRET)) | _emails(environ.get(UPLOADER_EMAILS_ENV))
+    if secrets.get("auth"):
+        return AuthConfig(OIDC, uploader_emails=emails)
+    stored = str(secrets.get(PASSWORD_HASH_SECRET) or environ.get(PASSWORD_HASH_ENV) or "").strip()
+    if stored:
+        return AuthConfig(PASSWORD, password_hash=stored)
+    return AuthConfig(OPEN)
+
+
+def role_for(config: AuthConfig, *, logged_in: bool = False, email: str | None = None,
+             signed_in_fingerprint: str | None = None) -> str:
+    """The role of one browser session, from what the session has proved."""
+    if config.mode == OPEN:
+        return UPLOADER
+    if config.mode == OIDC:
+        if logged_in and email and email.strip().lower() in config.uploader_emails:
+            return UPLOADER
+        return READER
+    if config.mode == PASSWORD:
+        if (config.password_hash_usable and signed_in_fingerprint
+                and hmac.compare_digest(signed_in_fingerprint, _hash_fingerprint(config.password_hash))):
+            return UPLOADER
+        return READER
+    return READER
+
+
+# --------------------------------------------------------------------- the write gate --
+def in_streamlit_session() -> bool:
+    """True inside a Streamlit script run (a browser session), False for the command line and tests."""
+    if "streamlit" not in sys.modules:
+        return False
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+def require_uploader(role: str | None) -> None:
+    """Raise PermissionError unless the caller may change the data.
+
+    Outside a browser session, `role=None` is the command line (an uploader). Inside one,
+    the session's own role must be the uploader's, and so must any role the caller passes.
+    """
+    if in_streamlit_session():
+        if session_role() != UPLOADER or role not in (None, UPLOADER):
+            raise PermissionError("Only an uploader may change the data. Sign in on the Upload page.")
+        return
+    if role not in (None, UPLOADER):
+        raise PermissionError(f"The {role} role may not change the data; only an uploader may.")
+
+
+# --------------------------------------------- Streamlit: secrets, st.user, the session --
+def _secrets_files() -> list[Path]:
+    from streamlit import config
+
+    return [Path(p).expanduser() for p in config.get_option("secrets.files")]
+
+
+def _read_secrets() -> tuple[dict, bool]:
+    """(secrets, unreadable): no secrets file is an empty dict; a file that fails to parse fails closed."""
+    import streamlit as st
+
+    try:
+        return st.secrets.to_dict(), False
+    except FileNotFoundError:
+        return {}, any(path.exists() for path in _secrets_files())
+
+
+def current_config() -> AuthConfig:
+    secrets, unreadable = _read_secrets()
+    return config_from(secrets, os.environ, unreadable)
+
+
+def _oidc_identity() -> tuple[bool, str | None]:
+    import streamlit as st
+
+    user = st.user.to_dict()
+    return bool(user.get("is_logged_in")), user.get("email")
+
+
+def session_role(config: AuthConfig | None = None) -> str:
+    import streamlit as st
+
+    config = config or current_config()
+    if config.mode == OIDC:
+        logged_in, email = _oidc_identity()
+        return role_for(config, logged_in=logged_in, email=email)
+    signed_in = st.session_state.get(_SIGNED_IN_KEY) or {}
+    return role_for(config, signed_in_fingerprint=signed_in.get("fingerprint"))
+
+
+def upload_menu_visibility() -> str:
+    """For `st.Page(visibility=...)`: the Upload page is in the menu only for uploaders.
+
+    For everyone else it stays reachable at its address, where it shows only the sign-in.
+    """
+    return "visible" if session_role() == UPLOADER else "hidden"
+
+
+def signed_in_name(config: AuthConfig | None = None) -> str | None:
+    """Who the session is, as recorded with each load: the e-mail (single sign-on) or the
+    name given at sign-in (password); None when the session has not signed in."""
+    import streamlit as st
+
+    config = config or current_config()
+    if config.mode == OIDC:
+        logged_in, email = _oidc_identity()
+        return email if logged_in else None
+    if config.mode == PASSWORD:
+        return (st.session_state.get(_SIGNED_IN_KEY) or {}).get("name")
+    return None
+
+
+def sign_in_with_password(name: str, password: str, config: AuthConfig | None = None) -> bool:
+    """Give this session the uploader role if the password is right; False otherwise."""
+    import streamlit as st
+
+    config = config or current_config()
+    if config.mode != PASSWORD or not name.strip() or not verify_password(password, config.password_hash):
+        return False
+    st.session_state[_SIGNED_IN_KEY] = {"name": name.strip(), "fingerprint": _hash_fingerprint(config.password_hash)}
+    return True
+
+
+def sign_out() -> None:
+    import streamlit as st
+
+    st.session_state.pop(_SIGNED_IN_KEY, None)
+    if current_config().mode == OIDC and st.user.to_dict().get("is_logged_in"):
+        st.logout()
