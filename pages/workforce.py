@@ -5,6 +5,8 @@ The four headline figures are always shown; the detail sits in tabs, and only th
 built (`tab.open`), so a reader pays for one tab's charts at a time. The open tab is in the
 link (`?workforce_tab=...`), so a copied link opens the same view."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, workforce
@@ -15,6 +17,13 @@ def cache(function):
     which is cached on the database's data version, so a new load shows on the next run; building
     the Altair charts is most of this page's time."""
     return st.cache_data(function, show_spinner=False, max_entries=64)
+
+
+def tab_blocks(sums, england, chosen, name):
+    """A tab's blocks with each chart already turned into its spec, so a cached tab costs no
+    chart building or validation on a rerun."""
+    return [replace(block, chart=block.chart.to_dict()) if block.chart is not None else block
+            for block in workforce.tab_blocks(sums, england, chosen, name)]
 
 
 chosen = filters.current()
@@ -44,7 +53,7 @@ for name, tab in zip(workforce.TABS, tabs):
     if not tab.open:
         continue
     with tab:
-        for block in cache(workforce.tab_blocks)(sums, england, chosen, name):
+        for block in cache(tab_blocks)(sums, england, chosen, name):
             if block.kind == "text":
                 st.text(block.text)
             elif block.kind == "subheader":

@@ -15,7 +15,7 @@ def test_the_home_page_shows_the_demo_banner_and_the_counts(
         [(audits,)] = con.execute("SELECT count(*) FROM audits").fetchall()
 
     page = browser_page
-    page.goto(f"{app_server}/loaded")
+    page.goto(f"{app_server}/home")
     wait_for_app(page)
     page.screenshot(path=tmp_path / "home.png", full_page=True)
 
@@ -31,7 +31,7 @@ def test_the_home_page_shows_the_demo_banner_and_the_counts(
 
 def test_the_home_page_has_no_serious_accessibility_problems(app_server, browser_page):
     page = browser_page
-    page.goto(f"{app_server}/loaded")
+    page.goto(f"{app_server}/home")
     wait_for_app(page)
     violations = run_axe(page)
     assert not violations, describe_violations(violations)
