@@ -325,3 +325,15 @@ def test_a_load_killed_midway_leaves_the_database_as_before_or_fully_loaded(tmp_
             assert {k: v for k, v in now.items() if k not in ("feedback", "uploads")} == \
                    {k: len(v) for k, v in before.items() if k not in ("feedback", "uploads")}
     assert killed_midway, "every load finished before it could be killed: the test proved nothing"
+
+
+def test_a_csv_comment_with_doubled_quotes_deep_in_the_file_stays_one_cell(tmp_path):
+    lines = ["response_date,respondent,source,comment"]
+    lines += [f"10/05/2024,Child,Survey,Plain comment {n}" for n in range(400)]  # past the sniffed sample
+    lines.append('11/05/2024,Parent,Survey,"She said ""we will be there"", and was, which made all the difference."')
+    upload = tmp_path / "feedback.csv"
+    upload.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    database = tmp_path / "q.duckdb"
+    assert ingest([upload], database, "tester", today=TODAY).ok
+    [(comment,)] = query(database, "SELECT comment FROM feedback WHERE respondent = 'Parent'")
+    assert comment == 'She said "we will be there", and was, which made all the difference.'

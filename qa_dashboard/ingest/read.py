@@ -104,11 +104,13 @@ def _read_csv(file_name: str, data: bytes) -> tuple[list[RawSheet], list[Problem
             continue
     else:  # cp1252 decodes almost anything; latin-1 decodes everything.
         text = data.decode("latin-1")
+    # Only the delimiter is sniffed: quoting is Excel's (a doubled "" inside quotes is one "),
+    # which the sniffer can get wrong when the first lines happen to hold no doubled quote.
     try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
     except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        delimiter = ","
+    rows = list(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter))
     if len(rows) > MAX_ROWS:
         return [], [_file_problem(file_name, f"The file has {len(rows):,} rows, above the limit of {MAX_ROWS:,}. Split it by year.")]
     widest = max((len(r) for r in rows), default=0)
