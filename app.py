@@ -1,42 +1,35 @@
-"""Entry point: `streamlit run app.py`. Declares the pages, grouped for their readers, draws the
-filters every page shares, and says when the data is a demo.
+"""Entry point: `streamlit run app.py`. Declares the pages, draws the filters every board page
+shares, and says when the data is a demo.
+
+Page scripts live in `app_pages/`, not `pages/`: Streamlit treats a `pages/` folder beside the
+entry script as an old-style multipage app until `st.navigation` has run, so a copied link
+opened on a freshly started server would run the page bare, without this file's menu, banner
+and filters. The menu is one flat list, board pages first and the officers' pages last,
+because Streamlit's sectioned menu puts headings inside its list, which fails WCAG's list
+rules (axe: list, listitem).
 
 No `:material/...:` icons: Streamlit fetches their images from Google's servers at run time,
 and the dashboard must work on a network that reaches nothing outside the authority."""
-
-from pathlib import Path
 
 import streamlit as st
 
 from qa_dashboard import auth, filters, store
 
 st.set_page_config(page_title="QA dashboard", layout="wide")
-HERE = Path(__file__).parent
 
-overview = st.Page("pages/overview.py", title="Overview", default=True, url_path="overview")
-system_health = st.Page("pages/system_health.py", title="System health", url_path="system-health")
-loaded = st.Page("pages/home.py", title="What is loaded", url_path="home")
-readers = [overview, system_health]
-audit_type_pages = set()
+overview = st.Page("app_pages/overview.py", title="Overview", default=True, url_path="overview")
+system_health = st.Page("app_pages/system_health.py", title="System health", url_path="system-health")
+audits = st.Page("app_pages/audits.py", title="Audits", url_path="audits")
+workforce = st.Page("app_pages/workforce.py", title="Workforce", url_path="workforce")
+voice = st.Page("app_pages/voice.py", title="Voice of the child and family", url_path="voice")
+loaded = st.Page("app_pages/home.py", title="What is loaded", url_path="home")
+# Upload is in the menu for uploaders only (everyone, when no sign-in is set up); for readers it
+# stays at its address, where it shows only the sign-in.
+upload = st.Page("app_pages/upload.py", title="Upload", url_path="upload",
+                 visibility=auth.upload_menu_visibility())
 
-# TEMPORARY while the audits, workforce and voice pages are written in parallel: each joins
-# the menu once its script exists.
-for script, title, url_path in (("pages/audits.py", "Audits", "audits"),
-                                ("pages/workforce.py", "Workforce", "workforce"),
-                                ("pages/voice.py", "Voice of the child and family", "voice")):
-    if (HERE / script).exists():
-        readers.append(st.Page(script, title=title, url_path=url_path))
-        if url_path == "audits":
-            audit_type_pages.add(readers[-1])
-filtered_pages = set(readers)
-
-page = st.navigation({
-    "For the board": readers,
-    # Upload is in the menu for uploaders only (everyone, when no sign-in is set up); for
-    # readers it stays at its address, where it shows only the sign-in.
-    "For officers": [loaded, st.Page("pages/upload.py", title="Upload", url_path="upload",
-                                     visibility=auth.upload_menu_visibility())],
-})
+board_pages = [overview, system_health, audits, workforce, voice]
+page = st.navigation(board_pages + [loaded, upload])
 
 database = store.db_path()
 if store.exists(database) and store.is_demo(database):
@@ -44,7 +37,7 @@ if store.exists(database) and store.is_demo(database):
             "children, families, staff or teams.")
 
 st.session_state["filters"] = (
-    filters.sidebar(show_audit_type=page in audit_type_pages)
-    if page in filtered_pages and store.exists(database) else None
+    filters.sidebar(show_audit_type=page is audits)
+    if page in board_pages and store.exists(database) else None
 )
 page.run()

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.large_authority import write_large_authority  # noqa: E402
 
-PAGES = ["pages/overview.py", "pages/system_health.py", "pages/audits.py", "pages/workforce.py", "pages/voice.py"]
+PAGES = ["app_pages/overview.py", "app_pages/system_health.py", "app_pages/audits.py", "app_pages/workforce.py", "app_pages/voice.py"]
 WARM_BUDGET, COLD_BUDGET = 2.0, 5.0
 
 

@@ -9,7 +9,7 @@ rounds, and keeps the best of each:
   cli     qa_dashboard.ingest.ingest([path], db, user="bench"): what `python -m qa_dashboard
           ingest` runs, loading into a new empty database (the process start-up and imports
           are left out, as they are for the page)
-  page    the Upload page itself under Streamlit's AppTest: app.py and pages/upload.py run with
+  page    the Upload page itself under Streamlit's AppTest: app.py and app_pages/upload.py run with
           the workbook handed to the real st.file_uploader, so the time covers reading the
           upload, the dry run (check + load + roll back), and drawing the preview, warnings and
           error tables; the database is a new empty one too
@@ -108,7 +108,7 @@ def child_page(path: str, runs: int, workdir: str) -> dict:
         app = AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
         app.secrets["bench"] = "no sign-in configured: the page runs open"
         app.run()
-        app.switch_page("pages/upload.py")
+        app.switch_page("app_pages/upload.py")
         app.run()
         if app.exception or len(app.file_uploader) != 1:
             return {"failure": f"the Upload page did not open: {[e.value for e in app.exception]}"}

@@ -60,6 +60,7 @@ def indicator_choices(by_indicator: dict[str, list[dict]]) -> dict[str, str]:
 @dataclass(frozen=True)
 class IndicatorDetail:
     label: str
+    polarity: str
     unit_title: str
     direction_note: str
     scope: str                  # team or authority
@@ -96,7 +97,7 @@ def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Fil
         "england": "England", "commentary": "Commentary"})
     table = table.dropna(axis="columns", how="all")
     return IndicatorDetail(
-        label=first["label"], unit_title=UNIT_TITLES.get(first["unit"], first["unit"]), direction_note=note,
+        label=first["label"], polarity=polarity, unit_title=UNIT_TITLES.get(first["unit"], first["unit"]), direction_note=note,
         scope=first["scope"], lines=lines, table=table.reset_index(drop=True),
         commentary=None if commentary is None else commentary["commentary"],
         commentary_month=metrics.month_label(commentary["period"]) if commentary is not None

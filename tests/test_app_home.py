@@ -14,7 +14,7 @@ def open_dashboard(repo_root: Path, monkeypatch: pytest.MonkeyPatch):
     def open_with(database: Path) -> AppTest:
         monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
         app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60).run()
-        app.switch_page("pages/home.py")  # after a first run, so app.py's banner and menu run too
+        app.switch_page("app_pages/home.py")  # after a first run, so app.py's banner and menu run too
         return app.run()
 
     return open_with

@@ -7,7 +7,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from qa_dashboard import audits
@@ -22,25 +21,12 @@ YEAR = "2024-25 (financial year)"
 
 @pytest.fixture
 def open_audits(repo_root: Path, monkeypatch: pytest.MonkeyPatch):
-    """Open the Audits page on a database, as a reader would: app.py first, then the page.
-
-    Streamlit treats an app with a `pages/` folder beside its main script as an old-style
-    multipage app until `st.navigation` runs, and AppTest resets that flag before every run; so
-    `switch_page` would run pages/audits.py on its own, without app.py's sidebar filters (it
-    reuses the filters an earlier page left in session state). Clearing the flag after each
-    reset gives the behaviour of a running server once app.py has run."""
-    initialise = PagesManager.__init__
-
-    def initialise_as_navigation_app(self, *args, **kwargs):
-        initialise(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", initialise_as_navigation_app)
+    """Open the Audits page on a database, as a reader would: app.py first, then the page."""
 
     def open_with(database: Path) -> AppTest:
         monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
         app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120).run()
-        app.switch_page("pages/audits.py")
+        app.switch_page("app_pages/audits.py")
         app.run()
         assert not app.exception, app.exception
         assert [t.value for t in app.title] == ["Audits"]

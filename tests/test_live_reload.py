@@ -32,7 +32,7 @@ def test_a_command_line_load_shows_on_the_running_apps_next_rerun(tmp_path, monk
     database = build_demo_database(tmp_path / "live.duckdb")
     monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
     app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60).run()
-    app.switch_page("pages/home.py")
+    app.switch_page("app_pages/home.py")
     app.run()
     before = _audit_count(app)
 

@@ -19,7 +19,7 @@ def open_page(database: Path, page: str, monkeypatch, **query) -> AppTest:
     for key, value in query.items():
         app.query_params[key] = value
     app.run()
-    if page != "pages/overview.py":
+    if page != "app_pages/overview.py":
         app.switch_page(page)
         app.run()
     assert not app.exception, app.exception
@@ -45,14 +45,14 @@ def system_health_labels() -> list[str]:
 
 # ------------------------------------------------------------------------- demo database --
 def test_the_overview_shows_a_tile_for_every_system_health_indicator(demo_db, monkeypatch):
-    shown = tiles(open_page(demo_db, "pages/overview.py", monkeypatch))
+    shown = tiles(open_page(demo_db, "app_pages/overview.py", monkeypatch))
     for label in system_health_labels():
         assert label in shown, label
         assert shown[label].value != "no figure"
 
 
 def test_the_overview_shows_audit_workforce_and_voice_tiles(demo_db, monkeypatch):
-    shown = tiles(open_page(demo_db, "pages/overview.py", monkeypatch))
+    shown = tiles(open_page(demo_db, "app_pages/overview.py", monkeypatch))
     for label in ("Good or better", "Inadequate", "Average caseload (workforce returns)",
                   "Agency share (workforce returns)", "Children and families heard"):
         assert label in shown, label
@@ -60,7 +60,7 @@ def test_the_overview_shows_audit_workforce_and_voice_tiles(demo_db, monkeypatch
 
 
 def test_every_tile_arrow_says_which_way_is_better(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch)
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch)
     for metric in app.metric:
         if "▲" in (metric.delta or "") or "▼" in (metric.delta or ""):
             assert any(word in metric.delta for word in ("better", "worse", "up", "down")), metric.delta
@@ -80,8 +80,8 @@ def test_filtering_to_one_team_changes_the_audit_tile_to_that_teams_figure(demo_
     # AppTest in Streamlit 1.67 drops the entry script's sidebar on a rerun under st.navigation,
     # so each filter choice is a fresh run with the filter in the URL, as a shared link would
     # carry it; the browser test changes the widget itself.
-    whole = tiles(open_page(demo_db, "pages/overview.py", monkeypatch))["Good or better"].value
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, team="FS North")
+    whole = tiles(open_page(demo_db, "app_pages/overview.py", monkeypatch))["Good or better"].value
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, team="FS North")
     for_team = tiles(app)["Good or better"].value
     assert for_team == _good_or_better_in_latest_quarter(demo_db, "FS North")
     assert for_team != whole
@@ -89,30 +89,30 @@ def test_filtering_to_one_team_changes_the_audit_tile_to_that_teams_figure(demo_
 
 
 def test_filtering_to_a_service_area_limits_the_team_choices(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, service="Family Safeguarding")
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, service="Family Safeguarding")
     assert app.sidebar.selectbox(key="filter_team").options == ["All teams", "FS Central", "FS North", "FS South"]
 
 
 def test_a_link_with_a_team_opens_the_overview_filtered(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, team="FS North")
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, team="FS North")
     assert app.sidebar.selectbox(key="filter_team").value == "FS North"
     assert tiles(app)["Good or better"].value == _good_or_better_in_latest_quarter(demo_db, "FS North")
 
 
 def test_a_link_with_a_team_the_data_lacks_is_dropped_with_a_note(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, team="Nowhere Team")
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, team="Nowhere Team")
     assert app.sidebar.selectbox(key="filter_team").value == "All teams"
     assert any("Nowhere Team" in w.value for w in app.sidebar.warning)
 
 
 def test_the_overview_writes_what_changed_sentences_from_the_data(demo_db, monkeypatch):
-    sentences = [t for t in texts(open_page(demo_db, "pages/overview.py", monkeypatch)) if t.startswith("• ")]
+    sentences = [t for t in texts(open_page(demo_db, "app_pages/overview.py", monkeypatch)) if t.startswith("• ")]
     assert any("Re-referrals within 12 months" in s for s in sentences)
     assert any("Audits judged good or better" in s and "(n = " in s for s in sentences)
 
 
 def test_the_system_health_scorecard_lists_system_health_indicators_first(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/system_health.py", monkeypatch)
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch)
     scorecard = app.dataframe[0].value
     assert list(scorecard["Indicator"][:7]) == system_health_labels()
     with duckdb.connect(str(demo_db), read_only=True) as con:
@@ -121,7 +121,7 @@ def test_the_system_health_scorecard_lists_system_health_indicators_first(demo_d
 
 
 def test_the_trend_chart_draws_target_and_comparator_lines(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
     assert len(charts(app)) == 1
     figures = [df.value for df in app.dataframe if "Re-referrals within 12 months" in df.value.columns][0]
     assert {"Target", "Statistical neighbours", "England"} <= set(figures.columns)
@@ -129,14 +129,14 @@ def test_the_trend_chart_draws_target_and_comparator_lines(demo_db, monkeypatch)
 
 
 def test_an_indicator_with_breakdowns_and_team_rows_shows_both(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/system_health.py", monkeypatch, indicator="assessments_45wd_pct")
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch, indicator="assessments_45wd_pct")
     assert len(charts(app)) == 3
     headings = [s.value for s in app.subheader]
     assert "Breakdowns" in headings and "Teams" in headings
 
 
 def test_the_neutral_referral_rate_is_judged_against_comparators(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/system_health.py", monkeypatch, indicator="referrals_rate")
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch, indicator="referrals_rate")
     assert any("Neither higher nor lower is better" in t for t in texts(app))
 
 
@@ -164,7 +164,7 @@ def known_db(tmp_path):
 
 
 def test_tiles_say_better_worse_or_judge_against_comparators_by_polarity(known_db, monkeypatch):
-    shown = tiles(open_page(known_db, "pages/overview.py", monkeypatch))
+    shown = tiles(open_page(known_db, "app_pages/overview.py", monkeypatch))
     assert "worse" in shown["Re-referrals within 12 months"].delta
     assert shown["Re-referrals within 12 months"].value == "24.0%"
     assert "better" in shown["Assessments completed within 45 working days"].delta
@@ -173,14 +173,14 @@ def test_tiles_say_better_worse_or_judge_against_comparators_by_polarity(known_d
 
 
 def test_four_audits_show_their_share_flagged_as_small(known_db, monkeypatch):
-    app = open_page(known_db, "pages/overview.py", monkeypatch)
+    app = open_page(known_db, "app_pages/overview.py", monkeypatch)
     assert tiles(app)["Good or better"].value == "75% (n = 4)"
     assert tiles(app)["Inadequate"].value == "25% (n = 4)"
     assert texts(app).count("Fewer than 5 audits this quarter: read with care.") == 2
 
 
 def test_what_changed_sentences_on_known_figures(known_db, monkeypatch):
-    sentences = [t for t in texts(open_page(known_db, "pages/overview.py", monkeypatch)) if t.startswith("• ")]
+    sentences = [t for t in texts(open_page(known_db, "app_pages/overview.py", monkeypatch)) if t.startswith("• ")]
     assert "• Assessments completed within 45 working days rose from 79.0% to 83.0% (better), meeting the 80.0% target in November 2024." in sentences
     assert "• Re-referrals within 12 months rose from 22.0% to 24.0% (worse), above the 22.0% target in November 2024." in sentences
 
@@ -189,7 +189,7 @@ def test_the_plan_lists_overdue_actions_and_status_changes(known_db, tmp_path, m
     update = write_xlsx(tmp_path / "plan.xlsx", {"actions": table(
         action(action_id="ACT-01", status="Off track", rag="Red", due_date="31/01/2024"))})
     assert ingest([update], known_db, user="test").ok
-    app = open_page(known_db, "pages/overview.py", monkeypatch)
+    app = open_page(known_db, "app_pages/overview.py", monkeypatch)
     overdue = [df.value for df in app.dataframe if "due_date" in df.value.columns and "previous_status" not in df.value.columns]
     assert list(overdue[0]["action_id"]) == ["ACT-01"]  # ACT-02 is complete, so not overdue
     changed = [df.value for df in app.dataframe if "previous_status" in df.value.columns][0]
@@ -199,7 +199,7 @@ def test_the_plan_lists_overdue_actions_and_status_changes(known_db, tmp_path, m
 
 # ----------------------------------------------------------------------------- periods --
 def test_the_default_period_is_the_latest_twelve_months_loaded(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch)
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch)
     assert app.text[0].value == "Showing April 2025 to March 2026, the whole authority."
     assert "period" not in app.query_params
 
@@ -210,17 +210,17 @@ def test_the_default_period_is_the_latest_twelve_months_loaded(demo_db, monkeypa
     ("2024-06..2024-11", "Showing June 2024 to November 2024, the whole authority."),
 ])
 def test_a_link_with_a_period_opens_that_period(demo_db, monkeypatch, token, shown):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, period=token)
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period=token)
     assert app.text[0].value == shown
     assert app.query_params["period"] == token
 
 
 def test_a_quarter_shows_that_quarters_audits(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, period="Q3 2024-25")
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period="Q3 2024-25")
     assert any(t.startswith("Q3 2024-25: ") for t in texts(app))
 
 
 def test_a_period_the_data_lacks_is_dropped_with_a_note(demo_db, monkeypatch):
-    app = open_page(demo_db, "pages/overview.py", monkeypatch, period="2031-32")
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period="2031-32")
     assert app.text[0].value.startswith("Showing April 2025 to March 2026")
     assert any("2031-32" in w.value for w in app.sidebar.warning)

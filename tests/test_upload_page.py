@@ -16,26 +16,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASSWORD = "a long uploader password"
 
 
-@pytest.fixture(autouse=True)
-def app_py_runs_every_time(monkeypatch):
-    """Route pages as the real server does once app.py has called st.navigation.
-
-    AppTest forgets between runs that app.py uses st.navigation and, because a pages/ folder
-    exists, routes a page whose url_path equals its file name (upload.py at /upload) straight
-    to the file, skipping app.py: no menu, no banner, no role. The real server decides once, at
-    the first run, and from then on always runs app.py; this does the same.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    original_init = PagesManager.__init__
-
-    def init_as_after_st_navigation(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_as_after_st_navigation)
-
-
 @pytest.fixture
 def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "qa.duckdb"
@@ -55,7 +35,8 @@ def menus(monkeypatch):
     real_navigation = streamlit.navigation
 
     def recording_navigation(pages, **kwargs):
-        captured.append({page.title: page._visibility for section in pages.values() for page in section})
+        listed = [page for section in pages.values() for page in section] if isinstance(pages, dict) else pages
+        captured.append({page.title: page._visibility for page in listed})
         return real_navigation(pages, **kwargs)
 
     monkeypatch.setattr(streamlit, "navigation", recording_navigation)
@@ -77,7 +58,7 @@ def open_upload(repo_root: Path, monkeypatch):
         if user is not None:
             app.user = user
         app.run()
-        app.switch_page("pages/upload.py")
+        app.switch_page("app_pages/upload.py")
         return app.run()
 
     return open_with
@@ -144,7 +125,7 @@ def test_after_a_load_the_overview_reads_the_new_month(open_upload, demo_copy, t
     app.file_uploader[0].set_value(workbook(tmp_path, sheets, "april kpi.xlsx")).run()
     button(app, "Load these files").click().run()
     assert not app.exception
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app_pages/overview.py").run()
     assert not app.exception
     assert any("April 2026" in t or "Apr 2026" in t for t in texts(app)), texts(app)[:3]
 

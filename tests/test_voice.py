@@ -376,8 +376,6 @@ def test_the_tiles_compare_the_latest_quarter_and_say_which_way_is_better(seed_0
     assert compliments.value == "0"
 
 
-@pytest.mark.xfail(strict=True, reason="qa_dashboard/ingest/read.py:108: csv.Sniffer guesses doublequote=False "
-                   "when the first 8 KB hold no doubled quote, so a later comment with a quote is split at its comma")
 def test_a_comment_with_quotes_far_down_a_csv_comes_back_exactly(tmp_path):
     quoted = 'She said "leave it with me", and she did.'
     rows = [comment(f"{day:02d}/05/2024", f"Plain comment number {n} that takes up some room in the file.")

@@ -23,20 +23,18 @@ CELL = re.compile(r"^(\d+% \(n = \d+\)( \(fewer than 5: read with care\))?|no an
 def open_voice(repo_root: Path, monkeypatch: pytest.MonkeyPatch):
     """The page after app.py has drawn the filters, optionally filtered and on a tab.
 
-    The filters are set on System health and carried here, as a reader would carry them: this
-    page's url_path ("voice") is also its file name, so after the first run Streamlit runs
-    pages/voice.py bare, without app.py's sidebar (the shell bug the workforce tests note too)."""
+    The filters are set on System health and carried here, as a reader would carry them."""
 
     def open_with(database: Path, service: str | None = None, period: str | None = None,
                   tab: str | None = None) -> AppTest:
         monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
         app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60).run()
-        app.switch_page("pages/system_health.py").run()
+        app.switch_page("app_pages/system_health.py").run()
         if period:
             app.sidebar.selectbox(key="filter_period").set_value(period).run()
         if service:
             app.sidebar.selectbox(key="filter_service").set_value(service).run()
-        app.switch_page("pages/voice.py")
+        app.switch_page("app_pages/voice.py")
         if tab:
             app.session_state["voice_tab"] = tab
         app.run()

@@ -18,15 +18,12 @@ def open_workforce(repo_root: Path, demo_db: Path, monkeypatch: pytest.MonkeyPat
         monkeypatch.setenv("QA_DASHBOARD_DB", str(demo_db))
         app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60).run()
         # The filters are set on System health, then carried to this page, as a reader would.
-        # Not on this page or the Overview: their url_paths ("workforce", "overview") are also
-        # their file names, and Streamlit then runs the file as a bare pages/ page, without
-        # app.py's sidebar (a shell bug, reported). Going through System health works either way.
-        app.switch_page("pages/system_health.py").run()
+        app.switch_page("app_pages/system_health.py").run()
         if service:
             app.sidebar.selectbox(key="filter_service").set_value(service).run()
         if team:
             app.sidebar.selectbox(key="filter_team").set_value(team).run()
-        app.switch_page("pages/workforce.py")
+        app.switch_page("app_pages/workforce.py")
         app.run()
         if tab:
             app.session_state["workforce_tab"] = tab
@@ -124,8 +121,8 @@ def test_without_a_workforce_return_the_page_says_what_to_upload(repo_root, tmp_
     assert ingest([write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(kpi())})], db, user="test").loaded
     monkeypatch.setenv("QA_DASHBOARD_DB", str(db))
     app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=60).run()
-    app.switch_page("pages/system_health.py").run()
-    app.switch_page("pages/workforce.py").run()
+    app.switch_page("app_pages/system_health.py").run()
+    app.switch_page("app_pages/workforce.py").run()
     assert not app.exception
     assert any("No workforce figures are loaded for this choice" in i.value for i in app.info)
     assert not app.metric

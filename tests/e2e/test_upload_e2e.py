@@ -38,9 +38,7 @@ def uploads_in(db: Path) -> list[tuple]:
 
 
 def start_at_the_front_door(page, base_url: str) -> None:
-    """Open the dashboard at its root first. A fresh server whose first request is a deep link
-    whose address equals a file name in pages/ (/overview, /upload) runs that file without
-    app.py (Streamlit's old pages-folder routing), so every test enters as people do."""
+    """Open the dashboard at its root first, as people do."""
     page.goto(base_url)
     wait_for_app(page)
 

@@ -58,10 +58,7 @@ TABS = ["Survey answers", "How many were heard", "In their own words", "Complime
 
 
 def open_voice(page, base_url: str, tab: str | None = None) -> None:
-    """Open the dashboard, choose the page from the menu and then a tab, as a reader does.
-
-    Not by its address on a fresh server: /voice is also a file name in pages/, and Streamlit
-    serves a first visit to it bare, without app.py's menu and filters (a shell bug, reported)."""
+    """Open the dashboard, choose the page from the menu and then a tab, as a reader does."""
     page.goto(f"{base_url}/")
     wait_for_page(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Voice of the child and family").click()
@@ -120,8 +117,6 @@ def test_every_tab_of_the_page_has_no_serious_accessibility_problems(app_server,
     assert not violations, describe_violations(violations)
 
 
-@pytest.mark.xfail(reason="shell: Streamlit's sectioned menu (st.navigation with a dict, app.py) puts <div> "
-                   "sections directly in <ul data-testid='stSidebarNavItems'>: axe 'list' and 'listitem'")
 def test_the_whole_voice_page_has_no_serious_accessibility_problems(app_server, browser_page):
     page = browser_page
     open_voice(page, app_server)

@@ -82,9 +82,7 @@ def test_each_tab_has_no_serious_accessibility_problems(app_server, browser_page
     assert not violations, describe_violations(violations)
 
 
-@pytest.mark.xfail(strict=True, reason="shell: Streamlit's sectioned menu puts <div><header> inside <ul> "
-                                       "(axe 'list' and 'listitem'); passes, and so fails here, once fixed")
-def test_the_menu_itself_fails_axe_until_the_shell_fixes_it(app_server, browser_page):
+def test_the_whole_page_menu_included_passes_axe(app_server, browser_page):
     page = browser_page
     open_workforce(page, app_server)
     violations = run_axe(page)

@@ -33,6 +33,7 @@ st.subheader(detail.label)
 st.text(detail.direction_note)
 charts.figure(charts.trend_spec(detail.lines, detail.label, detail.unit_title), detail.table,
               f"{detail.label}, 24 months")
+published = charts.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
 st.subheader(f"Commentary, {detail.commentary_month}")
 st.text(detail.commentary or "No commentary was loaded for this month.")
 
