@@ -298,3 +298,28 @@ elif store.exists(database):
     st.text("The dashboard holds your own data, not the demo.")
 else:
     st.text("There is no database yet. The first file you load creates it.")
+
+# ----------------------------------------------------------------------- our authority --
+st.header("5. Our authority")
+st.markdown("Which authority this dashboard belongs to. Its ten statistical neighbours and its region "
+            "follow from DfE's published files, and the System health and Workforce pages compare "
+            "with them. Load DfE's published CSVs in section 2 first (referrals, workforce, the "
+            "statistical-neighbour model, ONS population).")
+authorities = cached.query("benchmarks_authorities") if store.exists(database) else None
+if authorities is None or authorities.empty:
+    st.text("No DfE published files are loaded yet, so there is no list of authorities to choose from.")
+else:
+    names = list(authorities["la_name"])
+    chosen_now = authorities[authorities["chosen"]]
+    if not chosen_now.empty:
+        st.text(f"Now: {chosen_now.iloc[0]['la_name']} ({chosen_now.iloc[0]['new_la_code']}), "
+                f"{chosen_now.iloc[0]['region_name']}.")
+    pick = st.selectbox("Authority", names, index=names.index(chosen_now.iloc[0]["la_name"]) if not chosen_now.empty else None,
+                        placeholder="Choose an authority", key="our_authority")
+    if st.button("Save our authority", disabled=pick is None):
+        from qa_dashboard.benchmarks import set_authority
+
+        with said_plainly_if_refused("Setting the authority"):
+            picked = authorities[authorities["la_name"] == pick].iloc[0]
+            authority = set_authority(database, picked["old_la_code"], role=role)
+            st.success(f"The dashboard now belongs to {authority.la_name}. Benchmarks follow from it.")

@@ -53,6 +53,12 @@ for name, tab in zip(workforce.TABS, tabs):
     if not tab.open:
         continue
     with tab:
+        if name == workforce.PUBLISHED_TAB:
+            shown = [charts.published_comparison(*indicator) for indicator in workforce.PUBLISHED_INDICATORS]
+            if not any(shown):
+                st.info("No published figures are loaded. Upload DfE's children's social work workforce "
+                        "statistics (csww indicators CSV) on the Upload page to compare with other authorities.")
+            continue
         for block in cache(tab_blocks)(sums, england, chosen, name):
             if block.kind == "text":
                 st.text(block.text)

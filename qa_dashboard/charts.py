@@ -221,8 +221,9 @@ def ranking_chart(ranking: pd.DataFrame, title: str, unit_title: str) -> alt.Lay
     ranked["name"] = ranked.apply(lambda r: f"{r['area_name']} (our authority)" if r["is_authority"] else r["area_name"],
                                   axis=1)
     groups = [g for g in _GROUP_COLOURS if g in set(ranked["group"])]
+    highest_first = list(ranked.sort_values("value", ascending=False)["name"])
     base = alt.Chart(ranked).encode(
-        y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("name:N", sort=highest_first, title=None, axis=alt.Axis(labelLimit=260, labelOverlap=False)),
         x=alt.X("value:Q", title=unit_title),
     )
     bars = base.mark_bar().encode(
@@ -231,7 +232,7 @@ def ranking_chart(ranking: pd.DataFrame, title: str, unit_title: str) -> alt.Lay
         tooltip=[alt.Tooltip("area_name:N", title="Authority"), alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("value:Q", title=unit_title, format=",.1f")])
     values = base.mark_text(align="left", dx=4).encode(text=alt.Text("value:Q", format=",.1f"))
-    return (bars + values).properties(title=title, height=max(160, 18 * len(ranked)))
+    return (bars + values).properties(title=title, height=max(160, 24 * len(ranked)))
 
 
 def published_comparison(indicator: str, label: str, polarity: str, unit_title: str) -> bool:

@@ -702,7 +702,17 @@ def continuity_summary(frame: pd.DataFrame, month: dt.date, rows: pd.DataFrame) 
 
 
 # ------------------------------------------------------------------------------- tabs --
-TABS = ("Caseloads", "Agency social workers", "Recruitment and retention", "Consistent relationships", "Every team")
+PUBLISHED_TAB = "Against other authorities"
+TABS = ("Caseloads", "Agency social workers", "Recruitment and retention", "Consistent relationships", "Every team",
+        PUBLISHED_TAB)
+# DfE's published workforce indicators (year to 30 September, published for the year to 31 March):
+# code, label, which way is better, axis title. Drawn apart from the monthly local figures.
+PUBLISHED_INDICATORS = (
+    ("agency_worker_pct", "Agency social workers (rate)", "lower", "Per cent of FTE"),
+    ("caseload_avg", "Average caseload", "lower", "Cases per case-holding FTE"),
+    ("vacancy_pct", "Vacancy rate", "lower", "Per cent of posts"),
+    ("turnover_pct", "Turnover rate", "lower", "Per cent of FTE"),
+)
 
 
 @dataclass(frozen=True)

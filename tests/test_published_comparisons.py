@@ -1,0 +1,106 @@
+"""DfE's published figures on the System health and Workforce pages, for a chosen authority:
+annual lines for the authority, its statistical neighbours' mean, its region and England, kept
+apart from the monthly local lines, and where it ranks among neighbours and region."""
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qa_dashboard.benchmarks import set_authority
+from qa_dashboard.ingest import ingest
+from tests.conftest import REPO_ROOT
+
+AUTHORITY = "Sefton"
+
+
+@pytest.fixture(scope="module")
+def benchmarked_db(demo_db: Path, shared_reference: Path, tmp_path_factory) -> Path:
+    database = tmp_path_factory.mktemp("published") / "qa.duckdb"
+    shutil.copy(demo_db, database)
+    result = ingest(sorted((shared_reference / "dfe").glob("*.csv")), database, user="test")
+    assert result.ok, [p.line() for p in result.problems][:5]
+    set_authority(database, AUTHORITY)
+    return database
+
+
+def open_page(database: Path, page: str, monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
+    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    for key, value in query.items():
+        app.query_params[key] = value
+    app.run()
+    app.switch_page(page)
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_system_health_draws_published_lines_for_the_chosen_authority(benchmarked_db, monkeypatch):
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    assert "Re-referrals within 12 months: DfE's published figures" in [s.value for s in app.subheader]
+    [annual] = [d.value for d in app.dataframe if "Neighbours averaged" in d.value.columns]
+    assert {"Sefton", "Statistical neighbours (mean)", "North West (region)", "England"} <= set(annual["Line"])
+    # The published line is its own series: never the monthly "Our figure" line.
+    assert "Our figure" not in set(annual["Line"])
+
+
+def test_the_neighbour_mean_shown_is_the_mean_of_the_ten_neighbours_published_figures(
+        benchmarked_db, shared_reference, monkeypatch):
+    import pandas as pd
+
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    [annual] = [d.value for d in app.dataframe if "Neighbours averaged" in d.value.columns]
+    shown = annual[(annual["Line"] == "Statistical neighbours (mean)") & (annual["Year"] == "2024-25")]
+    model = pd.read_csv(shared_reference / "dfe" / "sn_model_2025_wide.csv", dtype=str, encoding="utf-8-sig")
+    row = model[model["la_name"] == AUTHORITY].iloc[0]
+    neighbours = [row[f"SN_{n}"] for n in range(1, 11)]
+    c1 = pd.read_csv(shared_reference / "dfe" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv", dtype=str)
+    published = c1[(c1["time_period"] == "2025") & (c1["geographic_level"] == "Local authority")
+                   & (c1["old_la_code"].isin(neighbours))]
+    values = pd.to_numeric(published["rereferral_percent"], errors="coerce").dropna()
+    assert shown.iloc[0]["Re-referrals within 12 months"] == pytest.approx(values.mean())
+
+
+def test_system_health_says_where_the_authority_ranks(benchmarked_db, monkeypatch):
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    sentences = [t.value for t in app.text]
+    assert any(s.startswith("In 2024-25 Sefton had") and "statistical neighbours" in s for s in sentences)
+    [ranking] = [d.value for d in app.dataframe if "Our authority" in d.value.columns]
+    assert ranking["Our authority"].sum() == 1
+    with duckdb.connect(str(benchmarked_db), read_only=True) as con:
+        [(neighbours,)] = con.execute("SELECT count(*) FROM statistical_neighbours n JOIN meta m "
+                                      "ON m.key = 'authority' AND n.old_la_code = m.value "
+                                      "WHERE n.superseded_by IS NULL").fetchall()
+    assert neighbours == 10
+    assert ranking["Statistical neighbour"].sum() <= 10
+
+
+def test_the_workforce_page_compares_with_other_authorities(benchmarked_db, monkeypatch):
+    app = open_page(benchmarked_db, "app_pages/workforce.py", monkeypatch, workforce_tab="Against other authorities")
+    headings = [s.value for s in app.subheader]
+    for label in ("Agency social workers (rate)", "Average caseload", "Vacancy rate", "Turnover rate"):
+        assert f"{label}: DfE's published figures" in headings, headings
+
+
+def test_without_published_figures_the_workforce_tab_says_what_to_upload(demo_db, monkeypatch):
+    app = open_page(demo_db, "app_pages/workforce.py", monkeypatch, workforce_tab="Against other authorities")
+    assert any("csww" in i.value for i in app.info)
+
+
+def test_an_officer_chooses_the_authority_on_the_upload_page(benchmarked_db, tmp_path, monkeypatch):
+    database = tmp_path / "choose.duckdb"
+    shutil.copy(benchmarked_db, database)
+    monkeypatch.delenv("QA_DASHBOARD_UPLOADER_PASSWORD_HASH", raising=False)
+    monkeypatch.delenv("QA_DASHBOARD_UPLOADER_EMAILS", raising=False)
+    app = open_page(database, "app_pages/upload.py", monkeypatch)
+    app.selectbox(key="our_authority").set_value("Wirral")
+    app.button[[b.label for b in app.button].index("Save our authority")].click()
+    app.run()
+    assert any("now belongs to Wirral" in s.value for s in app.success), [e.value for e in app.error]
+    with duckdb.connect(str(database), read_only=True) as con:
+        [(name,)] = con.execute("SELECT a.la_name FROM meta m JOIN dfe_authorities a ON a.old_la_code = m.value "
+                                "WHERE m.key = 'authority'").fetchall()
+    assert name == "Wirral"
