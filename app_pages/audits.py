@@ -90,87 +90,109 @@ for column, label, share, note in (
     column.metric(label, audits.percent_text(share))
     column.text(audits.tile_note(share, note))
 
-# ----------------------------------------------------------------- headline judgements --
-st.header("Headline judgements")
-st.text(figures.grade_mix)
-gaps = [metrics.month_label(m) for m in figures.months_without_audits] + figures.quarters_without_audits
-if gaps:
-    st.text(f"No audits in {', '.join(gaps)}: left empty on the charts, not counted as zero.")
-charts.figure(made["by_month"], figures.by_month_table, "Overall judgements by month")
-left, right = st.columns(2)
-with left:
-    charts.figure(made["by_quarter"], figures.by_quarter_table, "Overall judgements by quarter")
-with right:
-    st.subheader("This year against last")
-    comparison = figures.year_on_year
-    st.text(f"Financial year {comparison.this_year} so far ({comparison.months}) against the same "
-            f"months of {comparison.last_year}.")
-    for sentence in comparison.sentences():
-        st.text(sentence)
 
-st.subheader("Good or better and inadequate over time")
-st.text("Rolling lines add up the audits of the last 3 or 6 calendar months and divide, so a month "
-        "with more audits counts for more. Lines break at a month without audits.")
-for column, over_time, chart in zip(st.columns(2), figures.over_time, made["over_time"]):
-    with column:
-        small = ", ".join(audits.month_short(m) for m in over_time.small_months)
-        charts.figure(chart, over_time.table, f"{over_time.label} by month",
-                      caption=f"{metrics.better_phrase(over_time.polarity).capitalize()}."
-                      + (f" Fewer than 5 audits (read with care): {small}." if small else ""))
+
+# ----------------------------------------------------------------- headline judgements --
+def show_headline_judgements() -> None:
+    st.header("Headline judgements")
+    st.text(figures.grade_mix)
+    gaps = [metrics.month_label(m) for m in figures.months_without_audits] + figures.quarters_without_audits
+    if gaps:
+        st.text(f"No audits in {', '.join(gaps)}: left empty on the charts, not counted as zero.")
+    charts.figure(made["by_month"], figures.by_month_table, "Overall judgements by month")
+    left, right = st.columns(2)
+    with left:
+        charts.figure(made["by_quarter"], figures.by_quarter_table, "Overall judgements by quarter")
+    with right:
+        st.subheader("This year against last")
+        comparison = figures.year_on_year
+        st.text(f"Financial year {comparison.this_year} so far ({comparison.months}) against the same "
+                f"months of {comparison.last_year}.")
+        for sentence in comparison.sentences():
+            st.text(sentence)
+
+    st.subheader("Good or better and inadequate over time")
+    st.text("Rolling lines add up the audits of the last 3 or 6 calendar months and divide, so a month "
+            "with more audits counts for more. Lines break at a month without audits.")
+    for column, over_time, chart in zip(st.columns(2), figures.over_time, made["over_time"]):
+        with column:
+            small = ", ".join(audits.month_short(m) for m in over_time.small_months)
+            charts.figure(chart, over_time.table, f"{over_time.label} by month",
+                          caption=f"{metrics.better_phrase(over_time.polarity).capitalize()}."
+                          + (f" Fewer than 5 audits (read with care): {small}." if small else ""))
+
 
 # ---------------------------------------------------------------------- practice areas --
-st.header("Practice areas")
-missing, expected = figures.not_judged
-st.text(f"Good or better share of the audits that judged each area, with n, by financial quarter; the "
-        f"overall judgement is the first row. {missing:,} of {expected:,} practice-area judgements in the "
-        f"period were not judged (left blank or N/A): they are left out of the shares and counted in the "
-        f"last column. {audits.SMALL_NOTE}")
-charts.figure(None, figures.area_grid, "Good or better by practice area")
-charts.figure(made["area_mix"], figures.area_mix_table, "Grade mix by practice area")
+def show_practice_areas() -> None:
+    st.header("Practice areas")
+    missing, expected = figures.not_judged
+    st.text(f"Good or better share of the audits that judged each area, with n, by financial quarter; the "
+            f"overall judgement is the first row. {missing:,} of {expected:,} practice-area judgements in the "
+            f"period were not judged (left blank or N/A): they are left out of the shares and counted in the "
+            f"last column. {audits.SMALL_NOTE}")
+    charts.figure(None, figures.area_grid, "Good or better by practice area")
+    charts.figure(made["area_mix"], figures.area_mix_table, "Grade mix by practice area")
+
 
 # ---------------------------------------------------------------------------- activity --
-st.header("Activity")
-charts.figure(made["activity"], figures.activity_table, "Audits completed by month")
-left, right = st.columns([1, 2])
-with left:
-    charts.figure(None, figures.activity_by_type, "Audits by type")
-with right:
-    charts.figure(None, figures.activity_by_team, "Audits by team")
+def show_activity() -> None:
+    st.header("Activity")
+    charts.figure(made["activity"], figures.activity_table, "Audits completed by month")
+    left, right = st.columns([1, 2])
+    with left:
+        charts.figure(None, figures.activity_by_type, "Audits by type")
+    with right:
+        charts.figure(None, figures.activity_by_team, "Audits by team")
+
 
 # -------------------------------------------------------------------------- moderation --
-st.header("Moderation")
-down, up = figures.moved
-st.text(f"Moderated by a second manager: {top.moderated.text()}. Graded down at moderation: {down}; "
-        f"graded up: {up}. Each change is counted once, in the month of its audit.")
-charts.figure(None, figures.moderation_crosstab, "Grade before and after moderation")
-charts.figure(None, figures.moderation_by_month, "Moderation by month")
+def show_moderation() -> None:
+    st.header("Moderation")
+    down, up = figures.moved
+    st.text(f"Moderated by a second manager: {top.moderated.text()}. Graded down at moderation: {down}; "
+            f"graded up: {up}. Each change is counted once, in the month of its audit.")
+    charts.figure(None, figures.moderation_crosstab, "Grade before and after moderation")
+    charts.figure(None, figures.moderation_by_month, "Moderation by month")
+
 
 # ----------------------------------------------------------------------- learning loop --
-st.header("Learning loop")
-st.text(f"Actions agreed at audit: {top.actions.n:,}; completed: {top.actions.count:,} "
-        f"({top.actions.text()} of the actions agreed).")
-charts.figure(None, figures.actions_by_quarter, "Actions by quarter")
-left, right = st.columns(2)
-with left:
-    charts.figure(None, figures.common_strengths, "Strengths found most often")
-with right:
-    charts.figure(None, figures.common_development, "Areas for development found most often")
-search = st.text_input("Search the strengths and areas for development (a word, a phrase or a team)",
-                       key="audits_theme_search")
-themes = audits.theme_rows(in_period, search)
-st.text(f"{len(themes):,} audits" + (f" mention '{search.strip()}'." if search.strip() else " recorded themes."))
-charts.figure(None, themes, "Audit themes by team")
+def show_learning_loop() -> None:
+    st.header("Learning loop")
+    st.text(f"Actions agreed at audit: {top.actions.n:,}; completed: {top.actions.count:,} "
+            f"({top.actions.text()} of the actions agreed).")
+    charts.figure(None, figures.actions_by_quarter, "Actions by quarter")
+    left, right = st.columns(2)
+    with left:
+        charts.figure(None, figures.common_strengths, "Strengths found most often")
+    with right:
+        charts.figure(None, figures.common_development, "Areas for development found most often")
+    search = st.text_input("Search the strengths and areas for development (a word, a phrase or a team)",
+                           key="audits_theme_search")
+    themes = audits.theme_rows(in_period, search)
+    st.text(f"{len(themes):,} audits" + (f" mention '{search.strip()}'." if search.strip() else " recorded themes."))
+    charts.figure(None, themes, "Audit themes by team")
+
 
 # -------------------------------------------------------------------------- drill-down --
-st.header("The audits behind the figures")
-st.text("Choose a month or quarter, a judgement and a grade to list the audits behind any bar, "
-        "line point or grid cell above.")
-when_options = audits.when_options(chosen.start, chosen.end)
-area_options = figures.judgements
-left, middle, right = st.columns(3)
-when = left.selectbox("Month or quarter", list(when_options), key="audits_drill_when")
-area = middle.selectbox("Judgement", list(area_options), format_func=area_options.get, key="audits_drill_area")
-grade = right.selectbox("Grade", audits.grade_options(), key="audits_drill_grade")
-behind = audits.drill_down(in_period, when_options[when], area, grade)
-st.text(f"{len(behind):,} audits: {when}, {area_options[area].lower()}, {grade.lower()}.")
-charts.figure(None, behind, "Audits behind the figures")
+def show_audits_behind() -> None:
+    st.header("The audits behind the figures")
+    st.text("Choose a month or quarter, a judgement and a grade to list the audits behind any bar, "
+            "line point or grid cell above.")
+    when_options = audits.when_options(chosen.start, chosen.end)
+    area_options = figures.judgements
+    left, middle, right = st.columns(3)
+    when = left.selectbox("Month or quarter", list(when_options), key="audits_drill_when")
+    area = middle.selectbox("Judgement", list(area_options), format_func=area_options.get, key="audits_drill_area")
+    grade = right.selectbox("Grade", audits.grade_options(), key="audits_drill_grade")
+    behind = audits.drill_down(in_period, when_options[when], area, grade)
+    st.text(f"{len(behind):,} audits: {when}, {area_options[area].lower()}, {grade.lower()}.")
+    charts.figure(None, behind, "Audits behind the figures")
+
+
+# Each section is a tab, and only the open one is laid out: a reader pays for one section's
+# charts and tables at a time. The open tab is in the link (`?audits_tab=...`).
+SECTIONS = {"Headline judgements": show_headline_judgements, "Practice areas": show_practice_areas, "Activity": show_activity, "Moderation": show_moderation, "Learning loop": show_learning_loop, "The audits behind the figures": show_audits_behind}
+for (name, show), tab in zip(SECTIONS.items(), st.tabs(list(SECTIONS), key="audits_tab", bind="query-params")):
+    if tab.open:
+        with tab:
+            show()

@@ -3,6 +3,11 @@ cache cold and warm, against a floor page measured in the same run.
 
 Budget: warm at most 2x the floor's warm run, cold at most 5x the floor's cold run.
 
+The floor (bench/floor_page.py: a title, one metric, one Altair chart, one 60-row table from one
+DuckDB query) is measured twice: inside the app, as one more page behind app.py's menu, banner
+and sidebar filters, which every real page also pays for; and bare, as a script on its own. The
+budgets are judged against the floor inside the app; the bare ratios are printed beside them.
+
     python bench/pages.py [--runs 5] [--keep DIR]
 
 The large authority is `bench/large_authority.py`'s workbook (5 years, 60 teams), loaded once
@@ -47,13 +52,28 @@ def _time_floor(runs: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
+APP_WITH_FLOOR = ROOT / "_bench_app_with_floor.py"
+FLOOR_PAGE = "bench/floor_page.py"
+
+
+def _write_app_with_floor() -> None:
+    """app.py with the floor page added to its menu, so the floor pays for the same shell."""
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    menu = "board_pages = [overview, system_health, audits, workforce, voice]"
+    if menu not in source:
+        raise SystemExit("bench/pages.py: app.py's board_pages line changed; update APP_WITH_FLOOR")
+    APP_WITH_FLOOR.write_text(source.replace(menu, f"floor = st.Page({FLOOR_PAGE!r}, title='Floor', url_path='floor')\n"
+                                                  f"board_pages = [overview, system_health, audits, workforce, voice, floor]"),
+                              encoding="utf-8")
+
+
 def _time_page(page: str, runs: int) -> tuple[float, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     cold, warm = [], []
     for _ in range(runs):
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        app = AppTest.from_file(str(APP_WITH_FLOOR), default_timeout=120).run()
         app.switch_page(page)
         st.cache_data.clear()
         started = time.perf_counter()
@@ -87,29 +107,37 @@ def main() -> int:
             return 1
     os.environ["QA_DASHBOARD_DB"] = str(database)
 
-    floor_cold, floor_warm = _time_floor(args.runs)
-    rows = [("floor page", floor_cold, floor_warm, None, None)]
-    failed = False
-    for page in PAGES:
-        if not (ROOT / page).exists():
-            continue
-        cold, warm = _time_page(page, args.runs)
-        cold_ratio, warm_ratio = cold / floor_cold, warm / floor_warm
-        failed |= cold_ratio > COLD_BUDGET or warm_ratio > WARM_BUDGET
-        rows.append((page, cold, warm, cold_ratio, warm_ratio))
+    bare_cold, bare_warm = _time_floor(args.runs)
+    _write_app_with_floor()
+    try:
+        floor_cold, floor_warm = _time_page(FLOOR_PAGE, args.runs)
+        rows = [("floor page, bare", bare_cold, bare_warm, None, None, None, None),
+                ("floor page, in the app", floor_cold, floor_warm, None, None, None, None)]
+        failed = False
+        for page in PAGES:
+            if not (ROOT / page).exists():
+                continue
+            cold, warm = _time_page(page, args.runs)
+            cold_ratio, warm_ratio = cold / floor_cold, warm / floor_warm
+            failed |= cold_ratio > COLD_BUDGET or warm_ratio > WARM_BUDGET
+            rows.append((page, cold, warm, cold_ratio, warm_ratio, cold / bare_cold, warm / bare_warm))
+    finally:
+        APP_WITH_FLOOR.unlink(missing_ok=True)
 
     print(f"\nMedian of {args.runs} AppTest runs on the large authority (60 teams, 5 years):\n")
-    print("| page | cold | warm | cold ÷ floor (≤ 5) | warm ÷ floor (≤ 2) |")
-    print("|---|---|---|---|---|")
-    for page, cold, warm, cold_ratio, warm_ratio in rows:
-        ratios = ("", "") if cold_ratio is None else (
+    print("| page | cold | warm | cold ÷ floor in app (≤ 5) | warm ÷ floor in app (≤ 2) | cold ÷ bare floor | warm ÷ bare floor |")
+    print("|---|---|---|---|---|---|---|")
+    for page, cold, warm, cold_ratio, warm_ratio, cold_bare, warm_bare in rows:
+        ratios = ("", "", "", "") if cold_ratio is None else (
             f"{cold_ratio:.1f} {'PASS' if cold_ratio <= COLD_BUDGET else 'FAIL'}",
-            f"{warm_ratio:.1f} {'PASS' if warm_ratio <= WARM_BUDGET else 'FAIL'}")
-        print(f"| {page} | {cold * 1000:.0f} ms | {warm * 1000:.0f} ms | {ratios[0]} | {ratios[1]} |")
+            f"{warm_ratio:.1f} {'PASS' if warm_ratio <= WARM_BUDGET else 'FAIL'}",
+            f"{cold_bare:.1f}", f"{warm_bare:.1f}")
+        print(f"| {page} | {cold * 1000:.0f} ms | {warm * 1000:.0f} ms | " + " | ".join(ratios) + " |")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     (results / "pages.json").write_text(json.dumps(
-        [{"page": p, "cold_s": c, "warm_s": w, "cold_ratio": cr, "warm_ratio": wr} for p, c, w, cr, wr in rows],
+        [{"page": p, "cold_s": c, "warm_s": w, "cold_ratio": cr, "warm_ratio": wr, "cold_ratio_bare": cb,
+          "warm_ratio_bare": wb} for p, c, w, cr, wr, cb, wb in rows],
         indent=2))
     return 1 if failed else 0
 

@@ -52,6 +52,15 @@ def metric(app: AppTest, label: str) -> str:
     return found
 
 
+def open_tab(app: AppTest, section: str) -> AppTest:
+    """Open one section's tab, as a reader clicks it: only the open tab is laid out."""
+    app.session_state["audits_tab"] = section
+    app.run()
+    assert not app.exception, app.exception
+    assert [h.value for h in app.main.header] == [section]
+    return app
+
+
 def texts(app: AppTest) -> list[str]:
     return [t.value for t in app.text]
 
@@ -74,11 +83,15 @@ def chart_data(app: AppTest, title: str):
 # ------------------------------------------------------------------------ demo database --
 def test_the_demo_database_shows_every_section_without_an_error(open_audits, demo_db):
     app = open_audits(demo_db)
-    assert [h.value for h in app.main.header] == SECTIONS
+    assert [h.value for h in app.main.header] == SECTIONS[:1]  # the first tab is open by default
     assert [s.value for s in app.main.subheader] == ["This year against last", "Good or better and inadequate over time"]
-    assert len(app.get("vega_lite_chart")) == 6
     assert app.sidebar.selectbox(key="filter_type").value == "All audit types"   # the audit-type filter shows here
-    assert any("practice-area judgements in the period were not judged" in t for t in texts(app))
+    charts_shown = len(app.get("vega_lite_chart"))
+    for section in SECTIONS[1:]:
+        charts_shown += len(open_tab(app, section).get("vega_lite_chart"))
+        if section == "Practice areas":
+            assert any("practice-area judgements in the period were not judged" in t for t in texts(app))
+    assert charts_shown == 6
 
 
 def test_a_service_area_filter_changes_the_figures_as_the_views_say(open_audits, demo_db):
@@ -111,6 +124,7 @@ def test_the_drill_down_lists_the_audits_behind_a_grid_cell(open_audits, demo_db
     assert expected
     app = open_audits(demo_db)
     app.sidebar.selectbox(key="filter_period").set_value(YEAR).run()
+    open_tab(app, "The audits behind the figures")
     app.selectbox(key="audits_drill_when").set_value("Q2 2024-25").run()
     app.selectbox(key="audits_drill_area").set_value(area).run()
     app.selectbox(key="audits_drill_grade").set_value(REQUIRES_IMPROVEMENT).run()
@@ -121,7 +135,7 @@ def test_the_drill_down_lists_the_audits_behind_a_grid_cell(open_audits, demo_db
 
 
 def test_the_theme_search_keeps_only_the_audits_that_mention_it(open_audits, demo_db):
-    app = open_audits(demo_db)
+    app = open_tab(open_audits(demo_db), "Learning loop")
     everything = len(frame_with(app, "Areas for development"))
     app.text_input(key="audits_theme_search").input("supervision").run()
     found = frame_with(app, "Areas for development")
@@ -146,7 +160,7 @@ def test_48_audits_with_38_requiring_improvement_and_10_inadequate_read_79_and_2
     assert metric(app, "Inadequate (overall)") == "21%"
     assert ("Overall judgements of the 48 audits in the period: 0% outstanding, 0% good, "
             "79% requires improvement, 21% inadequate.") in texts(app)
-    assert any("Graded down at moderation: 2; graded up: 0." in t for t in texts(app))
+    assert any("Graded down at moderation: 2; graded up: 0." in t for t in texts(open_tab(app, "Moderation")))
 
 
 def test_a_quarter_with_no_audits_shows_no_bar(open_audits, tmp_path):
@@ -166,7 +180,7 @@ def test_a_moderated_grade_change_is_counted_once_in_its_month(open_audits, tmp_
               moderated="yes", **areas),
         audit(audit_id="M-2", audit_date="11/09/2024", overall=GOOD),
         audit(audit_id="M-3", audit_date="02/10/2024", overall=GOOD, original_overall=GOOD, moderated="yes")))
-    app = open_audits(db)
+    app = open_tab(open_audits(db), "Moderation")
     by_month = frame_with(app, "Graded down").set_index("Month")
     assert by_month.loc["Sep 2024", "Graded down"] == 1
     assert by_month.loc["Oct 2024", "Graded down"] == 0
@@ -181,7 +195,7 @@ def test_a_share_of_fewer_than_5_audits_is_marked(open_audits, tmp_path):
     app = open_audits(db)
     assert metric(app, "Good or better (overall)") == "67%"
     assert "n = 3 · higher is better · fewer than 5: read with care" in texts(app)
-    grid = frame_with(app, audits.NOT_JUDGED).set_index("Practice area")
+    grid = frame_with(open_tab(app, "Practice areas"), audits.NOT_JUDGED).set_index("Practice area")
     assert grid.loc["Overall judgement", "Q1 2024-25"] == "67% (n = 3) *"
 
 

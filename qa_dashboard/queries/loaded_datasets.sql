@@ -9,5 +9,6 @@ FROM (
     UNION ALL SELECT 5, 'Feedback rows', count(*), max(month) FROM feedback
     UNION ALL SELECT 6, 'Actions', count(*), NULL FROM actions
     UNION ALL SELECT 7, 'Teams', count(*), NULL FROM teams
+    UNION ALL SELECT 8, 'Published DfE figures', count(*), NULL FROM benchmarks
 )
 ORDER BY sort_order;
