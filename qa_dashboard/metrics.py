@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SMALL_N = 5  # a share of fewer than this many is flagged, not hidden
 
@@ -16,6 +16,20 @@ UNIT_SUFFIX = {"%": "%", "rate10k": " per 10,000", "days": " days"}
 
 def is_missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+# --------------------------------------------------------------------------------- tiles --
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure as a page shows it: the value, the move in a few words, and lines
+    that say what it is measured against and which way is better."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    delta_color: str = "off"      # normal: better (green); inverse: worse (red); off: neither
+    help: str | None = None
+    lines: list[str] = field(default_factory=list)
 
 
 # -------------------------------------------------------------------------------- shares --

@@ -8,17 +8,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qa_dashboard import contract, metrics
+from qa_dashboard.metrics import Tile
 from qa_dashboard.filters import Filters
-
-
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "off"      # normal (better, green), inverse (worse, red), off (grey)
-    help: str | None = None
-    lines: list[str] = field(default_factory=list)
 
 
 def _colour(move: metrics.Direction) -> str:

@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import contract, metrics
+from qa_dashboard.metrics import Tile
 from qa_dashboard.charts import PALETTE
 from qa_dashboard.contract import squash
 
@@ -504,13 +505,6 @@ def compliments_service_chart(table: pd.DataFrame, period: str) -> alt.LayerChar
 
 
 # ------------------------------------------------------------------------------ tiles --
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "off"   # normal: better (green); inverse: worse (red); off: neither
-    lines: list[str] = field(default_factory=list)
 
 
 def _colour(word: str) -> str:
@@ -538,7 +532,7 @@ def heard_tile(heard: pd.DataFrame, win: Windows) -> Tile:
     move = metrics.direction(now, then, POLARITY)
     return Tile(
         "People heard", "no feedback" if now is None else f"{now:,}", _move_text(move), _colour(move.word),
-        [f"A year earlier ({quarter_label(year_before)}): {'no feedback' if then is None else f'{then:,}'}.",
+        lines=[f"A year earlier ({quarter_label(year_before)}): {'no feedback' if then is None else f'{then:,}'}.",
          "Children and families, one per person. More heard is better."])
 
 
@@ -557,7 +551,7 @@ def positive_tile(counts: pd.DataFrame, win: Windows) -> Tile:
     return Tile(
         "Positive answers", "no answers" if share_now is None else f"{share_now:.0f}%",
         _move_text(move, " points"), _colour(move.word),
-        [f"{quarter_label(latest)}: {cell(current)}.", f"The quarter before ({quarter_label(before)}): {cell(previous)}.",
+        lines=[f"{quarter_label(latest)}: {cell(current)}.", f"The quarter before ({quarter_label(before)}): {cell(previous)}.",
          "All survey questions together. Higher is better."])
 
 
@@ -574,7 +568,7 @@ def compliments_tiles(cc: pd.DataFrame, win: Windows) -> list[Tile]:
         then = int(summed.loc[year_before, column]) if year_before in summed.index else None
         move = metrics.direction(now, then, "neutral")
         tiles.append(Tile(label, "no feedback" if now is None else str(now), _move_text(move), "off",
-                          [f"A year earlier ({quarter_label(year_before)}): {'no feedback' if then is None else then}.",
+                          lines=[f"A year earlier ({quarter_label(year_before)}): {'no feedback' if then is None else then}.",
                            note]))
     return tiles
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from qa_dashboard import charts, metrics
+from qa_dashboard.metrics import Tile
 from qa_dashboard.filters import Filters
 
 AGENCY_FLAG_PCT = 40.0   # seed 002: "over 40% of frontline professionals" is the level boards worry about
@@ -211,14 +212,6 @@ def caseload_range(frame: pd.DataFrame, month: dt.date) -> str | None:
 
 
 # ------------------------------------------------------------------------------ tiles --
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    delta: str | None = None
-    delta_color: str = "off"      # normal: better (green); inverse: worse (red); off: grey
-    help: str | None = None
-    lines: list[str] = field(default_factory=list)
 
 
 def _tile(label: str, rows: pd.DataFrame, column: str, polarity: str, unit: str, detail, help_text: str) -> Tile:
