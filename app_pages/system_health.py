@@ -29,7 +29,7 @@ code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, k
 st.query_params["indicator"] = code
 
 detail = system_health.indicator_detail(by_indicator, code, chosen)
-st.subheader(detail.label)
+st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
 charts.figure(charts.trend_spec(detail.lines, detail.label, detail.unit_title), detail.table,
               f"{detail.label}, 24 months")

@@ -66,7 +66,7 @@ def survey_answers() -> None:
             "Higher is better. An open triangle marks fewer than 5 answers: read it with care. "
             "A break in a line is a quarter with no answers.")
     # An expander's label reads Markdown: the question is the upload's words, so it is escaped.
-    charts.figure(trend.chart, trend.figures, f"Survey trend, {charts.plain(question)}")
+    charts.figure(trend.chart, trend.figures, f"Survey trend, {question}")  # figure() escapes its name
 
 
 def how_many_were_heard() -> None:

@@ -175,7 +175,7 @@ def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, capti
         st.vega_lite_chart(spec=spec, width="stretch", alt=described)
     if caption:
         st.text(caption)
-    with st.expander(f"Figures: {name}", expanded=chart is None):
+    with st.expander(f"Figures: {plain(name)}", expanded=chart is None):
         st.dataframe(table, hide_index=True, width="stretch")
         left, right = st.columns(2)
         stem = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")[:60] or "figures"
@@ -245,7 +245,7 @@ def published_comparison(indicator: str, label: str, polarity: str, unit_title: 
     series = cached.query("benchmarks_series", indicator)
     if series.empty:
         return False
-    st.subheader(f"{label}: DfE's published figures")
+    st.subheader(f"{plain(label)}: DfE's published figures")
     st.text(f"Published annual figures, year to 31 March ({compare.PUBLISHED}). They are shown apart "
             f"from the monthly local figures, never joined into one line. {metrics_phrase(polarity)}")
     figure(annual_chart(series, f"{label}, published annual figures", unit_title),
