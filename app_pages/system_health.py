@@ -14,7 +14,7 @@ if kpis.empty:
     st.stop()
 
 by_indicator = cached.derived(overview.indicator_rows, "kpi_series", (chosen.team,), chosen.team)
-scorecard = system_health.scorecard(by_indicator, chosen)
+scorecard = system_health.scorecard(by_indicator, chosen, cached.query("benchmarks_latest"))
 st.header("Scorecard")
 st.text("▲ ▼ show the move on the month before; better or worse follows each indicator's direction. "
         "Neutral indicators (such as the referral rate) are neither better nor worse for moving: "

@@ -246,8 +246,8 @@ def published_comparison(indicator: str, label: str, polarity: str, unit_title: 
     if series.empty:
         return False
     st.subheader(f"{plain(label)}: DfE's published figures")
-    st.text(f"Published annual figures, year to 31 March ({compare.PUBLISHED}). They are shown apart "
-            f"from the monthly local figures, never joined into one line. {metrics_phrase(polarity)}")
+    st.text(f"{compare.PUBLISHED}: annual figures, shown apart from the monthly local figures and never "
+            f"joined into one line with them. {metrics_phrase(polarity)}")
     figure(annual_chart(series, f"{label}, published annual figures", unit_title),
            series[["financial_year", "series", "value", "neighbours_averaged"]].rename(columns={
                "financial_year": "Year", "series": "Line", "value": label,

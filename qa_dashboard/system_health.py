@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qa_dashboard import metrics
+from qa_dashboard.benchmarks import compare
 from qa_dashboard.filters import Filters
 
 TREND_MONTHS = 24
@@ -19,9 +20,29 @@ def _window(chosen: Filters) -> tuple[dt.date, dt.date]:
     return metrics.add_months(chosen.end, -(TREND_MONTHS - 1)), chosen.end
 
 
-def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters) -> pd.DataFrame:
+def _comparators(latest: dict, unit: str, published: dict) -> dict[str, str]:
+    """The scorecard's comparator cells: the upload's own where it gave any; otherwise DfE's
+    latest published annual figure, labelled with its year so it is never read as monthly."""
+    uploaded = {column: latest.get(column) for column in compare.SCORECARD_COLUMNS.values()}
+    if any(value is not None for value in uploaded.values()):
+        return {column: "" if value is None else metrics.format_value(value, unit) for column, value in uploaded.items()}
+    cells = {}
+    for level, column in compare.SCORECARD_COLUMNS.items():
+        figure = published.get((latest["indicator"], level))
+        cells[column] = "" if figure is None else (
+            f"{metrics.format_value(figure['value'], unit)} (DfE {compare.financial_year(int(figure['year']))})")
+    return cells
+
+
+def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per indicator: latest figure, the move on the month and year before, target, RAG
-    and comparators. System-health indicators first, as the catalogue orders them."""
+    and comparators. System-health indicators first, as the catalogue orders them.
+
+    `published` (the `benchmarks_latest` query) fills the comparator cells of an indicator whose
+    upload carried none."""
+    latest_published = {} if published is None else {
+        (row["indicator"], row["geography_level"]): row for row in published.to_dict("records")
+        if row["value"] is not None and row["value"] == row["value"]}
     rows = []
     for rows_of_one in by_indicator.values():
         first = rows_of_one[0]
@@ -46,9 +67,8 @@ def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters) -> pd.DataFr
             "Year before": metrics.format_value(year_before and year_before["value"], unit),
             "Target": metrics.format_value(latest.get("target"), unit) if latest.get("target") is not None else "",
             "RAG": metrics.rag(latest["value"], latest.get("target"), polarity) or "",
-            "Statistical neighbours": metrics.format_value(latest.get("stat_neighbours"), unit) if latest.get("stat_neighbours") is not None else "",
-            "Region": metrics.format_value(latest.get("region"), unit) if latest.get("region") is not None else "",
-            "England": metrics.format_value(latest.get("england"), unit) if latest.get("england") is not None else "",
+            **dict(zip(("Statistical neighbours", "Region", "England"),
+                       _comparators({**latest, "indicator": first["indicator"]}, unit, latest_published).values())),
         })
     return pd.DataFrame(rows)
 

@@ -263,30 +263,6 @@ def test_the_authority_command_reports_a_clear_error_without_dfe_files(tmp_path)
 
 
 # ------------------------------------------------------------------- page helpers --
-def test_published_comparators_are_needed_only_when_the_upload_has_none():
-    uploaded = pd.DataFrame({"stat_neighbours": [None, 21.0], "region": [None, None], "england": [None, None]})
-    assert not compare.published_comparators_needed(uploaded)
-    assert compare.published_comparators_needed(uploaded.iloc[:1])
-
-
-def test_scorecard_comparators_are_filled_from_the_latest_published_year_and_say_so():
-    scorecard = pd.DataFrame({"indicator": ["re_referrals_pct", "agency_worker_pct"],
-                              "stat_neighbours": [None, 30.0], "region": [None, None], "england": [None, None]})
-    latest = pd.DataFrame({"indicator": ["re_referrals_pct"] * 3, "geography_level": ["Statistical neighbours", "Region", "England"],
-                           "year": [2025, 2025, 2025], "value": [21.2, 19.4, 22.6]})
-    filled = compare.fill_scorecard_comparators(scorecard, latest)
-    assert filled.loc[0, ["stat_neighbours", "region", "england", "comparators_from"]].tolist() == [
-        21.2, 19.4, 22.6, "DfE 2024-25"]
-    assert filled.loc[1, ["stat_neighbours", "comparators_from"]].tolist() == [30.0, "upload"]
-
-
-def test_annual_lines_are_named_as_published_and_dated_31_march():
-    series = pd.DataFrame({"year": [2025], "series": ["England"], "series_order": [4], "value": [519.4]})
-    line = compare.annual_lines(series).iloc[0]
-    assert line["line"] == "England · DfE published, year to 31 March"
-    assert line["period"] == pd.Timestamp("2025-03-31")
-
-
 def test_standing_says_where_the_authority_is_and_which_way_is_better():
     ranking = pd.DataFrame({
         "area_name": ["Merton", "Sutton", "Oxfordshire", "Croydon"], "region_name": ["London"] * 3 + ["London"],

@@ -104,3 +104,30 @@ def test_an_officer_chooses_the_authority_on_the_upload_page(benchmarked_db, tmp
         [(name,)] = con.execute("SELECT a.la_name FROM meta m JOIN dfe_authorities a ON a.old_la_code = m.value "
                                 "WHERE m.key = 'authority'").fetchall()
     assert name == "Wirral"
+
+
+def test_the_scorecard_takes_published_comparators_only_when_the_upload_gave_none():
+    import datetime as dt
+
+    import pandas as pd
+
+    from qa_dashboard import system_health
+    from qa_dashboard.filters import Filters
+
+    def row(indicator, label, **comparators):
+        return {"indicator": indicator, "label": label, "unit": "%", "polarity": "lower", "system_health": True,
+                "scope": "authority", "period": dt.date(2025, 3, 1), "value": 22.0, "target": None,
+                "numerator": None, "denominator": None, "stat_neighbours": None, "region": None, "england": None,
+                **comparators}
+
+    by_indicator = {"re_referrals_pct": [row("re_referrals_pct", "Re-referrals")],
+                    "agency_worker_pct": [row("agency_worker_pct", "Agency", stat_neighbours=30.0)]}
+    published = pd.DataFrame({"indicator": ["re_referrals_pct"] * 3 + ["agency_worker_pct"],
+                              "geography_level": ["Statistical neighbours", "Region", "England", "England"],
+                              "year": [2025] * 4, "value": [21.2, 19.4, 22.6, 13.0]})
+    chosen = Filters(start=dt.date(2024, 4, 1), end=dt.date(2025, 3, 1), period_label="x")
+    table = system_health.scorecard(by_indicator, chosen, published).set_index("Indicator")
+    assert table.loc["Re-referrals", ["Statistical neighbours", "Region", "England"]].tolist() == [
+        "21.2% (DfE 2024-25)", "19.4% (DfE 2024-25)", "22.6% (DfE 2024-25)"]
+    # The upload gave a comparator for agency: its own stay, and no published figure is mixed in.
+    assert table.loc["Agency", ["Statistical neighbours", "England"]].tolist() == ["30.0%", ""]

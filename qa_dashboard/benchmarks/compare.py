@@ -3,7 +3,7 @@
 
 Published figures are annual (year ending 31 March) and the local ones monthly: where both
 describe the same thing they are shown side by side under their own labels, never joined into
-one line (`annual_lines` gives each published series its own name and a 31 March date).
+one line.
 """
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ import pandas as pd
 
 from qa_dashboard import metrics
 
-LEVELS = ("Local authority", "Statistical neighbours", "Region", "England")
 SCORECARD_COLUMNS = {"Statistical neighbours": "stat_neighbours", "Region": "region", "England": "england"}
 PUBLISHED = "DfE published, year to 31 March"
 
@@ -22,50 +21,6 @@ PUBLISHED = "DfE published, year to 31 March"
 def financial_year(year_ending_march: int) -> str:
     """2025 (the year ending 31 March 2025) is written 2024-25."""
     return f"{year_ending_march - 1}-{year_ending_march % 100:02d}"
-
-
-def published_comparators_needed(kpi_rows: pd.DataFrame) -> bool:
-    """True when the uploaded scorecard rows for an indicator carry no comparator of their own:
-    only then does a page draw the published ones (an uploaded comparator is the officer's choice)."""
-    columns = [c for c in SCORECARD_COLUMNS.values() if c in kpi_rows.columns]
-    return kpi_rows.empty or not columns or kpi_rows[columns].isna().all().all()
-
-
-def annual_lines(series: pd.DataFrame) -> pd.DataFrame:
-    """`benchmarks_series` rows -> chart rows: each published series named for the legend with
-    its source ("England · DfE published, year to 31 March"), dated 31 March of its year so it
-    can sit on a monthly time axis without being joined to a monthly line."""
-    if series.empty:
-        return series.assign(period=pd.Series(dtype="datetime64[ns]"), line=pd.Series(dtype=str))
-    lines = series.copy()
-    lines["period"] = pd.to_datetime([dt.date(int(y), 3, 31) for y in lines["year"]])
-    lines["line"] = lines["series"] + " · " + PUBLISHED
-    return lines.sort_values(["series_order", "year"]).reset_index(drop=True)
-
-
-def fill_scorecard_comparators(scorecard: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
-    """Scorecard rows (`indicator`, `stat_neighbours`, `region`, `england`) with the latest
-    published comparators filled in for indicators the upload gave none for, and
-    `comparators_from` saying where each row's came from ("upload", "DfE 2024-25", or "")."""
-    filled = scorecard.copy()
-    for column in SCORECARD_COLUMNS.values():
-        if column not in filled.columns:
-            filled[column] = float("nan")
-    filled["comparators_from"] = ""
-    published = {(row.indicator, row.geography_level): row for row in latest.itertuples(index=False)}
-    for position, row in filled.iterrows():
-        if not all(pd.isna(row[c]) for c in SCORECARD_COLUMNS.values()):
-            filled.at[position, "comparators_from"] = "upload"
-            continue
-        years = []
-        for level, column in SCORECARD_COLUMNS.items():
-            figure = published.get((row["indicator"], level))
-            if figure is not None and not pd.isna(figure.value):
-                filled.at[position, column] = figure.value
-                years.append(int(figure.year))
-        if years:
-            filled.at[position, "comparators_from"] = "DfE " + ", ".join(financial_year(y) for y in sorted(set(years)))
-    return filled
 
 
 @dataclass(frozen=True)
