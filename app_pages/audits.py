@@ -111,7 +111,9 @@ def show_headline_judgements() -> None:
         for sentence in comparison.sentences():
             st.text(sentence)
 
-    st.subheader("Good or better and inadequate over time")
+# ------------------------------------------------------------------------------ over time --
+def show_over_time() -> None:
+    st.header("Good or better and inadequate over time")
     st.text("Rolling lines add up the audits of the last 3 or 6 calendar months and divide, so a month "
             "with more audits counts for more. Lines break at a month without audits.")
     for column, over_time, chart in zip(st.columns(2), figures.over_time, made["over_time"]):
@@ -191,7 +193,15 @@ def show_audits_behind() -> None:
 
 # Each section is a tab, and only the open one is laid out: a reader pays for one section's
 # charts and tables at a time. The open tab is in the link (`?audits_tab=...`).
-SECTIONS = {"Headline judgements": show_headline_judgements, "Practice areas": show_practice_areas, "Activity": show_activity, "Moderation": show_moderation, "Learning loop": show_learning_loop, "The audits behind the figures": show_audits_behind}
+SECTIONS = {
+    "Headline judgements": show_headline_judgements,
+    "Good or better and inadequate over time": show_over_time,
+    "Practice areas": show_practice_areas,
+    "Activity": show_activity,
+    "Moderation": show_moderation,
+    "Learning loop": show_learning_loop,
+    "The audits behind the figures": show_audits_behind,
+}
 for (name, show), tab in zip(SECTIONS.items(), st.tabs(list(SECTIONS), key="audits_tab", bind="query-params")):
     if tab.open:
         with tab:

@@ -80,7 +80,8 @@ def test_a_head_of_service_filters_drills_down_and_downloads(app_server, browser
 
     page = browser_page
     open_audits(page, app_server)
-    for section in ("Practice areas", "Activity", "Moderation", "Learning loop", "The audits behind the figures"):
+    for section in ("Good or better and inadequate over time", "Practice areas", "Activity", "Moderation",
+                    "Learning loop", "The audits behind the figures"):
         page.get_by_role("tab", name=section).click()
         wait_for_page(page)
         expect(page.get_by_role("heading", name=section)).to_be_visible()
