@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qa_dashboard import contract, metrics
+from qa_dashboard.periods import financial_year_label, financial_year_start, months_between, quarter_label, quarter_start
 
 EACH_MONTH = "Each month"
 ROLLING = {3: "Rolling 3 months", 6: "Rolling 6 months"}
@@ -60,40 +61,8 @@ def as_date(value) -> dt.date:
     return value
 
 
-def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First-of-month dates from `start` to `end`, both included."""
-    months, month = [], start
-    while month <= end:
-        months.append(month)
-        month = metrics.add_months(month, 1)
-    return months
-
-
 def month_short(month: dt.date) -> str:
     return month.strftime("%b %Y")
-
-
-def financial_year_start(month: dt.date) -> dt.date:
-    """April on or before the month: local government's year runs April to March."""
-    return dt.date(month.year if month.month >= 4 else month.year - 1, 4, 1)
-
-
-def financial_year_label(month: dt.date) -> str:
-    first = financial_year_start(month).year
-    return f"{first}-{(first + 1) % 100:02d}"
-
-
-def quarter_start(month: dt.date) -> dt.date:
-    year_start = financial_year_start(month)
-    offset = ((month.year - year_start.year) * 12 + month.month - 4) // 3 * 3
-    return metrics.add_months(year_start, offset)
-
-
-def quarter_label(month: dt.date) -> str:
-    """`Q1 2024-25`, as the views write it: Q1 is April to June."""
-    year_start = financial_year_start(month)
-    number = ((month.year - year_start.year) * 12 + month.month - 4) // 3 + 1
-    return f"Q{number} {financial_year_label(month)}"
 
 
 def quarters_between(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from qa_dashboard import cached, metrics, store
+from qa_dashboard.periods import financial_year_start
 
 LATEST = "Latest 12 months"
 CHOOSE = "Choose months"
@@ -56,7 +57,7 @@ def period_options(months: pd.DataFrame) -> dict[str, tuple[str, dt.date, dt.dat
                         f"{metrics.month_label(first_of_latest)} to {metrics.month_label(last)}")}
     years = months.groupby("financial_year")["month"].min().sort_index(ascending=False)
     for year, first in years.items():
-        start = _fy_start(pd.Timestamp(first).date())
+        start = financial_year_start(pd.Timestamp(first).date())
         options[f"{year} (financial year)"] = (year, start, metrics.add_months(start, 11), f"financial year {year}")
     quarters = months.groupby(["quarter_start", "quarter"]).size().reset_index().sort_values("quarter_start", ascending=False)
     for _, row in quarters.iterrows():
@@ -64,11 +65,6 @@ def period_options(months: pd.DataFrame) -> dict[str, tuple[str, dt.date, dt.dat
         options[row["quarter"]] = (row["quarter"], start, metrics.add_months(start, 2), row["quarter"])
     options[CHOOSE] = ("", ordered[0], last, "")
     return options
-
-
-def _fy_start(month: dt.date) -> dt.date:
-    # The financial year's label comes from SQL; its first month is the April on or before.
-    return dt.date(month.year if month.month >= 4 else month.year - 1, 4, 1)
 
 
 def _seed_from_url(key: str, url_key: str, allowed: list[str], what: str, notes: list[str]) -> None:

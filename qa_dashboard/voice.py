@@ -15,6 +15,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import contract, metrics
+from qa_dashboard.periods import months_between, quarter_label, quarter_start
 from qa_dashboard.metrics import Tile
 from qa_dashboard.charts import PALETTE
 from qa_dashboard.contract import squash
@@ -37,27 +38,9 @@ DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [3, 6
 
 
 # ------------------------------------------------------------------------------ quarters --
-def quarter_start(month: dt.date) -> dt.date:
-    """First month of the financial quarter holding `month`: Q1 is April to June, so a
-    February answer belongs to Q4 (January to March) of the financial year that began the April before."""
-    offset = (month.month - 4) % 3
-    return metrics.add_months(dt.date(month.year, month.month, 1), -offset)
-
-
-def quarter_label(start: dt.date) -> str:
-    """"Q1 2024-25", as the views write it."""
-    year = start.year if start.month >= 4 else start.year - 1
-    number = (start.month - 4) % 12 // 3 + 1
-    return f"Q{number} {year}-{(year + 1) % 100:02d}"
-
-
 def quarter_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every quarter start from `first` to `last`, both quarter starts, inclusive."""
-    starts, current = [], first
-    while current <= last:
-        starts.append(current)
-        current = metrics.add_months(current, 3)
-    return starts
+    return months_between(first, last, step=3)
 
 
 @dataclass(frozen=True)
