@@ -25,6 +25,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from qa_dashboard import contract, periods
+
 FIRST_MONTH = (2021, 4)
 MONTH_COUNT = 60  # April 2021 .. March 2026
 KPI_ROWS = 50_000
@@ -47,32 +49,33 @@ LOCALITIES = ["North", "South", "East", "West"]
 ASSESSING_AREAS = {"Front Door", "Assessment", "Disabled Children"}
 CARE_AREAS = {"Children in Care", "Adolescent Services", "Care Leavers"}
 
-GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
-PRACTICE_AREAS = [
-    "voice_of_child", "identification_of_harm", "assessment", "planning", "permanence",
-    "multi_agency", "management_oversight", "relationships", "outcomes", "diversity",
-]
+# Grades, practice areas, units, system-health indicators and column names are the catalogue's.
+SPEC = contract.load()
+GRADES = [grade.label for grade in sorted(SPEC.grades, key=lambda grade: grade.rank)]
+PRACTICE_AREAS = [area.code for area in SPEC.practice_areas]
 
-# code: (unit, first-month value, last-month value, month-to-month noise, decimals, target)
-# agency_worker_pct, caseload_avg and unregistered_placements are derived, not drawn.
-INDICATORS = {
-    "referrals_rate": ("rate10k", 610.0, 530.0, 22.0, 1, None),
-    "re_referrals_pct": ("%", 24.5, 20.5, 1.2, 1, 20.0),
-    "assessments_rate": ("rate10k", 590.0, 520.0, 20.0, 1, None),
-    "assessments_45wd_pct": ("%", 78.0, 88.0, 2.5, 1, 85.0),
-    "s47_rate": ("rate10k", 232.0, 196.0, 10.0, 1, None),
-    "agency_worker_pct": ("%", None, None, None, 1, 15.0),
-    "unregistered_placements": ("count", None, None, None, 0, 0),
-    "nfa_assessments_pct": ("%", 46.0, 36.0, 2.5, 1, 35.0),
-    "s47_median_days": ("days", 21.0, 14.0, 1.5, 0, 15),
-    "icpc_15wd_pct": ("%", 72.0, 86.0, 4.0, 1, 85.0),
-    "cp_visits_in_time_pct": ("%", 85.0, 93.0, 2.0, 1, 95.0),
-    "cla_visits_in_time_pct": ("%", 88.0, 94.0, 1.8, 1, 95.0),
-    "cin_visits_in_time_pct": ("%", 75.0, 88.0, 2.5, 1, 90.0),
-    "supervision_in_time_pct": ("%", 70.0, 86.0, 3.0, 1, 90.0),
-    "cla_3plus_placements_pct": ("%", 11.5, 9.0, 0.7, 1, 10.0),
-    "caseload_avg": ("count", None, None, None, 1, 18.0),
+# code: (first-month value, last-month value, month-to-month noise, decimals, target); the unit
+# is the catalogue's. agency_worker_pct, caseload_avg and unregistered_placements are derived.
+_DRAWN = {
+    "referrals_rate": (610.0, 530.0, 22.0, 1, None),
+    "re_referrals_pct": (24.5, 20.5, 1.2, 1, 20.0),
+    "assessments_rate": (590.0, 520.0, 20.0, 1, None),
+    "assessments_45wd_pct": (78.0, 88.0, 2.5, 1, 85.0),
+    "s47_rate": (232.0, 196.0, 10.0, 1, None),
+    "agency_worker_pct": (None, None, None, 1, 15.0),
+    "unregistered_placements": (None, None, None, 0, 0),
+    "nfa_assessments_pct": (46.0, 36.0, 2.5, 1, 35.0),
+    "s47_median_days": (21.0, 14.0, 1.5, 0, 15),
+    "icpc_15wd_pct": (72.0, 86.0, 4.0, 1, 85.0),
+    "cp_visits_in_time_pct": (85.0, 93.0, 2.0, 1, 95.0),
+    "cla_visits_in_time_pct": (88.0, 94.0, 1.8, 1, 95.0),
+    "cin_visits_in_time_pct": (75.0, 88.0, 2.5, 1, 90.0),
+    "supervision_in_time_pct": (70.0, 86.0, 3.0, 1, 90.0),
+    "cla_3plus_placements_pct": (11.5, 9.0, 0.7, 1, 10.0),
+    "caseload_avg": (None, None, None, 1, 18.0),
 }
+# (unit, first-month value, last-month value, noise, decimals, target) by code.
+INDICATORS = {code: (SPEC.indicator(code).unit, *drawn) for code, drawn in _DRAWN.items()}
 # Rates per 10,000 children are authority-wide: a team has no population.
 TEAM_INDICATORS = [code for code, spec in INDICATORS.items() if spec[0] != "rate10k"]
 
@@ -104,7 +107,7 @@ COMPARATORS = {
                      "stat_neighbours": [17.1, 16.8, 16.0, 15.6, 15.6],
                      "region": [16.9, 16.3, 15.8, 15.5, 15.5]},
 }
-SYSTEM_HEALTH = list(COMPARATORS)[:7]
+SYSTEM_HEALTH = [indicator.code for indicator in SPEC.indicators if indicator.system_health]
 
 AUDIT_TYPES = [("Case file", 0.72), ("Themed", 0.08), ("Dip sample", 0.08),
                ("Practice observation", 0.06), ("Multi-agency", 0.06)]
@@ -217,12 +220,8 @@ POOR_COMMENTS = [
 
 
 def month_list() -> list[tuple[int, int]]:
-    year, month = FIRST_MONTH
-    months = []
-    for _ in range(MONTH_COUNT):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    first = dt.date(*FIRST_MONTH, 1)
+    return [(m.year, m.month) for m in periods.months_between(first, periods.add_months(first, MONTH_COUNT - 1))]
 
 
 def financial_year_index(year: int, month: int) -> int:
@@ -231,8 +230,8 @@ def financial_year_index(year: int, month: int) -> int:
 
 
 def days_in_month(year: int, month: int) -> int:
-    nxt = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return (nxt - dt.date(year, month, 1)).days
+    first = dt.date(year, month, 1)
+    return (periods.add_months(first, 1) - first).days
 
 
 def clamp(value: float, low: float, high: float) -> float:
@@ -279,15 +278,8 @@ def build_workforce(rng: random.Random, teams, months) -> list[list]:
     return rows
 
 
-WORKFORCE_HEADER = [
-    "period", "team", "service_area", "social_worker_fte", "agency_fte", "vacancy_fte",
-    "nqsw_fte", "children_allocated", "caseload_target", "starters", "leavers",
-    "children_open_6m", "same_worker_6m", "children_open_12m", "same_worker_12m",
-]
-KPI_HEADER = [
-    "period", "indicator", "team", "breakdown", "value", "numerator", "denominator",
-    "target", "stat_neighbours", "region", "england", "commentary",
-]
+WORKFORCE_HEADER = [column.name for column in SPEC.sheets["workforce"].columns]
+KPI_HEADER = list(SPEC.stored_columns("kpi"))
 
 
 def build_kpi(rng: random.Random, teams, months, workforce) -> list[list]:
@@ -487,10 +479,7 @@ def build_audits(rng: random.Random, teams, months) -> list[list]:
     return rows
 
 
-FEEDBACK_HEADER = [
-    "response_date", "respondent", "service_area", "team", "source", "response_id",
-    "question", "answer", "comment", "theme",
-]
+FEEDBACK_HEADER = [column.name for column in SPEC.sheets["feedback"].columns]
 ANSWERS = {
     "yes_no": (("Yes", "Partly", "No", "Don't know"), "Yes"),
     "agree": (("Agree", "Disagree", "Don't know"), "Agree"),

@@ -37,7 +37,8 @@ workforce rows without a service area take it from the teams sheet.
 
 Everything comes from `random.Random` seeded with `SEED` (one stream per extract) and the
 workbooks are written with fixed timestamps, so running the module twice gives byte-identical
-files: `python -m qa_dashboard.demo_data` or `python qa_dashboard/demo_data.py`.
+files: `python -m qa_dashboard.demo_data`. Indicators, grades, practice areas and column names come
+from the catalogue (qa_dashboard.contract); only the story's figures and wording are spelt here.
 """
 
 from __future__ import annotations
@@ -54,21 +55,15 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from qa_dashboard import contract, periods
+from qa_dashboard.demo import DEMO_DIR, DEMO_FILES
+
 SEED = 20230401
 AUTHORITY = "Northbrook"
 FIRST_MONTH = date(2023, 4, 1)
 MONTH_COUNT = 36  # April 2023 to March 2026
 FIXED_TIMESTAMP = datetime(2026, 4, 1, 9, 0, 0)
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
-DEMO_FILES = [
-    "teams_and_actions.xlsx",
-    "scorecard.xlsx",
-    "kpi.xlsx",
-    "workforce.xlsx",
-    "audits.xlsx",
-    "feedback.csv",
-]
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mmm-yy"
@@ -105,22 +100,7 @@ SERVICE_AREA = {team.name: team.service_area for team in TEAMS}
 # ---------------------------------------------------------------------------- calendar --
 
 
-def _months() -> list[date]:
-    months = []
-    for index in range(MONTH_COUNT):
-        year = FIRST_MONTH.year + (FIRST_MONTH.month - 1 + index) // 12
-        month = (FIRST_MONTH.month - 1 + index) % 12 + 1
-        months.append(date(year, month, 1))
-    return months
-
-
-MONTHS = _months()
-
-
-def _month_before(month: date, count: int = 1) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
-
+MONTHS = periods.months_between(FIRST_MONTH, periods.add_months(FIRST_MONTH, MONTH_COUNT - 1))
 
 
 def _weekdays(month: date) -> list[date]:
@@ -220,46 +200,54 @@ def build_workforce(rng: random.Random) -> list[dict]:
 
 
 # -------------------------------------------------------------------------------- KPIs --
-Indicator = namedtuple("Indicator", "code written_as polarity target stat_neighbours region england")
+_Figures = namedtuple("_Figures", "code target stat_neighbours region england written_as", defaults=[None])
+
+
+class Indicator(_Figures):
+    """A scorecard row: the catalogue's indicator (or the custom one) with Northbrook's target
+    and comparators. `written_as` is the name on the row: the catalogue label unless given."""
+
+    @property
+    def polarity(self) -> str:
+        found = contract.load().indicator(self.code)
+        return found.better if found else CUSTOM_POLARITY
+
+    @property
+    def name(self) -> str:
+        return self.written_as or contract.load().indicator(self.code).label
+
 
 # Comparators are illustrative constants; the England figures are DfE's where DOMAIN.md
 # gives one. Two rows use an alias a scorecard commonly carries instead of the label.
 CUSTOM_INDICATOR = "Care leavers in suitable accommodation"
+CUSTOM_POLARITY = "higher"
 SCORECARD_INDICATORS = [
-    Indicator("referrals_rate", "Referrals per 10,000 children", "neutral", None, 557.9, 588.4, 519.4),
-    Indicator("re_referrals_pct", "Re-referral rate", "lower", 22.0, 22.9, 21.8, 22.6),
-    Indicator("assessments_rate", "Assessments completed per 10,000 children", "neutral", None, 571.2, 602.5, 553.3),
-    Indicator("assessments_45wd_pct", "% assessments in 45 days", "higher", 85.0, 84.6, 82.9, 85.7),
-    Indicator("s47_rate", "Children subject to section 47 enquiries per 10,000", "neutral", None, 204.7, 213.0, 191.6),
-    Indicator("agency_worker_pct", "Agency social workers", "lower", 18.0, 17.1, 15.9, 13.0),
-    Indicator("unregistered_placements", "Children in unregistered or unregulated placements", "lower", 0, None, None, None),
-    Indicator("nfa_assessments_pct", "Assessments ending in no further action", "lower", 35.0, None, None, None),
-    Indicator("s47_median_days", "Median days to complete section 47 enquiries", "lower", 15, None, None, None),
-    Indicator("icpc_15wd_pct", "Initial child protection conferences within 15 working days", "higher", 90.0, 80.2, 79.5, 78.6),
-    Indicator("cp_visits_in_time_pct", "Child protection visits in time", "higher", 95.0, None, None, None),
-    Indicator("cla_visits_in_time_pct", "Children in care visits in time", "higher", 95.0, None, None, None),
-    Indicator("cin_visits_in_time_pct", "Child in need visits in time", "higher", 90.0, None, None, None),
-    Indicator("supervision_in_time_pct", "Supervision in time", "higher", 90.0, None, None, None),
-    Indicator("cla_3plus_placements_pct", "Children in care with 3+ placements in the year", "lower", 10.0, 10.2, 10.6, 10.0),
-    Indicator("caseload_avg", "Average social-worker caseload", "lower", 17.0, 16.0, 15.8, 15.2),
-    Indicator("care_leavers_accommodation", CUSTOM_INDICATOR, "higher", 90.0, 89.1, 88.4, 88.0),
+    Indicator("referrals_rate", None, 557.9, 588.4, 519.4),
+    Indicator("re_referrals_pct", 22.0, 22.9, 21.8, 22.6, "Re-referral rate"),
+    Indicator("assessments_rate", None, 571.2, 602.5, 553.3),
+    Indicator("assessments_45wd_pct", 85.0, 84.6, 82.9, 85.7, "% assessments in 45 days"),
+    Indicator("s47_rate", None, 204.7, 213.0, 191.6),
+    Indicator("agency_worker_pct", 18.0, 17.1, 15.9, 13.0),
+    Indicator("unregistered_placements", 0, None, None, None),
+    Indicator("nfa_assessments_pct", 35.0, None, None, None),
+    Indicator("s47_median_days", 15, None, None, None),
+    Indicator("icpc_15wd_pct", 90.0, 80.2, 79.5, 78.6),
+    Indicator("cp_visits_in_time_pct", 95.0, None, None, None),
+    Indicator("cla_visits_in_time_pct", 95.0, None, None, None),
+    Indicator("cin_visits_in_time_pct", 90.0, None, None, None),
+    Indicator("supervision_in_time_pct", 90.0, None, None, None),
+    Indicator("cla_3plus_placements_pct", 10.0, 10.2, 10.6, 10.0),
+    Indicator("caseload_avg", 17.0, 16.0, 15.8, 15.2),
+    Indicator("care_leavers_accommodation", 90.0, 89.1, 88.4, 88.0, CUSTOM_INDICATOR),
 ]
 INDICATOR = {indicator.code: indicator for indicator in SCORECARD_INDICATORS}
+# The long kpi sheet carries the system-health indicators, named by their catalogue labels.
+SYSTEM_HEALTH = [indicator.code for indicator in contract.load().indicators if indicator.system_health]
 
-# The long kpi sheet names indicators by their catalogue labels.
-CATALOGUE_LABEL = {
-    "referrals_rate": "Referrals per 10,000 children",
-    "re_referrals_pct": "Re-referrals within 12 months",
-    "assessments_rate": "Assessments completed per 10,000 children",
-    "assessments_45wd_pct": "Assessments completed within 45 working days",
-    "s47_rate": "Children subject to section 47 enquiries per 10,000",
-    "agency_worker_pct": "Agency social workers",
-    "unregistered_placements": "Children in unregistered or unregulated placements",
-    "cp_visits_in_time_pct": "Child protection visits in time",
-    "cla_visits_in_time_pct": "Children in care visits in time",
-}
-SYSTEM_HEALTH = ["referrals_rate", "re_referrals_pct", "assessments_rate", "assessments_45wd_pct",
-                 "s47_rate", "agency_worker_pct", "unregistered_placements"]
+
+def _label(code: str) -> str:
+    return contract.load().indicator(code).label
+
 
 # 0-17 population, mid-year estimate of the previous year (as DfE uses), per financial year.
 POPULATION = [61240, 61510, 61690]
@@ -272,7 +260,7 @@ CLA_VISIT_TEAMS = {"CiC 1": 78, "CiC 2": 70}
 
 def _history_months() -> list[date]:
     """Eleven months before April 2023 as well, so rolling twelve-month rates start full."""
-    return [_month_before(FIRST_MONTH, count) for count in range(11, 0, -1)] + MONTHS
+    return [periods.add_months(FIRST_MONTH, -count) for count in range(11, 0, -1)] + MONTHS
 
 
 def _rolling_counts(rng: random.Random, annual_rate_start: float, annual_rate_end: float,
@@ -309,7 +297,7 @@ def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[di
 
         def authority_row(code, value, numerator=None, denominator=None):
             indicator = INDICATOR[code]
-            row = {"period": period, "indicator": CATALOGUE_LABEL[code], "team": None,
+            row = {"period": period, "indicator": _label(code), "team": None,
                    "breakdown": None, "value": value, "numerator": numerator,
                    "denominator": denominator, "target": indicator.target,
                    "stat_neighbours": indicator.stat_neighbours, "region": indicator.region,
@@ -413,7 +401,7 @@ def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[di
 
 def _long_row(period: str, code: str, team: str | None, breakdown: str | None,
               numerator: int, denominator: int) -> dict:
-    return {"period": period, "indicator": CATALOGUE_LABEL[code], "team": team,
+    return {"period": period, "indicator": _label(code), "team": team,
             "breakdown": breakdown, "value": _pct(numerator, denominator),
             "numerator": numerator, "denominator": denominator,
             "target": INDICATOR[code].target if team else None,
@@ -425,7 +413,7 @@ SHORT_NAME = {
     "referrals_rate": "Referrals per 10,000 children (rolling 12 months)",
     "re_referrals_pct": "Re-referrals within 12 months (rolling 12 months)",
     "assessments_rate": "Assessments completed per 10,000 children (rolling 12 months)",
-    "assessments_45wd_pct": "Assessments completed within 45 working days",
+    "assessments_45wd_pct": _label("assessments_45wd_pct"),
     "s47_rate": "Children subject to section 47 enquiries per 10,000 (rolling 12 months)",
     "agency_worker_pct": "The share of social workers employed through agencies",
 }
@@ -553,16 +541,15 @@ def _commentary(rng: random.Random, code: str, index: int, values: list) -> str:
 
 
 # ------------------------------------------------------------------------------ audits --
-GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]  # rank 1 to 4
+GRADES = [grade.label for grade in sorted(contract.load().grades, key=lambda grade: grade.rank)]
+# Grades as people type them, by rank (1 is best); each is one of the catalogue's spellings.
 HUMAN_SPELLINGS = {
-    "Outstanding": ["outstanding"],
-    "Good": ["good", "Good "],
-    "Requires improvement": ["RI", "Requires improvement to be good", "requires improvement"],
-    "Inadequate": ["inadequate"],
+    1: ["outstanding"],
+    2: ["good", "Good "],
+    3: ["RI", "Requires improvement to be good", "requires improvement"],
+    4: ["inadequate"],
 }
-PRACTICE_AREAS = ["voice_of_child", "identification_of_harm", "assessment", "planning",
-                  "permanence", "multi_agency", "management_oversight", "relationships",
-                  "outcomes", "diversity"]
+PRACTICE_AREAS = [area.code for area in contract.load().practice_areas]
 # How a practice area tends to sit against the overall grade: chance of one grade better,
 # chance of one grade worse (the seeds: outcomes judged more kindly, voice and oversight less).
 AREA_LEAN = {
@@ -667,11 +654,11 @@ def _month_grades(rng: random.Random, index: int, count: int, carry: list[float]
     return ranks
 
 
-def _spelt(rng: random.Random, grade: str) -> str:
+def _spelt(rng: random.Random, rank: int) -> str:
     """Most cells carry the grade as listed; some as people type it."""
     if rng.random() < 0.08:
-        return rng.choice(HUMAN_SPELLINGS[grade])
-    return grade
+        return rng.choice(HUMAN_SPELLINGS[rank])
+    return GRADES[rank - 1]
 
 
 def build_audits(rng: random.Random) -> list[dict]:
@@ -699,7 +686,7 @@ def build_audits(rng: random.Random) -> list[dict]:
                 "team": team,
                 "service_area": None if rng.random() < 0.12 else SERVICE_AREA[team],
                 "audit_type": audit_type,
-                "overall": _spelt(rng, GRADES[rank - 1]),
+                "overall": _spelt(rng, rank),
             }
             judged = AREAS_JUDGED.get(audit_type, PRACTICE_AREAS)
             for area in PRACTICE_AREAS:
@@ -712,7 +699,7 @@ def build_audits(rng: random.Random) -> list[dict]:
                 better, worse = AREA_LEAN[area]
                 draw = rng.random()
                 shift = -1 if draw < better else 1 if draw < better + worse else 0
-                row[area] = _spelt(rng, GRADES[int(_clamp(rank + shift, 1, 4)) - 1])
+                row[area] = _spelt(rng, int(_clamp(rank + shift, 1, 4)))
 
             row["moderated"], row["original_overall"] = "No", None
             if rng.random() < 0.25:
@@ -1008,14 +995,14 @@ ACTIONS = [
 ]
 
 # ----------------------------------------------------------------------------- writers --
-TEAMS_HEADER = ["team", "service_area", "caseload_target", "active"]
-ACTIONS_HEADER = ["action_id", "title", "owner", "due_date", "status", "rag", "source", "updated"]
-KPI_HEADER = ["period", "indicator", "team", "breakdown", "value", "numerator", "denominator",
-              "target", "stat_neighbours", "region", "england", "commentary"]
-WORKFORCE_HEADER = ["period", "team", "service_area", "social_worker_fte", "agency_fte",
-                    "vacancy_fte", "nqsw_fte", "children_allocated", "caseload_target", "starters",
-                    "leavers", "children_open_6m", "same_worker_6m", "children_open_12m",
-                    "same_worker_12m"]
+def _contract_columns(sheet: str) -> list[str]:
+    return [column.name for column in contract.load().sheets[sheet].columns]
+
+
+TEAMS_HEADER = _contract_columns("teams")
+ACTIONS_HEADER = _contract_columns("actions")
+KPI_HEADER = list(contract.load().stored_columns("kpi"))  # a figure's own columns, no custom-indicator ones
+WORKFORCE_HEADER = _contract_columns("workforce")
 # Column keys, and the header written for each: three use the labels people type.
 AUDIT_COLUMNS = [("audit_id", "Audit ref"), ("audit_date", "Date completed"), ("team", "team"),
                  ("service_area", "service_area"), ("audit_type", "audit_type"),
@@ -1023,8 +1010,7 @@ AUDIT_COLUMNS = [("audit_id", "Audit ref"), ("audit_date", "Date completed"), ("
                  ("original_overall", "original_overall"), ("moderated", "moderated"),
                  ("actions_agreed", "actions_agreed"), ("actions_completed", "actions_completed"),
                  ("theme_strengths", "theme_strengths"), ("theme_development", "theme_development")]
-FEEDBACK_HEADER = ["response_date", "respondent", "service_area", "team", "source", "response_id",
-                   "question", "answer", "comment", "theme"]
+FEEDBACK_HEADER = _contract_columns("feedback")
 
 
 def _new_workbook() -> Workbook:
@@ -1090,6 +1076,10 @@ def _write_teams_and_actions(path: Path) -> None:
     _save(workbook, path)
 
 
+# The scorecard heads its comparator columns with the catalogue labels, one as people shorten it.
+SCORECARD_HEADINGS = {"stat_neighbours": "Stat neighbours"}
+
+
 def _write_scorecard(path: Path, series: dict) -> None:
     workbook = _new_workbook()
     sheet = workbook.create_sheet("scorecard")
@@ -1099,7 +1089,7 @@ def _write_scorecard(path: Path, series: dict) -> None:
     sheet.append([])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"].font = Font(italic=True)
-    header = ["Indicator", "Unit", "Polarity", "Target", "Stat neighbours", "Region", "England"]
+    header = ["Indicator", "Unit", "Polarity", *(SCORECARD_HEADINGS.get(c.column, c.label) for c in contract.load().comparators)]
     header += [month.strftime("%b-%y") for month in MONTHS]
     sheet.append(header)
     for cell in sheet[4]:
@@ -1107,7 +1097,7 @@ def _write_scorecard(path: Path, series: dict) -> None:
     for indicator in SCORECARD_INDICATORS:
         # Catalogue indicators know their unit; only the custom row needs one.
         unit = "%" if indicator.written_as == CUSTOM_INDICATOR else None
-        sheet.append([indicator.written_as, unit, indicator.polarity, indicator.target,
+        sheet.append([indicator.name, unit, indicator.polarity, indicator.target,
                       indicator.stat_neighbours, indicator.region, indicator.england,
                       *series[indicator.code]])
     sheet.column_dimensions["A"].width = 58

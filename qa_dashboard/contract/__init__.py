@@ -138,6 +138,10 @@ class Contract:
         return tuple(g.label for g in self.grades)
 
     @property
+    def worst_grade(self) -> Grade:
+        return max(self.grades, key=lambda g: g.rank)
+
+    @property
     def good_or_better_ranks(self) -> frozenset[int]:
         return frozenset(g.rank for g in self.grades if g.good_or_better)
 

@@ -57,7 +57,7 @@ def day_from_text(text: str) -> dt.date | None:
     return None
 
 
-def as_date(raw: object) -> dt.date | None:
+def cell_date(raw: object) -> dt.date | None:
     """A date, a datetime or an Excel serial number as a date; None for anything else."""
     if isinstance(raw, dt.datetime):
         return raw.date()
@@ -84,7 +84,7 @@ def month_from_text(text: str) -> dt.date | None:
 
 def month_of(raw: object) -> dt.date | None:
     """The month (its first day) a cell names, or None: not a month, or before EARLIEST."""
-    value = as_date(raw)
+    value = cell_date(raw)
     if value is None and isinstance(raw, str):
         value = month_from_text(raw)
     if value is None or value < EARLIEST:

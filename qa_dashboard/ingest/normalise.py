@@ -76,7 +76,7 @@ def date(raw: object) -> Parsed:
     """ISO, UK dd/mm/yyyy, `13 May 2024`, an Excel date or serial. Never US mm/dd."""
     if raw is None:
         return None, None
-    value = dates.as_date(raw)
+    value = dates.cell_date(raw)
     if value is None and isinstance(raw, str):
         text = raw.strip()
         if missing(text):
@@ -101,7 +101,7 @@ def month(raw: object) -> Parsed:
     value = dates.month_of(raw)
     if value is not None:
         return value, None
-    anything = dates.as_date(raw) or (dates.month_from_text(raw) if isinstance(raw, str) else None)
+    anything = dates.cell_date(raw) or (dates.month_from_text(raw) if isinstance(raw, str) else None)
     if anything is not None:  # a real month, but before EARLIEST
         return None, f"is before {dates.EARLIEST:%Y}: check the month"
     return None, "is not a month: write it as 2024-05, May-24, May 2024 or 01/05/2024"
