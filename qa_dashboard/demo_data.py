@@ -275,6 +275,82 @@ def _rolling_counts(rng: random.Random, annual_rate_start: float, annual_rate_en
     return counts
 
 
+def _assessments_by_team(rng: random.Random, index: int, period: str, assessments: int,
+                         re_referral_share: float, detail: list[dict]) -> tuple[int, int]:
+    """Assessments completed this month, by team and by first / repeat assessment, as long
+    rows; returns (in time, completed) for the whole authority."""
+    completed_total, in_time_total = 0, 0
+    for team, (share, rate_start, rate_end) in ASSESSMENT_TEAMS.items():
+        completed = max(5, round(assessments * share))
+        rate = _clamp(_along(rate_start, rate_end, index) + rng.gauss(0, 0.025), 0.3, 0.98)
+        in_time = round(completed * rate)
+        completed_total += completed
+        in_time_total += in_time
+        detail.append(_long_row(period, "assessments_45wd_pct", team, None, in_time, completed))
+    repeat_completed = round(completed_total * re_referral_share * 0.9)
+    repeat_rate = _clamp(in_time_total / completed_total - 0.09 + rng.gauss(0, 0.02), 0.3, 0.95)
+    repeat_in_time = round(repeat_completed * repeat_rate)
+    first_completed = completed_total - repeat_completed
+    first_in_time = in_time_total - repeat_in_time
+    if first_in_time > first_completed:  # keep the split possible
+        repeat_in_time += first_in_time - first_completed
+        first_in_time = first_completed
+    detail.append(_long_row(period, "assessments_45wd_pct", None, "First assessment",
+                            first_in_time, first_completed))
+    detail.append(_long_row(period, "assessments_45wd_pct", None, "Repeat assessment",
+                            repeat_in_time, repeat_completed))
+    return in_time_total, completed_total
+
+
+def _unregistered_step(rng: random.Random, index: int, unregistered: int) -> int:
+    """A count at month end, stepping down as the sufficiency work lands."""
+    goal = _along(9, 1.5, index)
+    if unregistered > goal + 1 or (unregistered > goal and rng.random() < 0.35):
+        return unregistered - 1
+    if unregistered < goal and rng.random() < 0.5:
+        return unregistered + 1
+    return unregistered
+
+
+def _visits(rng: random.Random, index: int, period: str, code: str, teams: dict[str, int],
+            spread: int, start: float, end: float, detail: list[dict]) -> float:
+    """Visits in time by team as long rows; returns the authority's share."""
+    visits_due, visits_in_time = 0, 0
+    for team, due_base in teams.items():
+        due = due_base + rng.randint(-spread, spread)
+        in_time = round(due * _clamp(_along(start, end, index) + rng.gauss(0, 0.02), 0, 1))
+        visits_due += due
+        visits_in_time += in_time
+        detail.append(_long_row(period, code, team, None, in_time, due))
+    return _pct(visits_in_time, visits_due)
+
+
+def _scorecard_only(rng: random.Random, index: int, period: str, series: dict, detail: list[dict],
+                    month_workforce: list[dict], fte: float) -> None:
+    """The month's figures for the indicators only the scorecard carries."""
+    series["nfa_assessments_pct"].append(
+        round(_along(47.0, 33.0, index) + rng.gauss(0, 1.3), 1))
+    series["s47_median_days"].append(round(_along(24, 13, index) + rng.gauss(0, 1.0)))
+    conferences = rng.randint(18, 32)
+    series["icpc_15wd_pct"].append(_pct(
+        min(conferences, round(conferences * _clamp(_along(0.71, 0.92, index) + rng.gauss(0, 0.04), 0, 1))),
+        conferences))
+    series["cp_visits_in_time_pct"].append(
+        _visits(rng, index, period, "cp_visits_in_time_pct", CP_VISIT_TEAMS, 8, 0.82, 0.955, detail))
+    series["cla_visits_in_time_pct"].append(
+        _visits(rng, index, period, "cla_visits_in_time_pct", CLA_VISIT_TEAMS, 6, 0.85, 0.965, detail))
+    series["cin_visits_in_time_pct"].append(
+        round(_clamp(_along(70.0, 91.0, index) + rng.gauss(0, 1.5), 0, 100), 1))
+    series["supervision_in_time_pct"].append(
+        round(_clamp(_along(62.0, 89.0, index) + rng.gauss(0, 2.0), 0, 100), 1))
+    series["cla_3plus_placements_pct"].append(
+        round(_along(11.8, 8.4, index) + rng.gauss(0, 0.25), 1))
+    children = sum(row["children_allocated"] for row in month_workforce)
+    series["caseload_avg"].append(round(children / fte, 1))
+    series["care_leavers_accommodation"].append(
+        round(_clamp(_along(83.5, 93.0, index) + rng.gauss(0, 1.2), 0, 100), 1))
+
+
 def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[dict]]:
     """Return the authority's monthly values by indicator code and the long kpi rows."""
     series: dict[str, list] = {code: [] for code in INDICATOR}
@@ -305,92 +381,23 @@ def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[di
             authority_long[code].append(row)
             series[code].append(value)
 
-        referrals_12m = sum(referrals[window])
-        authority_row("referrals_rate", round(referrals_12m / population * 10000, 1),
-                      referrals_12m, population)
-        re_referrals_12m = sum(re_referrals[window])
-        authority_row("re_referrals_pct", _pct(re_referrals_12m, referrals_12m),
-                      re_referrals_12m, referrals_12m)
+        referrals_12m, re_referrals_12m = sum(referrals[window]), sum(re_referrals[window])
+        authority_row("referrals_rate", round(referrals_12m / population * 10000, 1), referrals_12m, population)
+        authority_row("re_referrals_pct", _pct(re_referrals_12m, referrals_12m), re_referrals_12m, referrals_12m)
         assessments_12m = sum(assessments[window])
-        authority_row("assessments_rate", round(assessments_12m / population * 10000, 1),
-                      assessments_12m, population)
-
-        # Assessments completed this month, by team and by first / repeat assessment.
-        completed_total, in_time_total = 0, 0
-        for team, (share, rate_start, rate_end) in ASSESSMENT_TEAMS.items():
-            completed = max(5, round(assessments[position] * share))
-            rate = _clamp(_along(rate_start, rate_end, index) + rng.gauss(0, 0.025), 0.3, 0.98)
-            in_time = round(completed * rate)
-            completed_total += completed
-            in_time_total += in_time
-            detail.append(_long_row(period, "assessments_45wd_pct", team, None, in_time, completed))
-        repeat_completed = round(completed_total * re_referral_share[position] * 0.9)
-        repeat_rate = _clamp(in_time_total / completed_total - 0.09 + rng.gauss(0, 0.02), 0.3, 0.95)
-        repeat_in_time = round(repeat_completed * repeat_rate)
-        first_completed = completed_total - repeat_completed
-        first_in_time = in_time_total - repeat_in_time
-        if first_in_time > first_completed:  # keep the split possible
-            repeat_in_time += first_in_time - first_completed
-            first_in_time = first_completed
-        detail.append(_long_row(period, "assessments_45wd_pct", None, "First assessment",
-                                first_in_time, first_completed))
-        detail.append(_long_row(period, "assessments_45wd_pct", None, "Repeat assessment",
-                                repeat_in_time, repeat_completed))
-        authority_row("assessments_45wd_pct", _pct(in_time_total, completed_total),
-                      in_time_total, completed_total)
-
+        authority_row("assessments_rate", round(assessments_12m / population * 10000, 1), assessments_12m, population)
+        in_time, completed = _assessments_by_team(rng, index, period, assessments[position],
+                                                  re_referral_share[position], detail)
+        authority_row("assessments_45wd_pct", _pct(in_time, completed), in_time, completed)
         s47_12m = sum(s47[window])
         authority_row("s47_rate", round(s47_12m / population * 10000, 1), s47_12m, population)
-
         month_workforce = [row for row in workforce if row["period"] == month]
         agency = round(sum(row["agency_fte"] for row in month_workforce), 1)
         fte = round(sum(row["social_worker_fte"] for row in month_workforce), 1)
         authority_row("agency_worker_pct", _pct(agency, fte), agency, fte)
-
-        # A count at month end, stepping down as the sufficiency work lands.
-        goal = _along(9, 1.5, index)
-        if unregistered > goal + 1 or (unregistered > goal and rng.random() < 0.35):
-            unregistered -= 1
-        elif unregistered < goal and rng.random() < 0.5:
-            unregistered += 1
+        unregistered = _unregistered_step(rng, index, unregistered)
         authority_row("unregistered_placements", unregistered)
-
-        series["nfa_assessments_pct"].append(
-            round(_along(47.0, 33.0, index) + rng.gauss(0, 1.3), 1))
-        series["s47_median_days"].append(round(_along(24, 13, index) + rng.gauss(0, 1.0)))
-        conferences = rng.randint(18, 32)
-        series["icpc_15wd_pct"].append(_pct(
-            min(conferences, round(conferences * _clamp(_along(0.71, 0.92, index) + rng.gauss(0, 0.04), 0, 1))),
-            conferences))
-
-        visits_due, visits_in_time = 0, 0
-        for team, due_base in CP_VISIT_TEAMS.items():
-            due = due_base + rng.randint(-8, 8)
-            in_time = round(due * _clamp(_along(0.82, 0.955, index) + rng.gauss(0, 0.02), 0, 1))
-            visits_due += due
-            visits_in_time += in_time
-            detail.append(_long_row(period, "cp_visits_in_time_pct", team, None, in_time, due))
-        series["cp_visits_in_time_pct"].append(_pct(visits_in_time, visits_due))
-
-        visits_due, visits_in_time = 0, 0
-        for team, due_base in CLA_VISIT_TEAMS.items():
-            due = due_base + rng.randint(-6, 6)
-            in_time = round(due * _clamp(_along(0.85, 0.965, index) + rng.gauss(0, 0.02), 0, 1))
-            visits_due += due
-            visits_in_time += in_time
-            detail.append(_long_row(period, "cla_visits_in_time_pct", team, None, in_time, due))
-        series["cla_visits_in_time_pct"].append(_pct(visits_in_time, visits_due))
-
-        series["cin_visits_in_time_pct"].append(
-            round(_clamp(_along(70.0, 91.0, index) + rng.gauss(0, 1.5), 0, 100), 1))
-        series["supervision_in_time_pct"].append(
-            round(_clamp(_along(62.0, 89.0, index) + rng.gauss(0, 2.0), 0, 100), 1))
-        series["cla_3plus_placements_pct"].append(
-            round(_along(11.8, 8.4, index) + rng.gauss(0, 0.25), 1))
-        children = sum(row["children_allocated"] for row in month_workforce)
-        series["caseload_avg"].append(round(children / fte, 1))
-        series["care_leavers_accommodation"].append(
-            round(_clamp(_along(83.5, 93.0, index) + rng.gauss(0, 1.2), 0, 100), 1))
+        _scorecard_only(rng, index, period, series, detail, month_workforce, fte)
 
     for code, rows in authority_long.items():
         for index, row in enumerate(rows):
@@ -661,6 +668,60 @@ def _spelt(rng: random.Random, rank: int) -> str:
     return GRADES[rank - 1]
 
 
+def _audit_team(rng: random.Random, audit_type: str) -> str:
+    if audit_type == "Foster carer":
+        return "Fostering"
+    if audit_type == "Dip sample":
+        return rng.choice(["MASH", "Assessment 1", "Assessment 2"])
+    return rng.choices(list(CASE_FILE_TEAM_WEIGHTS), list(CASE_FILE_TEAM_WEIGHTS.values()))[0]
+
+
+def _area_grades(rng: random.Random, row: dict, audit_type: str, team: str, rank: int) -> None:
+    """Each practice area's grade near the overall one; N/A or blank where it was not judged."""
+    judged = AREAS_JUDGED.get(audit_type, PRACTICE_AREAS)
+    for area in PRACTICE_AREAS:
+        if area not in judged:
+            row[area] = "N/A" if area == "permanence" else None
+            continue
+        if area == "permanence" and rng.random() >= PERMANENCE_APPLIES.get(team, 0.0):
+            row[area] = "N/A"
+            continue
+        better, worse = AREA_LEAN[area]
+        draw = rng.random()
+        shift = -1 if draw < better else 1 if draw < better + worse else 0
+        row[area] = _spelt(rng, int(_clamp(rank + shift, 1, 4)))
+
+
+def _moderation(rng: random.Random, row: dict, rank: int) -> None:
+    """A quarter of audits moderated; a few of those graded differently before, mostly down."""
+    row["moderated"], row["original_overall"] = "No", None
+    if rng.random() < 0.25:
+        row["moderated"] = "Yes"
+        original = rank
+        if rng.random() < 0.25:
+            if rng.random() < 0.8:
+                if rank in (3, 4):
+                    original = rank - 1  # graded down at moderation
+            elif rank in (1, 2, 3):
+                original = rank + 1  # graded up
+        row["original_overall"] = GRADES[original - 1]
+
+
+def _actions_and_themes(rng: random.Random, row: dict, audit_type: str, index: int, rank: int) -> None:
+    agreed = 0 if audit_type == "Practice observation" and rng.random() < 0.5 else rng.randint(1, 5)
+    months_ago = MONTH_COUNT - 1 - index
+    chance = _along(0.62, 0.9, index) * (0.5 if months_ago < 2 else 1.0)
+    row["actions_agreed"] = agreed
+    row["actions_completed"] = _binomial(rng, agreed, chance)
+    topic = SPECIAL_TOPICS.get(audit_type)
+    prefix = f"{rng.choice(topic)}: " if topic else ""
+    strengths = FOSTERING_STRENGTHS if audit_type == "Foster carer" else STRENGTHS
+    development = FOSTERING_DEVELOPMENT if audit_type == "Foster carer" else DEVELOPMENT
+    picks = 2 if rank <= 2 else 1
+    row["theme_strengths"] = prefix + "; ".join(rng.sample(strengths, picks))
+    row["theme_development"] = prefix + "; ".join(rng.sample(development, 3 - picks))
+
+
 def build_audits(rng: random.Random) -> list[dict]:
     rows = []
     sequence_by_year: dict[int, int] = {}
@@ -672,13 +733,7 @@ def build_audits(rng: random.Random) -> list[dict]:
         days = sorted(rng.choice(_weekdays(month)) for _ in range(count))
         for day, rank in zip(days, _month_grades(rng, index, count, carry)):
             audit_type = rng.choices(list(AUDIT_TYPE_WEIGHTS), list(AUDIT_TYPE_WEIGHTS.values()))[0]
-            if audit_type == "Foster carer":
-                team = "Fostering"
-            elif audit_type == "Dip sample":
-                team = rng.choice(["MASH", "Assessment 1", "Assessment 2"])
-            else:
-                team = rng.choices(list(CASE_FILE_TEAM_WEIGHTS),
-                                   list(CASE_FILE_TEAM_WEIGHTS.values()))[0]
+            team = _audit_team(rng, audit_type)
             sequence_by_year[day.year] = sequence_by_year.get(day.year, 0) + 1
             row = {
                 "audit_id": f"AUD-{day.year}-{sequence_by_year[day.year]:04d}",
@@ -688,44 +743,9 @@ def build_audits(rng: random.Random) -> list[dict]:
                 "audit_type": audit_type,
                 "overall": _spelt(rng, rank),
             }
-            judged = AREAS_JUDGED.get(audit_type, PRACTICE_AREAS)
-            for area in PRACTICE_AREAS:
-                if area not in judged:
-                    row[area] = "N/A" if area == "permanence" else None
-                    continue
-                if area == "permanence" and rng.random() >= PERMANENCE_APPLIES.get(team, 0.0):
-                    row[area] = "N/A"
-                    continue
-                better, worse = AREA_LEAN[area]
-                draw = rng.random()
-                shift = -1 if draw < better else 1 if draw < better + worse else 0
-                row[area] = _spelt(rng, int(_clamp(rank + shift, 1, 4)))
-
-            row["moderated"], row["original_overall"] = "No", None
-            if rng.random() < 0.25:
-                row["moderated"] = "Yes"
-                original = rank
-                if rng.random() < 0.25:
-                    if rng.random() < 0.8:
-                        if rank in (3, 4):
-                            original = rank - 1  # graded down at moderation
-                    elif rank in (1, 2, 3):
-                        original = rank + 1  # graded up
-                row["original_overall"] = GRADES[original - 1]
-
-            agreed = 0 if audit_type == "Practice observation" and rng.random() < 0.5 else rng.randint(1, 5)
-            months_ago = MONTH_COUNT - 1 - index
-            chance = _along(0.62, 0.9, index) * (0.5 if months_ago < 2 else 1.0)
-            row["actions_agreed"] = agreed
-            row["actions_completed"] = _binomial(rng, agreed, chance)
-
-            topic = SPECIAL_TOPICS.get(audit_type)
-            prefix = f"{rng.choice(topic)}: " if topic else ""
-            strengths = FOSTERING_STRENGTHS if audit_type == "Foster carer" else STRENGTHS
-            development = FOSTERING_DEVELOPMENT if audit_type == "Foster carer" else DEVELOPMENT
-            picks = 2 if rank <= 2 else 1
-            row["theme_strengths"] = prefix + "; ".join(rng.sample(strengths, picks))
-            row["theme_development"] = prefix + "; ".join(rng.sample(development, 3 - picks))
+            _area_grades(rng, row, audit_type, team, rank)
+            _moderation(rng, row, rank)
+            _actions_and_themes(rng, row, audit_type, index, rank)
             rows.append(row)
     return rows
 
@@ -875,8 +895,9 @@ def _answer(rng: random.Random, scale: str, chance_positive: float) -> str:
     return "Don't know"
 
 
-def build_feedback(rng: random.Random) -> list[dict]:
-    people = []  # (date, respondent, source, team)
+def _people_heard(rng: random.Random) -> list[tuple]:
+    """(date, respondent, source, team) for everyone heard, in date order."""
+    people = []
     for quarter in range(MONTH_COUNT // 3):
         year = quarter // 4
         quarter_months = MONTHS[quarter * 3: quarter * 3 + 3]
@@ -896,7 +917,11 @@ def build_feedback(rng: random.Random) -> list[dict]:
                 source = rng.choices(list(sources), list(sources.values()))[0]
                 people.append((day, respondent, source, rng.choice(RESPONDENT_TEAMS[respondent])))
     people.sort(key=lambda person: person[0])  # stable: equal dates keep their drawn order
+    return people
 
+
+def _answers(rng: random.Random, people: list[tuple]) -> list[dict]:
+    """Each person's answers to the questions asked, and now and then a comment."""
     rows = []
     markup_written = False
     for number, (day, respondent, source, team) in enumerate(people, start=1):
@@ -906,9 +931,8 @@ def build_feedback(rng: random.Random) -> list[dict]:
         low, high = QUESTIONS_ASKED[source]
         questions = QUESTIONS[group]
         asked = sorted(rng.sample(range(len(questions)), min(len(questions), rng.randint(low, high))))
-        response_id = f"FB-{number:05d}"
         shared = {"response_date": day, "respondent": respondent, "service_area": SERVICE_AREA[team],
-                  "team": team, "source": source, "response_id": response_id}
+                  "team": team, "source": source, "response_id": f"FB-{number:05d}"}
         positives = 0
         for position in asked:
             question, scale, lean = questions[position]
@@ -924,8 +948,12 @@ def build_feedback(rng: random.Random) -> list[dict]:
                 comment, markup_written = MARKUP_COMMENT, True
             rows.append({**shared, "question": None, "answer": None, "comment": comment,
                          "theme": theme})
+    return rows
 
-    # Compliments and complaints: a few a month, each a comment with no question.
+
+def _compliments_and_complaints(rng: random.Random) -> list[dict]:
+    """A few a month, each a comment with no question."""
+    rows = []
     for month in MONTHS:
         for source, pool, theme, count in (
             ("Compliment", COMPLIMENTS, GETTING_IT_RIGHT, rng.randint(2, 4)),
@@ -939,6 +967,11 @@ def build_feedback(rng: random.Random) -> list[dict]:
                              "team": team, "source": source, "response_id": None,
                              "question": None, "answer": None, "comment": comment,
                              "theme": theme})
+    return rows
+
+
+def build_feedback(rng: random.Random) -> list[dict]:
+    rows = _answers(rng, _people_heard(rng)) + _compliments_and_complaints(rng)
     rows.sort(key=lambda row: row["response_date"])
     sequence_by_year: dict[int, int] = {}
     for row in rows:
