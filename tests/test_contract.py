@@ -200,3 +200,29 @@ def test_the_financial_calendar_is_defined_only_in_periods():
                for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                if isinstance(node, ast.FunctionDef) and node.name in CALENDAR]
     assert defined == []
+
+
+def _normalised(tmp_path: Path, rows: list[dict]):
+    from qa_dashboard.ingest.read import read_file
+    from qa_dashboard.ingest.recognise import recognise
+    from qa_dashboard.ingest.sheet import normalise_sheet
+
+    path = write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(*rows)})
+    raw_sheets, _ = read_file(path.name, path.read_bytes())
+    mapped, problems = recognise(path.name, raw_sheets[0])
+    assert not problems
+    return normalise_sheet(path.name, mapped, TODAY)
+
+
+def test_percent_cells_and_values_from_fractions_are_normalised_before_validation(tmp_path):
+    from tests.workbooks import Styled, kpi
+
+    sheet = _normalised(tmp_path, [
+        kpi(value=Styled(0.225, "0.0%"), stat_neighbours=Styled(0.21, "0%")),
+        kpi(period="2024-06", value=None, numerator=45, denominator=200),
+        kpi(period="2024-07", indicator="caseload_avg", value=Styled(0.5, "0%"))])
+    assert sheet.values["value"][0] == pytest.approx(22.5)
+    assert sheet.values["stat_neighbours"][0] == pytest.approx(21.0)
+    assert sheet.values["value"][1] == pytest.approx(45 / 200 * 100)
+    assert sheet.values["value"][2] == 0.5  # a count is never scaled as a percentage
+    assert sheet.problems == []
