@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qa_dashboard import contract, metrics
-from qa_dashboard.periods import financial_year_label, financial_year_start, months_between, quarter_label, quarter_start
-from qa_dashboard.periods import as_date, month_short, quarters_between  # noqa: F401 (pages and tests use them via audits)
+from qa_dashboard.periods import as_date, financial_year_label, financial_year_start, month_short, months_between, quarters_between
+from qa_dashboard.periods import quarter_label, quarter_start  # noqa: F401 (tests and pages use them through audits)
 
 EACH_MONTH = "Each month"
 ROLLING = {3: "Rolling 3 months", 6: "Rolling 6 months"}

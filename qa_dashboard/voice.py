@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import contract, metrics
-from qa_dashboard.periods import months_between, quarter_label, quarter_start, quarter_starts
+from qa_dashboard.periods import quarter_label, quarter_start, quarter_starts
 from qa_dashboard.metrics import Tile
 from qa_dashboard.charts import PALETTE
 from qa_dashboard.contract import squash
