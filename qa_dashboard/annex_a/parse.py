@@ -86,6 +86,7 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
     rows = ListRows(source, values={c: [] for c in wanted})
     seen: set[tuple] = set()
     duplicates = 0
+    errors_at = source.raw.error_cells
     for excel_row, cells_in_row in source.data_rows():
         rows.rows_read += 1
         fingerprint = tuple(cells_in_row)
@@ -99,6 +100,8 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
         team = _team_of(cells_in_row, source)
         for column, position in wanted.items():
             value = cells_in_row[position] if position < len(cells_in_row) else None
+            if errors_at and (excel_row, source.raw.first_col + position) in errors_at:
+                value = "#N/A"  # an Excel error cell, which calamine reads as blank
             rows.values[column].append(_read_cell(rows, excel_row, column, value, as_at, team, findings))
     if duplicates:
         findings.sheet(source, f"{duplicates:,} exact duplicate rows were dropped; {len(rows.excel_rows):,} "
