@@ -7,6 +7,7 @@ Local government's year runs April to March, written `2024-25`; Q1 is April to J
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from qa_dashboard.metrics import add_months
 
@@ -45,12 +46,13 @@ def quarter_label(month: dt.date) -> str:
 # ---------------------------------------------------------------------------- working days --
 # England and Wales bank holidays (the same in both nations), from the `holidays` package:
 # it knows the one-off days too, such as the 2022 state funeral and the 2023 coronation.
-def bank_holidays(first_year: int, last_year: int) -> list[dt.date]:
+@cache
+def bank_holidays(first_year: int, last_year: int) -> tuple[dt.date, ...]:
     """England and Wales bank holidays from `first_year` to `last_year`, both included."""
     import holidays  # here: only working-day counts need it
 
     years = range(first_year, last_year + 1)
-    return sorted(holidays.country_holidays("GB", subdiv="ENG", years=years))
+    return tuple(sorted(holidays.country_holidays("GB", subdiv="ENG", years=years)))
 
 
 def working_days(start, end):

@@ -13,7 +13,7 @@ import re
 from qa_dashboard.contract import squash
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_EARLIEST = dt.date(1950, 1, 1)
+EARLIEST = dt.date(1950, 1, 1)
 _UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 _LETTER_PREFIX = re.compile(r"^\s*[a-z]{1,2}\)\s*", re.I)
@@ -52,8 +52,8 @@ def read_date(value) -> dt.date | None:
         value = _date_from_text(value.strip())
     elif not isinstance(value, dt.date):
         raise CellError("is not a date")
-    if value < _EARLIEST:
-        raise CellError(f"is before {_EARLIEST:%Y}, which cannot be right for this list")
+    if value < EARLIEST:
+        raise CellError(f"is before {EARLIEST:%Y}, which cannot be right for this list")
     return value
 
 
@@ -129,4 +129,9 @@ def read_text(value) -> str | None:
 
 def read_id(value) -> str | None:
     """A child's identifier as text (1234.0 and '1234' are the same child), or None when blank."""
+    if type(value) is float and value.is_integer():  # the common cases first: this runs per row
+        return str(int(value))
+    if type(value) is str and value and not value[0].isspace() and not value[-1].isspace() \
+            and value[0] not in "#-" and value.lower() not in _BLANK:
+        return value
     return read_text(value)

@@ -72,11 +72,12 @@ class Tally:
     cases: defaultdict = field(default_factory=lambda: defaultdict(int))
     teams: set = field(default_factory=set)
 
-    def add(self, month: dt.date, team: str | None, hit: bool, weight: int = 1) -> None:
-        for who in {None, team}:
-            self.cases[(month, who)] += weight
-            self.hits[(month, who)] += int(hit) * weight
+    def add(self, month: dt.date, team: str | None, hit: bool) -> None:
+        self.cases[(month, None)] += 1
+        self.hits[(month, None)] += hit
         if team:
+            self.cases[(month, team)] += 1
+            self.hits[(month, team)] += hit
             self.teams.add(team)
 
     def shares(self, indicator: str) -> list[Figure]:
@@ -101,8 +102,19 @@ def _order(item):
     return month, team or ""
 
 
+def as_days(dates: list) -> np.ndarray:
+    """Dates (None for missing) as numpy days, through ordinals: much faster than from objects."""
+    ordinals = np.array([d.toordinal() if d is not None else 0 for d in dates], dtype=np.int64) - _EPOCH_ORDINAL
+    days = ordinals.astype("datetime64[D]")
+    days[ordinals == -_EPOCH_ORDINAL] = np.datetime64("NaT")
+    return days
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
 def _days(starts: list, ends: list) -> np.ndarray:
-    return working_days(np.array(starts, dtype="datetime64[D]"), np.array(ends, dtype="datetime64[D]"))
+    return working_days(as_days(starts), as_days(ends))
 
 
 def timeliness(rows: ListRows, start: str, end: str, limit: int, indicator: str,

@@ -88,7 +88,7 @@ class AnnexList:
         """(excel row, cells) for every row below the header that is not blank."""
         for offset in range(self.header_index + 1, len(self.raw.rows)):
             row = self.raw.rows[offset]
-            if any(cell not in ("", None) for cell in row):
+            if any(row) or any(cell is not None and cell != "" for cell in row):  # 0 is content
                 yield self.raw.excel_row(offset), row
 
     def header_of(self, column: str) -> str:

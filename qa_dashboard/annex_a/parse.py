@@ -16,6 +16,9 @@ from qa_dashboard.annex_a.lists import AnnexList, vocabulary
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
 
 _LISTED_PER_COLUMN = 10   # problems of one kind listed one by one in a column; the rest summed up
+_DATES = (dt.date, dt.datetime)
+_SLOW = object()
+_TEXT_MEMO: dict[str, str | None] = {}
 _READ = {"id": cells.read_id, "text": cells.read_text, "number": cells.read_number}
 
 
@@ -33,7 +36,9 @@ class ListRows:
         return self.source.spec.label
 
     def column(self, name: str) -> list:
-        return self.values.get(name, [None] * len(self.excel_rows))
+        if name not in self.values:  # a column the list does not have: blank throughout
+            self.values[name] = [None] * len(self.excel_rows)
+        return self.values[name]
 
     def team(self, index: int) -> str | None:
         return self.values["team"][index] if "team" in self.values else None
@@ -83,39 +88,91 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
                            f"which its figures need. Add the column to the extract (any usual spelling is recognised).",
                            severity=ERROR, column=vocabulary().labels[column])
     wanted = {c: i for c, i in source.columns.items() if kinds.get(c) not in ("private", "other")}
-    rows = ListRows(source, values={c: [] for c in wanted})
-    seen: set[tuple] = set()
-    duplicates = 0
+    rows = ListRows(source)
+    kept, duplicates = _without_duplicates(source, rows, findings)
+    teams = [_team_of(row, source) for _, row in kept]
     errors_at = source.raw.error_cells
-    for excel_row, cells_in_row in source.data_rows():
-        rows.rows_read += 1
-        fingerprint = tuple(cells_in_row)
-        if fingerprint in seen:
-            duplicates += 1
-            team = _team_of(cells_in_row, source)
-            findings.quality[(spec.label, "exact duplicate row", team or "")] += 1
-            continue
-        seen.add(fingerprint)
-        rows.excel_rows.append(excel_row)
-        team = _team_of(cells_in_row, source)
-        for column, position in wanted.items():
-            value = cells_in_row[position] if position < len(cells_in_row) else None
-            if errors_at and (excel_row, source.raw.first_col + position) in errors_at:
-                value = "#N/A"  # an Excel error cell, which calamine reads as blank
-            rows.values[column].append(_read_cell(rows, excel_row, column, value, as_at, team, findings))
+    for column, position in wanted.items():
+        values = [row[position] if position < len(row) else None for _, row in kept]
+        if errors_at:  # Excel error cells, which calamine reads as blank
+            letter_col = source.raw.first_col + position
+            values = ["#N/A" if (r, letter_col) in errors_at else v for (r, _), v in zip(kept, values)]
+        rows.values[column] = _read_column(rows, column, values, teams, as_at, findings)
     if duplicates:
         findings.sheet(source, f"{duplicates:,} exact duplicate rows were dropped; {len(rows.excel_rows):,} "
                                f"of {rows.rows_read:,} rows used.")
     return rows
 
 
+def _without_duplicates(source: AnnexList, rows: ListRows, findings: Findings) -> tuple[list, int]:
+    """The rows below the header, an exact duplicate of an earlier row dropped (and counted)."""
+    seen: set[tuple] = set()
+    kept, duplicates = [], 0
+    for excel_row, cells_in_row in source.data_rows():
+        fingerprint = tuple(cells_in_row)
+        if fingerprint in seen:
+            duplicates += 1
+            findings.quality[(source.spec.label, "exact duplicate row", _team_of(cells_in_row, source) or "")] += 1
+            continue
+        seen.add(fingerprint)
+        kept.append((excel_row, cells_in_row))
+    rows.rows_read = len(kept) + duplicates
+    rows.excel_rows = [excel_row for excel_row, _ in kept]
+    return kept, duplicates
+
+
+def _read_column(rows: ListRows, column: str, values: list, teams: list, as_at: dt.date, findings: Findings) -> list:
+    """A column's cells read: the usual types in one pass, the rest one by one with their checks."""
+    kind, earliest = vocabulary().kinds[column], cells.EARLIEST
+    if kind == "date":
+        read = [v if type(v) is dt.date and earliest <= v <= as_at else _SLOW for v in values]
+    elif kind == "id":
+        read = [str(int(v)) if type(v) is float and v.is_integer() else _SLOW for v in values]
+    elif kind == "text":
+        read = [_TEXT_MEMO.get(v, _SLOW) if type(v) is str else _SLOW for v in values]
+    else:
+        read = [_SLOW] * len(values)
+    for i, value in enumerate(read):
+        if value is _SLOW:
+            read[i] = _read_cell(rows, rows.excel_rows[i], column, values[i], as_at, teams[i], findings)
+    return read
+
+
 def _team_of(row: list, source: AnnexList) -> str | None:
     position = source.columns.get("team")
-    return cells.read_text(row[position]) if position is not None and position < len(row) else None
+    return _memo_text(row[position]) if position is not None and position < len(row) else None
+
+
+def _memo_text(value) -> str | None:
+    if value in _TEXT_MEMO:
+        return _TEXT_MEMO[value]
+    read = cells.read_text(value)
+    if len(_TEXT_MEMO) < 10_000 and isinstance(value, str):
+        _TEXT_MEMO[value] = read  # team names and coded answers repeat row after row
+    return read
+
+
+def _fast(kind: str, value):
+    """The cell as read when it is of the usual type, else _SLOW: this runs for every cell."""
+    kind_of_value = type(value)
+    if kind_of_value is float:
+        if kind == "number":
+            return value
+        if value.is_integer() and value >= 0 and kind in ("id", "count"):
+            return str(int(value)) if kind == "id" else int(value)
+    elif kind_of_value is str and kind == "text":
+        return _memo_text(value)
+    return _SLOW
 
 
 def _read_cell(rows: ListRows, excel_row: int, column: str, value, as_at: dt.date, team, findings: Findings):
     kind = vocabulary().kinds[column]
+    if kind == "date" and type(value) in _DATES:
+        day = value.date() if type(value) is dt.datetime else value
+        if cells.EARLIEST <= day <= as_at:
+            return day  # the common case, read without the checks below
+    elif (read := _fast(kind, value)) is not _SLOW:
+        return read
     key = column in rows.source.spec.required
     if cells.is_error_cell(value):
         if key:
