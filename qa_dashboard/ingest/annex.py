@@ -100,3 +100,13 @@ def missing_extract_date(file_name: str, found) -> Problem:
 
     return annex_a.refuse_without_extract_date(file_name, found)
 
+
+
+def proposed_extract_date(file_name: str, data: bytes) -> tuple[bool, dt.date | None]:
+    """Whether the file is an Annex A workbook, and the latest date in it (the date to propose)."""
+    from qa_dashboard import annex_a
+    from qa_dashboard.ingest.read import read_file
+
+    sheets, _ = read_file(file_name, data)
+    found = annex_a.find_lists(sheets)
+    return bool(found), annex_a.latest_date(found) if found else None
