@@ -35,3 +35,23 @@ def test_annex_a_asks_for_the_extract_date_previews_each_list_then_loads(open_up
     assert query(demo_copy, "SELECT numerator, denominator FROM kpi_values WHERE indicator = 'cp_visits_in_time_pct' "
                             "AND period = '2024-03-01' AND team IS NULL") == [(3.0, 4.0)]
     assert query(demo_copy, "SELECT DISTINCT extract_date FROM annex_a_quality") == [(sample.AS_AT,)]
+
+
+def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from qa_dashboard.ingest import ingest
+    from tests.workbooks import write_xlsx
+
+    db = tmp_path / "qa.duckdb"
+    path = write_xlsx(tmp_path / "annex_a.xlsx", sample.workbook_sheets())
+    assert ingest([path], db, "tester", as_at=sample.AS_AT).loaded
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120)
+    app.secrets.update({"qa_dashboard_tests": "yes"})
+    app.run()
+    app.switch_page("app_pages/system_health.py").run()
+    assert not app.exception
+    app.selectbox(key="detail_indicator").set_value("re_referrals_pct").run()
+    assert not app.exception
+    assert "Figures from Annex A, extract of 31 March 2024 (March 2023 to March 2024)." in texts(app)
