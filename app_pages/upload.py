@@ -130,6 +130,15 @@ def annex_a_extract_date(files):
                          format="DD/MM/YYYY", key=f"upload_as_at_{upload.selection_id(files)}")
 
 
+def annex_a_standards() -> dict[str, int]:
+    """The visit standards, which differ between authorities: settings, remembered with each load."""
+    saved = upload.annex_a_standards(database)
+    with st.expander("Visit standards (your authority's settings)"):
+        return {name: int(st.number_input(label, min_value=1, max_value=120, value=saved[name], step=1,
+                                          key=f"upload_standard_{name}"))
+                for name, label in upload.ANNEX_A_STANDARD_LABELS.items()}
+
+
 def show_annex_a(checked) -> None:
     """Per list: rows read, months, teams, warnings, indicators to write; and the data-quality counts."""
     for found in checked.annex:
@@ -167,14 +176,15 @@ if chosen:
     files = [upload.Upload(f.name, f.getvalue()) for f in chosen]
     st.session_state["upload_pending"] = files
     as_at = annex_a_extract_date(files)
-    st.session_state["upload_as_at"] = as_at
-    fingerprint = (upload.selection_key(files), store.data_version(database), as_at)
+    standards = annex_a_standards() if as_at else None
+    st.session_state["upload_as_at"] = as_at, standards
+    fingerprint = (upload.selection_key(files), store.data_version(database), as_at, repr(standards))
     kept = st.session_state.get("upload_check")
     if kept is None or kept[0] != fingerprint:
         st.session_state.pop("upload_outcome", None)
         with st.status(f"Checking {len(files)} file{'s' if len(files) != 1 else ''}…", expanded=False) as progress:
             with said_plainly_if_refused("The check"):
-                checked = upload.check(files, database, user, role, as_at=as_at)
+                checked = upload.check(files, database, user, role, as_at=as_at, standards=standards)
             progress.update(label="Checked: " + ("no errors." if checked.ok else "refused."),
                             state="complete" if checked.ok else "error")
         kept = (fingerprint, checked)
@@ -240,8 +250,9 @@ if chosen:
             before = rows_in_force()
             with st.status("Loading…", expanded=False) as progress:
                 with said_plainly_if_refused("The load"):
+                    as_at, standards = st.session_state.get("upload_as_at", (None, None))
                     loaded = upload.load(st.session_state["upload_pending"], database, user, role,
-                                         as_at=st.session_state.get("upload_as_at"))
+                                         as_at=as_at, standards=standards)
                 progress.update(label="Loaded." if loaded.loaded else "Not loaded.",
                                 state="complete" if loaded.loaded else "error")
             if loaded.loaded:

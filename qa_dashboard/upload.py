@@ -135,16 +135,28 @@ def oversize_problem(upload: Upload, limit_mb: int = UPLOAD_LIMIT_MB) -> Problem
 
 
 def check(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
-          as_at: dt.date | None = None) -> UploadCheck:
+          as_at: dt.date | None = None, standards: dict | None = None) -> UploadCheck:
     """Check the files whole and count what loading them would do; writes nothing. `as_at` is
-    the extract date of an Annex A workbook."""
-    return _run(files, db_path, user, role, today, dry_run=True, as_at=as_at)
+    the extract date of an Annex A workbook, `standards` its visit standards."""
+    return _run(files, db_path, user, role, today, dry_run=True, as_at=as_at, standards=standards)
 
 
 def load(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
-         as_at: dt.date | None = None) -> UploadCheck:
+         as_at: dt.date | None = None, standards: dict | None = None) -> UploadCheck:
     """Load the files for real (each checked again first, as the command line does)."""
-    return _run(files, db_path, user, role, today, dry_run=False, as_at=as_at)
+    return _run(files, db_path, user, role, today, dry_run=False, as_at=as_at, standards=standards)
+
+
+ANNEX_A_STANDARD_LABELS = {"cp_visit_working_days": "Child protection visits: within how many working days",
+                           "cin_visit_working_days": "Child in need visits: within how many working days",
+                           "cla_visit_days": "Children in care visits: within how many days"}
+
+
+def annex_a_standards(db_path) -> dict[str, int]:
+    """The visit standards in force: the ones last used, else the defaults."""
+    from qa_dashboard.ingest.annex import context_for
+
+    return dict(context_for(db_path, dt.date.today()).standards)
 
 
 def annex_a_proposal(files: list[Upload]) -> dt.date | None | bool:
@@ -158,12 +170,13 @@ def annex_a_proposal(files: list[Upload]) -> dt.date | None | bool:
     return max(dates, default=None)
 
 
-def _run(files, db_path, user, role, today, dry_run: bool, as_at: dt.date | None = None) -> UploadCheck:
+def _run(files, db_path, user, role, today, dry_run: bool, as_at: dt.date | None = None,
+         standards: dict | None = None) -> UploadCheck:
     too_big = [p for f in files if (p := oversize_problem(f))]
     kept = [f for f in files if oversize_problem(f) is None]
     # A file over the limit is refused without being read, and refuses the batch as any error does.
     result = ingest([(f.name, f.data) for f in kept], db_path, user=user, dry_run=dry_run or bool(too_big),
-                    today=today, role=role, as_at=as_at)
+                    today=today, role=role, as_at=as_at, standards=standards)
     summary = summarise(result, store.data_version(db_path))
     if too_big:
         summary.loaded = False

@@ -259,3 +259,14 @@ def test_no_id_date_of_birth_postcode_or_worker_reaches_the_database_or_the_outp
     for secret in secrets:
         for where, text in (("database", stored), ("output", run.stdout + run.stderr + refused.stdout + refused.stderr)):
             assert secret not in text, f"{secret} reached the {where}"
+
+
+def test_the_standards_a_load_used_are_the_next_defaults_until_it_is_undone(tmp_path, workbook):
+    db = tmp_path / "qa.duckdb"
+    assert annex.context_for(db, sample.AS_AT).standards["cp_visit_working_days"] == 10
+    assert ingest([workbook], db, "tester", as_at=sample.AS_AT, standards={"cp_visit_working_days": 9}).loaded
+    assert query(db, "SELECT numerator, denominator FROM kpi_values WHERE indicator = 'cp_visits_in_time_pct' "
+                     "AND team IS NULL") == [(2.0, 4.0)]
+    assert annex.context_for(db, sample.AS_AT).standards["cp_visit_working_days"] == 9
+    undo(db)
+    assert annex.context_for(db, sample.AS_AT).standards["cp_visit_working_days"] == 10

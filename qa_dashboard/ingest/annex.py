@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
+
 from qa_dashboard import store
 from qa_dashboard.ingest.problems import Problem
 from qa_dashboard.ingest.validate import DATASET_COLUMNS, Records
 
-SETTING_PREFIX = "annex_a."
 SIDE_TABLES = ("annex_a_uploads", "annex_a_lists", "annex_a_quality_rows")
 _POPULATION = """
     SELECT d.year, d.value FROM dfe_rows d JOIN meta m ON m.key = 'authority' AND m.value = d.area_key
@@ -31,10 +32,7 @@ def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None
     if db_path is not None and store.exists(db_path):
         with store.read_connection(db_path) as con:
             estimates = _population(con)
-            for name in chosen:
-                saved = _saved_standard(con, name)
-                if saved is not None:
-                    chosen[name] = saved
+            chosen.update(_standards_in_force(con))
     chosen.update(standards or {})
     return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates))
 
@@ -42,13 +40,22 @@ def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None
 def _population(con) -> dict[int, float]:
     try:
         return {int(year): float(value) for year, value in store.run(con, _POPULATION)}
-    except Exception:  # an older database without DfE's tables: no population, rates left out
+    except duckdb.CatalogException:  # an older database without DfE's tables: no population, rates left out
         return {}
 
 
-def _saved_standard(con, name: str) -> int | None:
-    value = store.get_setting(con, SETTING_PREFIX + name)
-    return int(value) if value and value.isdigit() else None
+def _standards_in_force(con) -> dict[str, int]:
+    """The visit standards of the latest Annex A load in force: an authority's settings are the
+    ones it last loaded with (so undoing that load restores the earlier ones too)."""
+    try:
+        rows = store.run(con, """
+            SELECT a.cp_visit_working_days, a.cin_visit_working_days, a.cla_visit_days FROM annex_a_uploads a
+            JOIN upload_log u ON u.upload_id = a.upload_id WHERE u.status = 'loaded'
+            ORDER BY a.upload_id DESC LIMIT 1""")
+    except duckdb.CatalogException:  # a database from before Annex A: the defaults
+        return {}
+    names = ("cp_visit_working_days", "cin_visit_working_days", "cla_visit_days")
+    return {name: int(value) for name, value in zip(names, rows[0]) if value is not None} if rows else {}
 
 
 def _by_mid_year(estimates: dict[int, float]):
