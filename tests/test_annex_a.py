@@ -270,3 +270,9 @@ def test_the_standards_a_load_used_are_the_next_defaults_until_it_is_undone(tmp_
     assert annex.context_for(db, sample.AS_AT).standards["cp_visit_working_days"] == 9
     undo(db)
     assert annex.context_for(db, sample.AS_AT).standards["cp_visit_working_days"] == 10
+
+
+def test_a_formula_without_a_saved_value_in_a_list_is_refused_naming_its_place(tmp_path):
+    rows = [["Child ID", "Date of Referral", "Allocated Team"], ["ZQ1", "=DATE(2024,3,1)", "North"]]
+    found = refused_with(tmp_path, {"List 3": rows})
+    assert [(p.sheet, p.row, p.column, p.value) for p in found] == [("List 3", 2, "Date of Referral", "")]

@@ -141,7 +141,6 @@ def _check_annex(check: FileCheck, found, problems, context, raw_sheets) -> File
     from qa_dashboard import annex_a
 
     lists = {annex.sheet: annex for annex in found}
-    check.problems = [p for p in check.problems if not p.sheet]
     # A problem met while reading a list (a formula with no saved value) names its place, not its value.
     check.problems.extend(replace(p, value="", column=lists[p.sheet].letter_to_header(p.column) if p.column else "")
                           for p in problems if p.sheet in lists)
