@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from qa_dashboard import annex_a, benchmarks
-from qa_dashboard.ingest import ERROR, WARNING, annex, check_file, errors, ingest, undo
+from qa_dashboard import benchmarks
+from qa_dashboard.ingest import WARNING, annex, check_file, errors, ingest, undo
 from tests import annex_a_workbooks as sample
 from tests.workbooks import query, snapshot, write_csv, write_xlsx
 
