@@ -148,3 +148,21 @@ def team_lines(teams: pd.DataFrame, chosen: Filters, team: str | None) -> tuple[
                                    "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
                                    "target": "Target"})
     return lines, table.dropna(axis="columns", how="all").reset_index(drop=True)
+
+
+def source_note(sources: pd.DataFrame, scope: str, chosen: Filters) -> str:
+    """Where the figures shown came from, beside the figure: `Figures from Annex A, extract of
+    15 March 2021 (Oct 2020 to Mar 2021); kpi march.xlsx (Apr 2019 to Sep 2020).` Empty when none."""
+    if sources.empty:
+        return ""
+    start, end = _window(chosen)
+    rows = sources[(sources["team"].isna()) == (scope == "authority")]
+    months = pd.to_datetime(rows["period"])
+    rows = rows[(months >= pd.Timestamp(start)) & (months <= pd.Timestamp(end))]
+    if rows.empty:
+        return ""
+    spans = rows.groupby("source", sort=False)["period"].agg(["min", "max"]).sort_values("max", ascending=False)
+    parts = [f"{source} ({metrics.month_label(span['min'])}" + (
+        f" to {metrics.month_label(span['max'])})" if span["max"] != span["min"] else ")")
+        for source, span in spans.iterrows()]
+    return "Figures from " + "; ".join(parts) + "."
