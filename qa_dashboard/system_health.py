@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import metrics, overview
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.filters import Filters
 
@@ -149,3 +149,9 @@ def team_lines(teams: pd.DataFrame, chosen: Filters, team: str | None) -> tuple[
                                    "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
                                    "target": "Target"})
     return lines, table.dropna(axis="columns", how="all").reset_index(drop=True)
+
+
+def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters) -> IndicatorDetail:
+    """`indicator_detail` straight from the `kpi_series` rows, so the page can cache it on the data
+    version with `cached.derived` instead of reshaping the rows on every page view."""
+    return indicator_detail(overview.indicator_rows(kpis, team), code, chosen)
