@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -310,13 +309,23 @@ def _replicas_table(app: Path, database: Path, readers: int, counter: Counter, l
             for _, page_path in PAGES:
                 readers_run(port, 1, [(page_path, "")], counter)  # every replica's caches filled
                 readers_run(port, replicas, [(page_path, "")], counter)
+            server_cpu, driver_cpu = cluster.cpu_seconds(), _own_cpu_seconds()
             seconds, wall = readers_run(port, readers, [(p, "") for _, p in PAGES], counter)
+            server_cpu, driver_cpu = cluster.cpu_seconds() - server_cpu, _own_cpu_seconds() - driver_cpu
         finally:
             cluster.stop()
         every = [s for page in seconds for s in page]
-        rows.append({"replicas": replicas, "readers": readers, "wall_s": wall,
-                     "p50_s": statistics.median(every), "p95_s": percentile(every, 0.95)})
+        rows.append({"replicas": replicas, "readers": readers, "wall_s": wall, "server_cpu_s": server_cpu,
+                     "driver_cpu_s": driver_cpu, "p50_s": statistics.median(every), "p95_s": percentile(every, 0.95)})
     return rows
+
+
+def _own_cpu_seconds() -> float:
+    """CPU this driver has used: it shares the machine's cores with the servers it measures."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def print_report(cpu: list[dict], readers: list[dict], replicas, loadavg: tuple[str, str]) -> bool:
@@ -341,10 +350,11 @@ def print_report(cpu: list[dict], readers: list[dict], replicas, loadavg: tuple[
     if isinstance(replicas, str):
         print(f"\nReplicas: {replicas}")
         return failed
-    print("\n| replicas behind HAProxy | readers | wall time | p50 | p95 |")
-    print("|---|---|---|---|---|")
+    print("\n| replicas behind HAProxy | readers | wall time | p50 | p95 | servers' CPU | this driver's CPU |")
+    print("|---|---|---|---|---|---|---|")
     for row in replicas:
-        print(f"| {row['replicas']} | {row['readers']} | {row['wall_s']:.2f} s | {row['p50_s']:.2f} s | {row['p95_s']:.2f} s |")
+        print(f"| {row['replicas']} | {row['readers']} | {row['wall_s']:.2f} s | {row['p50_s']:.2f} s | {row['p95_s']:.2f} s | "
+              f"{row['server_cpu_s']:.1f} s | {row['driver_cpu_s']:.1f} s |")
     speedup = replicas[0]["wall_s"] / replicas[1]["wall_s"]
     failed |= speedup < REPLICAS_BUDGET
     print(f"\nTwo replicas against one: {speedup:.2f}x faster ({'PASS' if speedup >= REPLICAS_BUDGET else 'FAIL'}, ≥ {REPLICAS_BUDGET})")
@@ -373,6 +383,7 @@ def main() -> int:
         try:
             cpu, targets = _cpu_table(server, port, args.cpu_runs, counter)
             readers = _readers_table(port, counts, targets, counter)
+            peak_mb = server.peak_memory_mb()
         finally:
             server.stop()
         replicas = "skipped (--no-replicas)" if args.no_replicas else _replicas_table(app, database, 20, counter, scratch)
@@ -380,13 +391,14 @@ def main() -> int:
         BENCH_APP.unlink(missing_ok=True)
     loadavg = (loadavg_before, Path("/proc/loadavg").read_text().split()[0])
     failed = print_report(cpu, readers, replicas, loadavg)
+    print(f"\nPeak memory of the one server process: {peak_mb:.0f} MB")
     print(f"\nRequests: {counter.http} HTTP, {counter.sessions} websocket sessions, {counter.messages} messages; "
           f"{len(counter.errors)} errors")
     for error in counter.errors[:10]:
         print(f"  {error}")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    (results / "load.json").write_text(json.dumps({"loadavg": loadavg, "cpu": cpu, "readers": readers, "replicas": replicas,
+    (results / "load.json").write_text(json.dumps({"loadavg": loadavg, "peak_memory_mb": peak_mb, "cpu": cpu, "readers": readers, "replicas": replicas,
                                                    "requests": {"http": counter.http, "sessions": counter.sessions},
                                                    "errors": counter.errors}, indent=2))
     return 1 if failed or counter.errors else 0
