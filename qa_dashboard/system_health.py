@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import contract, metrics
+from qa_dashboard import contract, metrics, overview
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.filters import Filters
 
@@ -166,3 +166,9 @@ def source_note(sources: pd.DataFrame, scope: str, chosen: Filters) -> str:
         f" to {metrics.month_label(span['max'])})" if span["max"] != span["min"] else ")")
         for source, span in spans.iterrows()]
     return "Figures from " + "; ".join(parts) + "."
+
+
+def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters) -> IndicatorDetail:
+    """`indicator_detail` straight from the `kpi_series` rows, so the page can cache it on the data
+    version with `cached.derived` instead of reshaping the rows on every page view."""
+    return indicator_detail(overview.indicator_rows(kpis, team), code, chosen)
