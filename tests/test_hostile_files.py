@@ -6,6 +6,7 @@ import io
 import os
 import re
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -331,3 +332,24 @@ def test_the_command_line_dry_run_leaves_the_database_bytes_alone(tmp_path, db):
     result = run_cli("ingest", _new_audits(tmp_path), "--db", db, "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "Would load" in result.stdout and sha256(db) == before
+
+
+def test_sigterm_stops_the_command_line_and_its_check_at_once(tmp_path, db):
+    path = tmp_path / "audits.csv"
+    slow_csv(path, rows=150_000)
+    environment = {k: v for k, v in os.environ.items() if k != "QA_DASHBOARD_DB"} | {bounded.CHECK_SECONDS_ENV: "120"}
+    process = subprocess.Popen([sys.executable, "-m", "qa_dashboard", "ingest", str(path), "--db", str(db)],
+                               cwd=REPO_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 60
+    checker = ""
+    while not checker and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+        checker = children.read_text().strip() if children.exists() else ""
+    assert checker, "the command line never started its checking process"
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=10)
+    gone = time.monotonic() + 10
+    while Path(f"/proc/{checker.split()[0]}").exists() and time.monotonic() < gone:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{checker.split()[0]}").exists(), "the check outlived the command line"

@@ -1,7 +1,7 @@
 """Checking a file in a child process, bounded in time and memory.
 
 Reading, recognising, normalising and validating one file (`check_file`, which writes nothing)
-runs in a child process started from a fork server, so that no file, however it was made, can
+runs in a child process (see `_context` for which kind), so that no file, however it was made, can
 hold the app: the child gets `CHECK_SECONDS` of wall-clock time (a setting:
 `$QA_DASHBOARD_CHECK_SECONDS`, default 20) and is killed when they run out; its address space
 is capped so that it can never hold more than `CHECK_MEMORY_BYTES` (1 GiB) resident; and its CPU
@@ -28,6 +28,8 @@ from qa_dashboard.ingest import read
 CHECK_SECONDS_ENV = "QA_DASHBOARD_CHECK_SECONDS"
 CHECK_MEMORY_BYTES = 2**30
 _CONTEXT = multiprocessing.get_context("forkserver")
+_FORK = multiprocessing.get_context("fork")
+_PR_SET_PDEATHSIG = 1
 _PRELOAD = ["__main__", "qa_dashboard.ingest", "qa_dashboard.benchmarks.published"]
 _preload_lock = threading.Lock()
 _preloaded = False
@@ -66,7 +68,19 @@ class Refused(Exception):
     """The check broke a bound; the message is the sentence for the officer."""
 
 
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this child when the process that started it ends (a SIGTERM'd command line,
+    or the fork server when the app stops), so no check outlives the app."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere the CPU limit still ends it
+
+
 def _child(connection, function, args: tuple, limits: dict, memory_bytes: int, cpu_seconds: int) -> None:
+    _die_with_parent()
     for name, value in limits.items():
         setattr(read, name, value)  # the caller's caps (tests lower them)
     try:
@@ -96,19 +110,29 @@ def _start_fork_server() -> None:
             _preloaded = True
 
 
+def _context():
+    """A plain fork when this process runs one thread (the command line): it costs milliseconds and
+    imports nothing again. Otherwise (the app's server, whose other threads may hold locks a forked
+    child would inherit) a child of the fork server, which imported the checker once."""
+    if threading.active_count() == 1:
+        return _FORK
+    _start_fork_server()
+    return _CONTEXT
+
+
 def call(function, args: tuple, *, seconds: float | None = None):
     """`function(*args)` in a bounded child process; raises Refused with a sentence when it breaks a bound.
 
     `function` and its arguments and result travel by pickle, so it must be a module-level function."""
+    global last_peak_bytes
     seconds = check_seconds() if seconds is None else seconds
-    _start_fork_server()
-    receiving, sending = _CONTEXT.Pipe(duplex=False)
+    context = _context()
+    receiving, sending = context.Pipe(duplex=False)
     limits = {name: getattr(read, name) for name in read.LIMIT_NAMES}
-    child = _CONTEXT.Process(target=_child, daemon=True, name="qa-dashboard file check",
-                             args=(sending, function, args, limits, CHECK_MEMORY_BYTES, int(seconds) + 10))
+    child = context.Process(target=_child, daemon=True, name="qa-dashboard file check",
+                            args=(sending, function, args, limits, CHECK_MEMORY_BYTES, int(seconds) + 10))
     child.start()
     sending.close()
-    global last_peak_bytes
     try:
         outcome = receiving.recv() if receiving.poll(seconds) else ("time", None, None)
     except EOFError:  # the child died without a word: see _died
