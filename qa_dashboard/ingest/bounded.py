@@ -15,6 +15,8 @@ reading it a second time.
 """
 from __future__ import annotations
 
+import faulthandler
+import io
 import logging
 import multiprocessing
 import os
@@ -22,6 +24,7 @@ import resource
 import signal
 import threading
 import traceback
+from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
 
 from qa_dashboard.ingest import read
 
@@ -30,7 +33,7 @@ CHECK_MEMORY_BYTES = 2**30
 _CONTEXT = multiprocessing.get_context("forkserver")
 _FORK = multiprocessing.get_context("fork")
 _PR_SET_PDEATHSIG = 1
-_PRELOAD = ["__main__", "qa_dashboard.ingest", "qa_dashboard.benchmarks.published"]
+_PRELOAD = ["qa_dashboard.ingest", "qa_dashboard.benchmarks.published"]
 _preload_lock = threading.Lock()
 _preloaded = False
 _log = logging.getLogger(__name__)
@@ -81,6 +84,7 @@ def _die_with_parent() -> None:
 
 def _child(connection, function, args: tuple, limits: dict, memory_bytes: int, cpu_seconds: int) -> None:
     _die_with_parent()
+    faulthandler.disable()  # a native abort under the memory cap is expected, not a crash to dump
     for name, value in limits.items():
         setattr(read, name, value)  # the caller's caps (tests lower them)
     try:
@@ -102,6 +106,36 @@ def _child(connection, function, args: tuple, limits: dict, memory_bytes: int, c
         connection.close()
 
 
+class _ForkServerPopen(popen_forkserver.Popen):
+    """The fork server's way of starting a child, minus one step: it does not send the parent's
+    main script to be run again in the child. The check never needs it, and a main script
+    without a `__main__` guard (Streamlit's AppTest runs pages so) would run there again.
+    The rest is the standard library's `_launch` (Python 3.11)."""
+
+    def _launch(self, process_obj):
+        prep_data = {key: value for key, value in spawn.get_preparation_data(process_obj._name).items()
+                     if key not in ("init_main_from_path", "init_main_from_name")}
+        buf = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _ForkServerProcess(context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _ForkServerPopen(process_obj)
+
+
 def _start_fork_server() -> None:
     global _preloaded
     with _preload_lock:
@@ -110,14 +144,14 @@ def _start_fork_server() -> None:
             _preloaded = True
 
 
-def _context():
+def _process_kind():
     """A plain fork when this process runs one thread (the command line): it costs milliseconds and
     imports nothing again. Otherwise (the app's server, whose other threads may hold locks a forked
     child would inherit) a child of the fork server, which imported the checker once."""
     if threading.active_count() == 1:
-        return _FORK
+        return _FORK.Process
     _start_fork_server()
-    return _CONTEXT
+    return _ForkServerProcess
 
 
 def call(function, args: tuple, *, seconds: float | None = None):
@@ -126,10 +160,9 @@ def call(function, args: tuple, *, seconds: float | None = None):
     `function` and its arguments and result travel by pickle, so it must be a module-level function."""
     global last_peak_bytes
     seconds = check_seconds() if seconds is None else seconds
-    context = _context()
-    receiving, sending = context.Pipe(duplex=False)
+    receiving, sending = multiprocessing.Pipe(duplex=False)
     limits = {name: getattr(read, name) for name in read.LIMIT_NAMES}
-    child = context.Process(target=_child, daemon=True, name="qa-dashboard file check",
+    child = _process_kind()(target=_child, daemon=True, name="qa-dashboard file check",
                             args=(sending, function, args, limits, CHECK_MEMORY_BYTES, int(seconds) + 10))
     child.start()
     sending.close()

@@ -75,11 +75,10 @@ def _file_problem(file_name: str, message: str) -> Problem:
     return Problem(sheet="", row=None, column="", value="", message=message, file=file_name)
 
 
-def size_problem(file_name: str, sheet: str, rows: int, columns: int, *, at_least: bool = False) -> Problem | None:
+def size_problem(file_name: str, sheet: str, rows: int, columns: int) -> Problem | None:
     """The row, column and cell caps every reader applies, as one sentence (None within them)."""
-    more = "more than " if at_least else ""
     if rows > MAX_ROWS:
-        message = f"The sheet has {more}{rows:,} rows, above the limit of {MAX_ROWS:,}. Split it by year or delete unused rows."
+        message = f"The sheet has {rows:,} rows, above the limit of {MAX_ROWS:,}. Split it by year or delete unused rows."
     elif columns > MAX_COLUMNS:
         message = f"The sheet has {columns:,} columns, above the limit of {MAX_COLUMNS}. Delete unused columns or split it."
     elif rows * columns > MAX_CELLS:
@@ -182,8 +181,9 @@ def csv_rows(file_name: str, sheet: str, text: str, delimiter: str = ",") -> tup
     previous_limit = csv.field_size_limit(MAX_FIELD_CHARACTERS)
     try:
         for row in reader:
-            if len(rows) == MAX_ROWS:
-                return [], size_problem(file_name, sheet, MAX_ROWS + 1, 0, at_least=True)
+            if len(rows) == MAX_ROWS:  # stop reading: the rest need not be held to be refused
+                return [], Problem(sheet=sheet, row=None, column="", value="", file=file_name,
+                                   message=f"The file has more than {MAX_ROWS:,} rows, above the limit. Split it by year.")
             too_wide = size_problem(file_name, sheet, 0, len(row))
             if too_wide:
                 return [], too_wide
