@@ -91,7 +91,7 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
     rows = ListRows(source)
     kept, duplicates = _without_duplicates(source, rows, findings)
     teams = [_team_of(row, source) for _, row in kept]
-    errors_at = source.raw.error_cells
+    errors_at = {(note.row, note.column) for note in source.raw.error_cells}
     for column, position in wanted.items():
         values = [row[position] if position < len(row) else None for _, row in kept]
         if errors_at:  # Excel error cells, which calamine reads as blank

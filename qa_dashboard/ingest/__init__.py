@@ -8,16 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, store
 from qa_dashboard.contract import squash
-from qa_dashboard.ingest import annex
+from qa_dashboard.ingest import annex, bounded
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
-from qa_dashboard.ingest.read import read_file
+from qa_dashboard.ingest.read import layout_problems, read_file
 from qa_dashboard.ingest.recognise import no_sheet_problem, recognise, unrecognised_problem
 from qa_dashboard.ingest.sheet import normalise_sheet
 from qa_dashboard.ingest.validate import Records, dataset_of, duplicate_key_problems, validate
@@ -111,6 +113,7 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
             continue
         recognised += 1
         check.problems.extend(_placed(p, mapped) for p in problems if p.sheet == raw.name)
+        check.problems.extend(_placed(p, mapped) for p in layout_problems(file_name, raw, raw.excel_row(mapped.header_index)))
         check.problems.extend(sheet_problems)
         if errors(sheet_problems):
             continue  # a sheet without its required columns cannot be read row by row
@@ -162,6 +165,16 @@ def _check_annex(check: FileCheck, found, problems, context, raw_sheets) -> File
     return check
 
 
+def _check_bounded(file_name: str, data: bytes, today: dt.date | None, annex_context=None) -> FileCheck:
+    """`check_file` in a child process bounded in time and memory (`bounded`)."""
+    try:
+        return bounded.call(check_file, (file_name, data, today, annex_context))
+    except bounded.Refused as refused:
+        check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+        check.problems.append(Problem(sheet="", row=None, column="", value="", message=str(refused), file=file_name))
+        return check
+
+
 def _placed(problem: Problem, mapped) -> Problem:
     """A problem found while reading names its column by Excel letter; give it the header."""
     return replace(problem, column=mapped.header_at_letter(problem.column)) if problem.column else problem
@@ -188,20 +201,35 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     """
     auth.require_uploader(role)
     context = annex.context_for(db_path, as_at, standards) if as_at is not None else None
-    checks = [check_file(name, data, today, context) for name, data in map(_as_upload, files)]
+    checks = [_check_bounded(name, data, today, context) for name, data in map(_as_upload, files)]
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:
         return result
     db_path = Path(db_path)
-    if dry_run and not store.exists(db_path):
-        with tempfile.TemporaryDirectory() as scratch:
+    if dry_run:
+        with _scratch_copy(db_path) as scratch:
             for check in checks:
-                _load_one(Path(scratch) / "dry-run.duckdb", check, user, rollback=True)
+                _load_one(scratch, check, user, rollback=True)
         return result
     for check in checks:
         _load_one(db_path, check, user, rollback=dry_run)
     result.loaded = not dry_run
     return result
+
+
+@contextmanager
+def _scratch_copy(db_path: Path):
+    """A copy of the database to count a dry run against, so a check never writes to the real
+    file (its bytes stay the same, and a read-only file can be checked against)."""
+    with tempfile.TemporaryDirectory(prefix="qa-dashboard-check-") as scratch:
+        copy = Path(scratch) / "dry-run.duckdb"
+        if store.exists(db_path):
+            with store.read_connection(db_path):  # read-only; holds writers off while the bytes are copied
+                shutil.copyfile(db_path, copy)
+                wal = db_path.with_name(db_path.name + ".wal")
+                if wal.is_file():
+                    shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        yield copy
 
 
 class _Rollback(Exception):

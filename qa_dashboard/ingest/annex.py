@@ -6,6 +6,7 @@ counts. Nothing child-level crosses this module: only figures and counts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 
@@ -58,12 +59,19 @@ def _standards_in_force(con) -> dict[str, int]:
     return {name: int(value) for name, value in zip(names, rows[0]) if value is not None} if rows else {}
 
 
-def _by_mid_year(estimates: dict[int, float]):
-    """The estimate for the latest mid-year (30 June) on or before a window's last day."""
-    def population(last_day: dt.date) -> float | None:
-        years = [y for y in estimates if dt.date(y, 6, 30) <= last_day]
-        return estimates[max(years)] if years else None
-    return population
+@dataclass(frozen=True)
+class _ByMidYear:
+    """The estimate for the latest mid-year (30 June) on or before a window's last day. A value,
+    not a closure, so the context crosses into the bounded check's child process."""
+    estimates: tuple[tuple[int, float], ...]
+
+    def __call__(self, last_day: dt.date) -> float | None:
+        years = [(y, v) for y, v in self.estimates if dt.date(y, 6, 30) <= last_day]
+        return max(years)[1] if years else None
+
+
+def _by_mid_year(estimates: dict[int, float]) -> _ByMidYear:
+    return _ByMidYear(tuple(sorted(estimates.items())))
 
 
 def records_of(reduction) -> Records:
