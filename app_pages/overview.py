@@ -11,8 +11,9 @@ st.title("Overview")
 st.text(f"Showing {chosen.describe()}.")
 
 # ------------------------------------------------------------------------ system health --
-kpis = cached.query("kpi_series", chosen.team)
-by_indicator = cached.derived(overview.indicator_rows, "kpi_series", (chosen.team,), chosen.team)
+scope = chosen.params()
+kpis = cached.query("kpi_series", scope)
+by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", scope), chosen.team)
 health = overview.kpi_tiles(by_indicator, chosen, system_health_only=True)
 st.header("System health")
 if chosen.team or chosen.service_area:
@@ -37,10 +38,9 @@ for row_start in range(0, len(health), 4):
 
 # ------------------------------------------------------------- practice, staff, voices --
 st.header("Practice, workforce and voices")
-audit_quarters = cached.query("audit_grades_by_quarter", chosen.service_area, chosen.service_area,
-                              chosen.team, chosen.team, chosen.audit_type, chosen.audit_type)
-workforce = cached.query("workforce_by_month", chosen.service_area, chosen.service_area, chosen.team, chosen.team)
-heard = cached.query("heard_by_quarter", chosen.service_area, chosen.service_area, chosen.team, chosen.team)
+audit_quarters = cached.query("audit_grades_by_quarter", scope)
+workforce = cached.query("workforce_by_month", scope)
+heard = cached.query("heard_by_quarter", scope)
 others = overview.practice_tiles(audit_quarters, workforce, heard, chosen)
 columns = st.columns(4)
 for index, tile in enumerate(others):

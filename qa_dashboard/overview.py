@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard import contract, metrics
 from qa_dashboard.metrics import Tile
-from qa_dashboard.filters import Filters
+from qa_dashboard.scope import Filters
 
 
 def _colour(move: metrics.Direction) -> str:

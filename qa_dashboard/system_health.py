@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard import metrics
 from qa_dashboard.benchmarks import compare
-from qa_dashboard.filters import Filters
+from qa_dashboard.scope import Filters
 
 TREND_MONTHS = 24
 COMPARATORS = {"target": "Target", "stat_neighbours": "Statistical neighbours", "region": "Region", "england": "England"}
