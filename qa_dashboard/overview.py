@@ -212,6 +212,11 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
 
 
 # -------------------------------------------------------------------- improvement plan --
+# The plan's columns in plain words, as the page heads them (the frames keep the contract's names).
+PLAN_COLUMNS = {"action_id": "Action", "title": "What", "owner": "Owner", "due_date": "Due",
+                "previous_status": "Status before", "status": "Status", "rag": "RAG rating", "actions": "Actions"}
+
+
 @dataclass(frozen=True)
 class PlanSummary:
     by_rag: pd.DataFrame
@@ -223,7 +228,7 @@ def plan_summary(actions: pd.DataFrame, today: dt.date) -> PlanSummary:
     spec = contract.load()
     complete = spec.statuses[-1]
     by_rag = (actions["rag"].fillna("Not rated").value_counts()
-              .reindex([*spec.rags, "Not rated"], fill_value=0).rename_axis("RAG").reset_index(name="actions"))
+              .reindex([*spec.rags, "Not rated"], fill_value=0).rename_axis("rag").reset_index(name="actions"))
     by_status = (actions["status"].value_counts().reindex(spec.statuses, fill_value=0)
                  .rename_axis("status").reset_index(name="actions"))
     due = pd.to_datetime(actions["due_date"]).dt.date
