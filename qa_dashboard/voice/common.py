@@ -4,6 +4,7 @@ Streamlit."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from dataclasses import dataclass
 
 import pandas as pd
@@ -162,6 +163,7 @@ def _source(word: str) -> str:
     return next(s for s in contract.load().sources if squash(s).startswith(squash(word)))
 
 
+@cache  # the contract is read once a process (contract.load), so its spellings are too
 def compliment_sources() -> tuple[str, str]:
     """The contract's spellings of the two sources, passed to the query as parameters."""
     return _source("compliment"), _source("complaint")
