@@ -19,17 +19,13 @@ import streamlit as st
 
 from qa_dashboard import contract, exports
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies (also in config.toml).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-# Best to worst: dark blue, sky blue, orange, vermillion. The order of grades comes from the contract.
-_GRADE_COLOURS = ["#0072B2", "#56B4E9", "#E69F00", "#D55E00"]
+# Okabe–Ito, from the catalogue (contract.palette()): distinguishable with the common
+# colour-vision deficiencies. Grade colours come from the catalogue too (contract.grade_colours()).
+PALETTE = list(contract.palette().categorical)
 # Series on a trend chart: the figure itself, then its target and comparators, each dashed differently.
 SERIES_STYLE = {
-    "Our figure": ("#0072B2", []),
-    "Target": ("#000000", [6, 3]),
-    "Statistical neighbours": ("#E69F00", [2, 2]),
-    "Region": ("#009E73", [8, 3, 2, 3]),
-    "England": ("#CC79A7", [1, 3]),
+    "Our figure": (contract.palette().own_figure, []),
+    **{c.label: (c.colour, list(c.dash)) for c in contract.load().comparators},
 }
 
 
@@ -42,7 +38,7 @@ def plain(text: str) -> str:
 
 
 def grade_colours() -> dict[str, str]:
-    return dict(zip(contract.load().grade_labels, _GRADE_COLOURS))
+    return contract.grade_colours()
 
 
 def grade_scale() -> alt.Scale:

@@ -7,11 +7,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qa_dashboard import cached, metrics
+from qa_dashboard import cached, contract, metrics
 from qa_dashboard.benchmarks import compare
-from qa_dashboard.charts import figure, plain
+from qa_dashboard.charts import PALETTE, figure, plain
 
-_GROUP_COLOURS = {"Our authority": "#0072B2", "Statistical neighbour": "#E69F00", "Same region": "#009E73"}
+_GROUP_COLOURS = {"Our authority": PALETTE[0], "Statistical neighbour": PALETTE[1], "Same region": PALETTE[2]}
 
 
 def annual_chart(lines: pd.DataFrame, title: str, unit_title: str) -> alt.Chart:
@@ -19,7 +19,7 @@ def annual_chart(lines: pd.DataFrame, title: str, unit_title: str) -> alt.Chart:
     neighbours' mean, its region and England, each a labelled, differently dashed line.
     `lines` are `benchmarks_series` rows (financial_year, series, series_order, value)."""
     order = list(lines.sort_values("series_order")["series"].drop_duplicates())
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"][:len(order)]
+    colours = PALETTE[:4][:len(order)]
     dashes = [[], [2, 2], [8, 3, 2, 3], [1, 3]][:len(order)]
     legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, labelLimit=320)
     return alt.Chart(lines).mark_line(point=alt.OverlayMarkDef(size=40), strokeWidth=2).encode(
@@ -69,7 +69,7 @@ def ranking_figure(ranking: pd.DataFrame, label: str, unit_title: str, year: int
     """The ranking's spec and its figures table, from the `benchmarks_ranking` rows."""
     chart = ranking_chart(ranking, f"{label}, {compare.financial_year(year)}: neighbours and region", unit_title)
     table = ranking[["area_name", "region_name", "value", "is_authority", "is_neighbour", "in_region"]].rename(columns={
-        "area_name": "Authority", "region_name": "Region", "value": label, "is_authority": "Our authority",
+        "area_name": "Authority", "region_name": contract.comparator_labels()["region"], "value": label, "is_authority": "Our authority",
         "is_neighbour": "Statistical neighbour", "in_region": "Same region"})
     return chart.to_dict(), table
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from qa_dashboard import voice
+from qa_dashboard import contract, voice
 from qa_dashboard.charts import PALETTE
 from qa_dashboard.metrics import Tile
 
@@ -78,7 +78,7 @@ def heard_chart(table: pd.DataFrame) -> alt.FacetChart:
     ])[["quarter", "respondent", "when", "people"]]
     long = long[long["people"].notna()].astype({"people": int})
     quarters = list(pd.unique(table["quarter"]))
-    colour = alt.Scale(domain=[voice.THIS_YEAR, voice.YEAR_EARLIER], range=[PALETTE[0], "#9ECAE9"])
+    colour = alt.Scale(domain=[voice.THIS_YEAR, voice.YEAR_EARLIER], range=[PALETTE[0], contract.palette().lighter])
     base = alt.Chart().encode(
         x=alt.X("quarter:O", title=None, sort=quarters, axis=alt.Axis(labelAngle=-45 if len(quarters) > 2 else 0)),
         xOffset=alt.XOffset("when:N", sort=[voice.THIS_YEAR, voice.YEAR_EARLIER]),

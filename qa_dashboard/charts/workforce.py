@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from qa_dashboard import metrics, workforce as wf
+from qa_dashboard import contract, metrics, workforce as wf
 from qa_dashboard.charts import PALETTE, trend_chart
 from qa_dashboard.scope import Filters
 
 LEVEL_COLOURS = {wf.WHOLE_AUTHORITY: PALETTE[7], "Service area": PALETTE[4], "Team": PALETTE[0]}
-TARGET_COLOURS = {wf.ABOVE: PALETTE[5], wf.AT_OR_BELOW: PALETTE[0], wf.NO_TARGET: "#767676"}
+TARGET_COLOURS = {wf.ABOVE: PALETTE[5], wf.AT_OR_BELOW: PALETTE[0], wf.NO_TARGET: contract.palette().neutral}
 # Starters and leavers, and the two continuity measures, keep the colours trend_chart gives
 # them (its unnamed series take the palette in alphabetical order), so bars and lines agree.
 MOVES_COLOURS = {"Starters": PALETTE[1], "Leavers": PALETTE[0]}

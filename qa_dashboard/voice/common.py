@@ -11,7 +11,7 @@ import pandas as pd
 
 from qa_dashboard import contract, metrics
 from qa_dashboard.contract import squash
-from qa_dashboard.periods import months_between, quarter_label, quarter_start
+from qa_dashboard.periods import quarter_label, quarter_start, quarter_starts
 
 SENTIMENTS = ["positive", "neutral", "negative", "excluded"]
 POLARITY = "higher"  # a larger share of positive answers is better
@@ -26,11 +26,6 @@ SMALL_READING = f"fewer than {metrics.SMALL_N} answers: read with care"
 FULL_READING = f"{metrics.SMALL_N} or more answers"
 THIS_YEAR = "This year"
 YEAR_EARLIER = "Same quarter a year earlier"
-
-
-def quarter_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every quarter start from `first` to `last`, both quarter starts, inclusive."""
-    return months_between(first, last, step=3)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import contract, metrics
 from qa_dashboard.scope import Filters
 
 AGENCY_FLAG_PCT = 40.0   # seed 002: "over 40% of frontline professionals" is the level boards worry about
@@ -189,7 +189,7 @@ def _broken_at_gaps(lines: pd.DataFrame) -> pd.DataFrame:
 def _with_england(lines: pd.DataFrame, england_rows: pd.DataFrame) -> pd.DataFrame:
     if england_rows.empty:
         return lines
-    extra = pd.DataFrame({"period": pd.to_datetime(england_rows["period"]), "series": "England",
+    extra = pd.DataFrame({"period": pd.to_datetime(england_rows["period"]), "series": contract.comparator_labels()["england"],
                           "value": england_rows["value"].astype(float)})
     return pd.concat([lines, extra], ignore_index=True)
 
