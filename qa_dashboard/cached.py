@@ -26,9 +26,17 @@ def _bound(name: str, params) -> tuple[str, tuple, bool]:
     return name, tuple(bound), False
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _run(name: str, db_path: str, version: str, params: tuple, named: bool = False):
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _frame(name: str, db_path: str, version: str, params: tuple, named: bool = False):
+    """The query's frame, kept once per process and never handed out itself (see `_run`)."""
     return queries.run(name, db_path, dict(params) if named else params)
+
+
+def _run(name: str, db_path: str, version: str, params: tuple, named: bool = False):
+    # A copy of the kept frame: callers may change what they get without touching what the next
+    # reader gets. `st.cache_data` would unpickle the frame on every call instead, which costs
+    # 10-50 times as much as copying its columns, on every page view of every reader.
+    return _frame(name, db_path, version, params, named).copy()
 
 
 def query(name: str, params=()):

@@ -45,7 +45,7 @@ def _mirror_to_url(url_key: str, value: str | None, default: str) -> None:
 
 def _period(months: pd.DataFrame, notes: list[str]):
     """The Period select (and the Months slider when choosing months): (start, end, label)."""
-    options = period_options(months)
+    options = cached.derived(period_options, ("months_loaded", ()))  # once per data version, not per page view
     by_token = {token: shown for shown, (token, *_) in options.items() if token}
     url_period = st.query_params.get("period")
     if "filter_period" not in st.session_state and url_period:

@@ -1,5 +1,6 @@
 """Files the validator refuses (DATA_CONTRACT section 4): every error names the sheet, the row as
 Excel numbers it, the column and the value, and nothing from the file reaches the database."""
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -290,15 +291,18 @@ def test_a_formula_with_a_saved_value_is_read_as_that_value(tmp_path):
     assert query(db, "SELECT value FROM kpi_values") == [(83.0,)]
 
 
-def test_the_dfe_annex_a_workbook_is_refused_naming_the_sheets_found_and_expected(tmp_path):
+def test_the_annex_a_workbook_without_an_extract_date_is_refused_proposing_one(tmp_path):
     annex = SHARED_REFERENCE / "annex_a" / "Annex_A.xlsx"
     if not annex.is_file():
         pytest.skip("../shared/reference/annex_a/Annex_A.xlsx is not beside this clone")
     problems = refused(tmp_path / "qa.duckdb", annex)
     problem = the_error(problems, row=None, sheet="")
-    assert "'List 1'" in problem.message
-    assert "Sheets expected" in problem.message and "audits" in problem.message
+    assert "Annex A" in problem.message and "extract date" in problem.message
+    assert "--as-at 2021-03-15" in problem.message  # the latest date in the file, proposed
     assert all(p.severity == ERROR for p in problems)
+    # With its extract date it loads, reduced to indicators (tests/test_annex_a.py has the figures).
+    result = ingest([annex], tmp_path / "qa.duckdb", "tester", today=TODAY, as_at=dt.date(2021, 3, 15))
+    assert result.loaded, [p.line() for p in result.problems]
 
 
 # --------------------------------------------------------------------- through the CLI --

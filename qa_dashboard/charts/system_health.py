@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_dashboard import overview, system_health
+from qa_dashboard import system_health
 from qa_dashboard.charts import trend_chart
 from qa_dashboard.scope import Filters
 
 
 def indicator(kpis: pd.DataFrame, code: str, chosen: Filters) -> tuple[system_health.IndicatorDetail, dict]:
     """One indicator's detail (from the `kpi_series` rows) and its trend chart's spec."""
-    detail = system_health.indicator_detail(overview.indicator_rows(kpis, chosen.team), code, chosen)
+    detail = system_health.detail_from_kpis(kpis, chosen.team, code, chosen)
     return detail, trend_chart(detail.lines, detail.label, detail.unit_title).to_dict()
 
 

@@ -43,6 +43,7 @@ class RawSheet:
     first_row: int = 1
     first_col: int = 1
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (excel row, excel col)
+    error_cells: set[tuple[int, int]] = field(default_factory=set)  # (excel row, excel col): #N/A and kin, read as ''
     from_csv: bool = False
 
     def excel_row(self, index: int) -> int:
@@ -167,6 +168,8 @@ def _read_xlsx(file_name: str, data: bytes) -> tuple[list[RawSheet], list[Proble
                 problems.extend(_formula_problems(file_name, name, xml))
                 if percent_styles:
                     raw.percent_cells = _percent_cells(xml, percent_styles)
+                if b't="e"' in xml:
+                    raw.error_cells = _error_cells(xml)
             sheets.append(raw)
     except (python_calamine.CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
         return [], [_file_problem(file_name, f"The workbook is damaged and cannot be read ({type(error).__name__}). Open it in Excel, save it again, and upload the new file.")]
@@ -268,4 +271,17 @@ def _percent_cells(xml: bytes, percent_styles: frozenset[int]) -> set[tuple[int,
             ref = _REF.search(attributes)
             if ref:
                 cells.add((int(ref.group(2)), column_number(ref.group(1).decode())))
+    return cells
+
+
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*\bt="e"[^>]*>')
+
+
+def _error_cells(xml: bytes) -> set[tuple[int, int]]:
+    """Cells holding an Excel error (#N/A, #REF!, ...): calamine reads them as blank."""
+    cells = set()
+    for match in _ERROR_CELL.finditer(xml):
+        ref = _REF.search(match.group(0))
+        if ref:
+            cells.add((int(ref.group(2)), column_number(ref.group(1).decode())))
     return cells
