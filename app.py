@@ -17,7 +17,11 @@ from qa_dashboard import auth, filters, store
 
 st.set_page_config(page_title="QA dashboard", layout="wide")
 
-overview = st.Page("app_pages/overview.py", title="Overview", default=True, url_path="overview")
+# The default page is served at "/" whatever its url_path, so a copied link to /overview (the
+# Overview's own name, and its address before it became the default) would find no page: a
+# second entry for the same script, kept out of the menu, answers at /overview.
+overview = st.Page("app_pages/overview.py", title="Overview", default=True, url_path="start")
+overview_by_name = st.Page("app_pages/overview.py", title="Overview", url_path="overview", visibility="hidden")
 system_health = st.Page("app_pages/system_health.py", title="System health", url_path="system-health")
 audits = st.Page("app_pages/audits.py", title="Audits", url_path="audits")
 workforce = st.Page("app_pages/workforce.py", title="Workforce", url_path="workforce")
@@ -29,7 +33,8 @@ upload = st.Page("app_pages/upload.py", title="Upload", url_path="upload",
                  visibility=auth.upload_menu_visibility())
 
 board_pages = [overview, system_health, audits, workforce, voice]
-page = st.navigation(board_pages + [loaded, upload])
+page = st.navigation(board_pages + [loaded, upload, overview_by_name])
+board_pages.append(overview_by_name)
 
 database = store.db_path()
 if store.exists(database) and store.is_demo(database):

@@ -2,82 +2,31 @@
 
 Three queries feed the page: overall judgements by month (every month, for the rolling lines
 and last year), judgements by practice area and quarter, and the audits themselves. The
-figures worked out from them are cached per choice of filters; only the drill-down and the
-theme search are worked out on each rerun.
+figures and chart specs worked out from them (`charts/audits.py`) are cached on the data
+version and the choice of filters; only the drill-down and the theme search are worked out on
+each rerun.
 """
 
-import altair as alt
 import streamlit as st
 
 from qa_dashboard import audits, cached, charts, filters, metrics
+from qa_dashboard.charts import audits as drawn
+
+QUERIES = ("audits_overall_by_month", "audits_area_grades", "audits_in_period")
 
 chosen = filters.current()
 st.title("Audits")
 st.text(f"Showing {chosen.describe()}, {chosen.audit_type or 'all audit types'}.")
 
-scope = (chosen.service_area, chosen.service_area, chosen.team, chosen.team, chosen.audit_type, chosen.audit_type)
-period = (chosen.start, chosen.end_exclusive)
-overall = cached.query("audits_overall_by_month", *scope)
-area_grades = cached.query("audits_area_grades", *period, *scope)
-in_period = cached.query("audits_in_period", *period, *scope)
+scope = chosen.params()
+in_period = cached.query("audits_in_period", scope)
 
 if in_period.empty:
     st.info("No audits were completed in this period for this choice. Choose a longer period, another "
             "service area, team or audit type, or load an audits sheet.")
     st.stop()
 
-def share_chart(over_time: audits.ShareOverTime):
-    """The shared trend chart drawn from zero, its three lines dashed differently (the shared
-    chart dashes only its own comparator lines), so they read without colour."""
-    chart = charts.trend_chart(over_time.lines, f"{over_time.label}: share of audits by month",
-                               "Share of audits (%)", height=300)
-    lines = chart.layer[0] if isinstance(chart, alt.LayerChart) else chart
-    lines.encoding.y.scale = alt.Scale(zero=True)
-    lines.encoding.strokeDash.scale = alt.Scale(domain=[audits.EACH_MONTH, *audits.ROLLING.values()],
-                                                range=[[1, 0], [6, 3], [2, 2]])
-    return chart
-
-
-def activity_chart(by_month, labels: list[str], types: list[str]):
-    base = alt.Chart(by_month).encode(
-        x=alt.X("month_label:O", title=None, sort=None, scale=alt.Scale(domain=labels),
-                axis=alt.Axis(labelAngle=0, labelLimit=90)))
-    bars = base.mark_bar().encode(
-        y=alt.Y("count:Q", title="Audits completed"),
-        color=alt.Color("audit_type:N", scale=alt.Scale(domain=types, range=charts.PALETTE[:len(types)]),
-                        legend=alt.Legend(title="Audit type", orient="bottom")),
-        order=alt.Order("type_order:Q"),
-        tooltip=[alt.Tooltip("month_label:O", title="Month"), alt.Tooltip("audit_type:N", title="Type"),
-                 alt.Tooltip("count:Q", title="Audits")])
-    totals = base.mark_text(dy=-7).encode(y=alt.Y("sum(count):Q"), text=alt.Text("sum(count):Q"))
-    return (bars + totals).properties(title="Audits completed by month and type", height=320)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def figures_and_charts(overall, area_grades, in_period, start, end):
-    """The figures and charts for one choice of filters, worked out once and shared read-only,
-    so a rerun for a drill-down choice or a search only lays them out. (Queries are cached
-    already; building six Altair charts costs more than the queries.)"""
-    figures = audits.page_figures(overall, area_grades, in_period, start, end)
-    types = list(figures.activity_by_type["Audit type"])
-    made = {
-        "by_month": charts.stacked_grades(figures.by_month, "month_label", "Month", "Overall judgements by month",
-                                          x_domain=figures.month_labels),
-        "by_quarter": charts.stacked_grades(figures.by_quarter, "quarter", "Financial quarter",
-                                            "Overall judgements by financial quarter",
-                                            x_domain=figures.quarter_labels, legend_columns=2),
-        "over_time": [share_chart(over_time) for over_time in figures.over_time],
-        "area_mix": (charts.stacked_grades(figures.area_mix, "quarter", "Quarter", "")
-                     .properties(width=230, height=150)
-                     .facet(facet=alt.Facet("area:N", sort=audits.area_order(figures.area_mix), title=None,
-                                            header=alt.Header(labelLimit=300, labelFontSize=12)), columns=3)
-                     .properties(title="Grade mix by practice area and quarter (overall judgement first)")),
-        "activity": activity_chart(figures.activity, figures.month_labels, types),
-    }
-    return figures, made
-
-
-figures, made = figures_and_charts(overall, area_grades, in_period, chosen.start, chosen.end)
+figures, made = cached.derived(drawn.page, [(name, scope) for name in QUERIES], chosen.start, chosen.end)
 top = figures.headline
 tiles = st.columns(5)
 tiles[0].metric("Audits completed", f"{top.audits:,}")
@@ -89,8 +38,6 @@ for column, label, share, note in (
         (tiles[4], "Actions completed", top.actions, "of actions agreed")):
     column.metric(label, audits.percent_text(share))
     column.text(audits.tile_note(share, note))
-
-
 
 # ----------------------------------------------------------------- headline judgements --
 def show_headline_judgements() -> None:

@@ -11,8 +11,9 @@ st.title("Overview")
 st.text(f"Showing {chosen.describe()}.")
 
 # ------------------------------------------------------------------------ system health --
-kpis = cached.query("kpi_series", chosen.team)
-by_indicator = cached.derived(overview.indicator_rows, "kpi_series", (chosen.team,), chosen.team)
+scope = chosen.params()
+kpis = cached.query("kpi_series", scope)
+by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", scope), chosen.team)
 health = overview.kpi_tiles(by_indicator, chosen, system_health_only=True)
 st.header("System health")
 if chosen.team or chosen.service_area:
@@ -37,10 +38,9 @@ for row_start in range(0, len(health), 4):
 
 # ------------------------------------------------------------- practice, staff, voices --
 st.header("Practice, workforce and voices")
-audit_quarters = cached.query("audit_grades_by_quarter", chosen.service_area, chosen.service_area,
-                              chosen.team, chosen.team, chosen.audit_type, chosen.audit_type)
-workforce = cached.query("workforce_by_month", chosen.service_area, chosen.service_area, chosen.team, chosen.team)
-heard = cached.query("heard_by_quarter", chosen.service_area, chosen.service_area, chosen.team, chosen.team)
+audit_quarters = cached.query("audit_grades_by_quarter", scope)
+workforce = cached.query("workforce_by_month", scope)
+heard = cached.query("heard_by_quarter", scope)
 others = overview.practice_tiles(audit_quarters, workforce, heard, chosen)
 columns = st.columns(4)
 for index, tile in enumerate(others):
@@ -55,6 +55,15 @@ if not sentences:
     st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
 
 # -------------------------------------------------------------------- improvement plan --
+def plan_table(frame) -> None:
+    """A plan table headed in plain words (the frame keeps the contract's column names)."""
+    headings = {name: st.column_config.Column(label) for name, label in overview.PLAN_COLUMNS.items()
+                if name in frame.columns}
+    if "due_date" in frame.columns:
+        headings["due_date"] = st.column_config.DateColumn(overview.PLAN_COLUMNS["due_date"], format="D MMM YYYY")
+    st.dataframe(frame, hide_index=True, column_config=headings)
+
+
 st.header("Improvement plan")
 actions = cached.query("actions_current")
 if actions.empty:
@@ -65,19 +74,18 @@ else:
     left, right = st.columns(2)
     with left:
         st.subheader("By RAG rating")
-        st.dataframe(plan.by_rag, hide_index=True)
+        plan_table(plan.by_rag)
     with right:
         st.subheader("By status")
-        st.dataframe(plan.by_status, hide_index=True)
+        plan_table(plan.by_status)
     st.subheader(f"Overdue ({len(plan.overdue)})")
     if plan.overdue.empty:
         st.text(f"No action is past its due date and still open on {today:%d %B %Y}.")
     else:
-        st.dataframe(plan.overdue, hide_index=True, column_config={
-            "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY")})
+        plan_table(plan.overdue)
     changes = cached.query("actions_status_changes")
     st.subheader(f"Status changed by the latest plan update ({len(changes)})")
     if changes.empty:
         st.text("No action changed status in the latest load of the plan.")
     else:
-        st.dataframe(changes.drop(columns=["loaded_at"]), hide_index=True)
+        plan_table(changes.drop(columns=["loaded_at"]))

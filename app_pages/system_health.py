@@ -3,17 +3,19 @@
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, overview, system_health
+from qa_dashboard.charts import published
+from qa_dashboard.charts import system_health as drawn
 
 chosen = filters.current()
 st.title("System health")
 st.text(f"Showing {chosen.describe()}. Trends run 24 months to {chosen.end:%B %Y}.")
 
-kpis = cached.query("kpi_series", chosen.team)
+kpis = cached.query("kpi_series", chosen.params())
 if kpis.empty:
     st.info("No KPI figures are loaded. Upload a KPI scorecard (the kpi or scorecard sheet) to fill this page.")
     st.stop()
 
-by_indicator = cached.derived(overview.indicator_rows, "kpi_series", (chosen.team,), chosen.team)
+by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", chosen.params()), chosen.team)
 scorecard = system_health.scorecard(by_indicator, chosen, cached.query("benchmarks_latest"))
 st.header("Scorecard")
 st.text("▲ ▼ show the move on the month before; better or worse follows each indicator's direction. "
@@ -28,30 +30,28 @@ if "indicator" in st.query_params and st.query_params["indicator"] in indicators
 code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, key="detail_indicator")
 st.query_params["indicator"] = code
 
-detail = cached.derived(system_health.detail_from_kpis, "kpi_series", (chosen.team,), chosen.team, code, chosen)
+detail, trend = cached.derived(drawn.indicator, ("kpi_series", chosen.params()), code, chosen)
 st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
-if note := system_health.source_note(cached.query("kpi_figure_sources", code, chosen.team), detail.scope, chosen):
+if note := system_health.source_note(cached.query("kpi_figure_sources", [code, chosen.team]), detail.scope, chosen):
     st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
-charts.figure(charts.trend_spec(detail.lines, detail.label, detail.unit_title), detail.table,
-              f"{detail.label}, 24 months")
-published = charts.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
+charts.figure(trend, detail.table, f"{detail.label}, 24 months")
+published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
 st.subheader(f"Commentary, {detail.commentary_month}")
 st.text(detail.commentary or "No commentary was loaded for this month.")
 
-breakdowns = cached.query("kpi_breakdowns", code, chosen.team if detail.scope == "team" else None)
-if not breakdowns.empty:
-    lines, table = system_health.breakdown_lines(breakdowns, chosen)
+breakdowns = ("kpi_breakdowns", [code, chosen.team if detail.scope == "team" else None])
+if not cached.query(*breakdowns).empty:
     st.subheader("Breakdowns")
-    charts.figure(charts.trend_spec(lines, f"{detail.label} by breakdown", detail.unit_title), table,
+    charts.figure(*cached.derived(drawn.breakdowns, breakdowns, chosen, detail.label, detail.unit_title),
                   f"{detail.label} by breakdown")
 
-teams = cached.query("kpi_team_rows", code)
+teams = cached.query("kpi_team_rows", [code])
 if not teams.empty:
     st.subheader("Teams")
     team_names = ["All teams"] + sorted(teams["team"].unique())
     default = team_names.index(chosen.team) if chosen.team in team_names else 0
     picked = st.selectbox("Team", team_names, index=default, key=f"detail_team_{chosen.team}")
-    lines, table = system_health.team_lines(teams, chosen, None if picked == "All teams" else picked)
-    charts.figure(charts.trend_spec(lines, f"{detail.label} by team", detail.unit_title), table,
+    charts.figure(*cached.derived(drawn.teams, ("kpi_team_rows", [code]), chosen,
+                                  None if picked == "All teams" else picked, detail.label, detail.unit_title),
                   f"{detail.label} by team")

@@ -11,6 +11,7 @@ so a comment holding `<script>` or `**bold**` shows exactly those characters."""
 import streamlit as st
 
 from qa_dashboard import cached, charts, exports, filters, voice
+from qa_dashboard.charts import voice as drawn
 
 chosen = filters.current()
 st.title("Voice of the child and family")
@@ -19,10 +20,9 @@ st.text(f"Showing {chosen.describe()}. {win.describe()}")
 # Each part is worked out from its query once per data version and filter (cached.derived), so
 # a rerun (a search, a click) costs the widgets, not the arithmetic and the charts again.
 params = win.params(chosen.service_area, chosen.team)
-survey_part = cached.derived(voice.survey_part, "voice_survey_counts", params, chosen.start, chosen.end)
-heard = cached.derived(voice.heard_part, "voice_heard_by_quarter", params, chosen.start, chosen.end)
-compliments = cached.derived(voice.compliments_part, "voice_compliments_complaints",
-                             (*voice.compliment_sources(), *params), chosen.start, chosen.end)
+survey_part = cached.derived(voice.survey_part, ("voice_survey_counts", params), chosen.start, chosen.end)
+heard = cached.derived(drawn.heard_part, ("voice_heard_by_quarter", params), chosen.start, chosen.end)
+compliments = cached.derived(drawn.compliments_part, ("voice_compliments_complaints", params), chosen.start, chosen.end)
 if not compliments.any_feedback:
     st.info("No feedback is loaded for this period and service. Upload a feedback sheet (response_date, "
             "respondent, question, answer, comment, theme) to fill this page.")
@@ -60,7 +60,7 @@ def survey_answers() -> None:
     left, right = st.columns([3, 2])
     question = left.selectbox("Question", survey_part.questions, key="voice_question")
     split_label = right.radio("Split by", list(voice.SPLITS), horizontal=True, key="voice_split")
-    trend = cached.derived(voice.trend_part, "voice_survey_counts", params, question, voice.SPLITS[split_label],
+    trend = cached.derived(drawn.trend_part, ("voice_survey_counts", params), question, voice.SPLITS[split_label],
                            chosen.start, chosen.end)
     st.text(f"Trends show {voice.quarter_label(win.trend[0])} to {voice.quarter_label(win.latest)}. "
             "Higher is better. An open triangle marks fewer than 5 answers: read it with care. "
@@ -82,8 +82,8 @@ def how_many_were_heard() -> None:
 
 
 def in_their_own_words() -> None:
-    comments = cached.derived(voice.comments_for_reading, "voice_comments",
-                              win.period_params(chosen.service_area, chosen.team))
+    comments = cached.derived(voice.comments_for_reading,
+                              ("voice_comments", win.period_params(chosen.service_area, chosen.team)))
     if comments.empty:
         st.info("No comments are loaded for this period.")
         return

@@ -5,26 +5,11 @@ The four headline figures are always shown; the detail sits in tabs, and only th
 built (`tab.open`), so a reader pays for one tab's charts at a time. The open tab is in the
 link (`?workforce_tab=...`), so a copied link opens the same view."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, workforce
-
-
-def cache(function):
-    """Keep what a pure builder returns for the same inputs. The inputs come from `cached.query`,
-    which is cached on the database's data version, so a new load shows on the next run; building
-    the Altair charts is most of this page's time."""
-    return st.cache_data(function, show_spinner=False, max_entries=64)
-
-
-def tab_blocks(sums, england, chosen, name):
-    """A tab's blocks with each chart already turned into its spec, so a cached tab costs no
-    chart building or validation on a rerun."""
-    return [replace(block, chart=block.chart.to_dict()) if block.chart is not None else block
-            for block in workforce.tab_blocks(sums, england, chosen, name)]
-
+from qa_dashboard.charts import published
+from qa_dashboard.charts import workforce as drawn
 
 chosen = filters.current()
 st.title("Workforce")
@@ -32,14 +17,12 @@ st.text(f"Showing {chosen.describe()}, from the monthly workforce return (one ro
         "A figure for several teams is worked out from their totals (all children ÷ all FTE), "
         "never as an average of the teams' figures.")
 
-sums = cached.query("workforce_sums", workforce.first_month_asked(chosen), chosen.end_exclusive,
-                    chosen.service_area, chosen.service_area, chosen.team, chosen.team)
-top = cache(workforce.headline)(sums, chosen)
+sums = ("workforce_sums", chosen.params(first_month=workforce.first_month_asked(chosen)))
+top = cached.derived(workforce.headline, sums, chosen)
 if top.month is None:
     st.info("No workforce figures are loaded for this choice. Upload the workforce sheet (period, team, "
             "social_worker_fte, children_allocated, …) to fill this page.")
     st.stop()
-england = cached.query("workforce_england")
 
 for column, tile in zip(st.columns(4), top.tiles):
     with column.container(border=True):
@@ -54,12 +37,12 @@ for name, tab in zip(workforce.TABS, tabs):
         continue
     with tab:
         if name == workforce.PUBLISHED_TAB:
-            shown = [charts.published_comparison(*indicator) for indicator in workforce.PUBLISHED_INDICATORS]
+            shown = [published.published_comparison(*indicator) for indicator in workforce.PUBLISHED_INDICATORS]
             if not any(shown):
                 st.info("No published figures are loaded. Upload DfE's children's social work workforce "
                         "statistics (csww indicators CSV) on the Upload page to compare with other authorities.")
             continue
-        for block in cache(tab_blocks)(sums, england, chosen, name):
+        for block in cached.derived(drawn.tab_blocks, [sums, ("workforce_england", ())], chosen, name):
             if block.kind == "text":
                 st.text(block.text)
             elif block.kind == "subheader":

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard import contract, metrics
 from qa_dashboard.metrics import Tile
-from qa_dashboard.filters import Filters
+from qa_dashboard.scope import Filters
 
 
 def _colour(move: metrics.Direction) -> str:
@@ -213,6 +213,11 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
 
 
 # -------------------------------------------------------------------- improvement plan --
+# The plan's columns in plain words, as the page heads them (the frames keep the contract's names).
+PLAN_COLUMNS = {"action_id": "Action", "title": "What", "owner": "Owner", "due_date": "Due",
+                "previous_status": "Status before", "status": "Status", "rag": "RAG rating", "actions": "Actions"}
+
+
 @dataclass(frozen=True)
 class PlanSummary:
     by_rag: pd.DataFrame
@@ -224,7 +229,7 @@ def plan_summary(actions: pd.DataFrame, today: dt.date) -> PlanSummary:
     spec = contract.load()
     complete = spec.statuses[-1]
     by_rag = (actions["rag"].fillna("Not rated").value_counts()
-              .reindex([*spec.rags, "Not rated"], fill_value=0).rename_axis("RAG").reset_index(name="actions"))
+              .reindex([*spec.rags, "Not rated"], fill_value=0).rename_axis("rag").reset_index(name="actions"))
     by_status = (actions["status"].value_counts().reindex(spec.statuses, fill_value=0)
                  .rename_axis("status").reset_index(name="actions"))
     due = pd.to_datetime(actions["due_date"]).dt.date

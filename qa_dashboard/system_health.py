@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard import contract, metrics, overview
 from qa_dashboard.benchmarks import compare
-from qa_dashboard.filters import Filters
+from qa_dashboard.scope import Filters
 
 TREND_MONTHS = 24
 COMPARATORS = contract.comparator_labels()  # kpi column -> label, the target first

@@ -7,7 +7,8 @@ import math
 
 import pandas as pd
 
-from qa_dashboard import audits, metrics, queries
+from qa_dashboard import audits, queries
+from qa_dashboard.scope import Filters
 from qa_dashboard.ingest import ingest
 from tests.workbooks import TODAY, audit, table, write_xlsx
 
@@ -288,11 +289,10 @@ def load(tmp_path, *sheets: list[list], name: str = "audits") -> str:
 
 
 def page_figures_from(db: str, start: dt.date, end: dt.date) -> audits.PageFigures:
-    scope = (None,) * 6
-    period = (start, metrics.add_months(end, 1))
+    scope = Filters(start=start, end=end, period_label="test").params()
     return audits.page_figures(queries.run("audits_overall_by_month", db, scope),
-                               queries.run("audits_area_grades", db, period + scope),
-                               queries.run("audits_in_period", db, period + scope), start, end)
+                               queries.run("audits_area_grades", db, scope),
+                               queries.run("audits_in_period", db, scope), start, end)
 
 
 def sefton_audits() -> list[list]:
@@ -337,7 +337,7 @@ def test_a_moderated_grade_change_is_counted_once_even_after_the_audit_is_upload
                   audit(audit_id="M-3", audit_date="02/10/2024", overall=GOOD, original_overall=GOOD, moderated="yes"))
     corrected = table({**graded_down, "theme_development": "Plan not shared with the family"})
     db = load(tmp_path, first, corrected)
-    assert queries.run("audits_in_period", db, (month(2024, 4), month(2025, 4)) + (None,) * 6)["audit_id"].tolist() \
+    assert queries.run("audits_in_period", db, Filters(month(2024, 4), month(2025, 3), "test").params())["audit_id"].tolist() \
         == ["M-1", "M-2", "M-3"]
     figures = page_figures_from(db, month(2024, 8), month(2024, 10))
     by_month = figures.moderation_by_month.set_index("Month")

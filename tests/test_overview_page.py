@@ -224,3 +224,22 @@ def test_a_period_the_data_lacks_is_dropped_with_a_note(demo_db, monkeypatch):
     app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period="2031-32")
     assert app.text[0].value.startswith("Showing April 2025 to March 2026")
     assert any("2031-32" in w.value for w in app.sidebar.warning)
+
+
+def test_the_plan_tables_are_headed_in_plain_words(known_db, tmp_path, monkeypatch):
+    import json
+
+    update = write_xlsx(tmp_path / "plan.xlsx", {"actions": table(
+        action(action_id="ACT-01", status="Off track", rag="Red", due_date="31/01/2024"))})
+    assert ingest([update], known_db, user="test").ok
+    app = open_page(known_db, "app_pages/overview.py", monkeypatch)
+    plan = [df for df in app.dataframe if "actions" in df.value.columns or "action_id" in df.value.columns]
+    assert len(plan) == 4  # by RAG rating, by status, overdue, status changed
+    for table_ in plan:
+        headings = {name: setting.get("label") for name, setting in json.loads(table_.proto.columns or "{}").items()
+                    if not name.startswith("_")}  # _index: the hidden row index
+        assert set(headings) == set(table_.value.columns), headings
+        assert all(heading and heading[0].isupper() and "_" not in heading for heading in headings.values()), headings
+    overdue = [df for df in plan if "due_date" in df.value.columns and "previous_status" not in df.value.columns][0]
+    assert json.loads(overdue.proto.columns)["action_id"]["label"] == "Action"
+    assert json.loads(overdue.proto.columns)["rag"]["label"] == "RAG rating"

@@ -112,7 +112,7 @@ def test_the_scorecard_takes_published_comparators_only_when_the_upload_gave_non
     import pandas as pd
 
     from qa_dashboard import system_health
-    from qa_dashboard.filters import Filters
+    from qa_dashboard.scope import Filters
 
     def row(indicator, label, **comparators):
         return {"indicator": indicator, "label": label, "unit": "%", "polarity": "lower", "system_health": True,

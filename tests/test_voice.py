@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from qa_dashboard import queries, voice
+from qa_dashboard.charts import voice as drawn
 from qa_dashboard.ingest import ingest
 from tests.workbooks import feedback, query, table, write_csv, write_xlsx
 
@@ -40,8 +41,8 @@ def load(tmp_path: Path, rows: list[dict], name: str = "feedback.xlsx", today: d
     return db
 
 
-def run(db: Path, name: str, win: voice.Windows, *before) -> pd.DataFrame:
-    return queries.run(name, db, (*before, *win.params(None, None)))
+def run(db: Path, name: str, win: voice.Windows) -> pd.DataFrame:
+    return queries.run(name, db, win.params(None, None))
 
 
 def whole_year(year: int = 2024) -> voice.Windows:
@@ -201,7 +202,7 @@ def test_questions_are_offered_most_answered_first(seed_004_quarters, tmp_path):
 def test_the_survey_chart_breaks_its_line_at_a_quarter_without_answers(seed_004_quarters):
     win = whole_year()
     trend = voice.survey_trend(run(seed_004_quarters, "voice_survey_counts", win), LISTEN, None, win)
-    spec = voice.survey_trend_chart(trend, LISTEN).to_dict()
+    spec = drawn.survey_trend_chart(trend, LISTEN).to_dict()
     line = spec["layer"][0]
     assert line["mark"]["invalid"] == "break-paths-show-domains"
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 100]
@@ -250,7 +251,7 @@ def test_the_people_heard_agree_with_the_overview_tile(demo_db):
     win = voice.windows(dt.date(2023, 4, 1), dt.date(2026, 3, 1))
     mine = run(demo_db, "voice_heard_by_quarter", win)
     totals = mine[mine["all_respondents"]].set_index("quarter")["people_heard"]
-    overview = queries.run("heard_by_quarter", demo_db, (None, None, None, None)).set_index("quarter")["people_heard"]
+    overview = queries.run("heard_by_quarter", demo_db, {"service_area": None, "team": None}).set_index("quarter")["people_heard"]
     assert totals.to_dict() == overview.to_dict()
 
 
@@ -337,7 +338,7 @@ def compliments_db(tmp_path):
 
 
 def cc_frame(db: Path, win: voice.Windows) -> pd.DataFrame:
-    return run(db, "voice_compliments_complaints", win, *voice.compliment_sources())
+    return run(db, "voice_compliments_complaints", win)
 
 
 def test_compliments_and_complaints_are_counted_per_quarter(compliments_db):
@@ -389,7 +390,7 @@ def test_a_prepared_chart_is_plain_json_with_its_data_inside(seed_004_quarters):
     import json
 
     win = whole_year()
-    part = voice.trend_part(run(seed_004_quarters, "voice_survey_counts", win), LISTEN, None,
+    part = drawn.trend_part(run(seed_004_quarters, "voice_survey_counts", win), LISTEN, None,
                             dt.date(2024, 4, 1), dt.date(2025, 3, 1))
     spec = part.chart
     assert "datasets" not in spec and "view" not in spec.get("config", {})

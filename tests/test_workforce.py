@@ -15,7 +15,8 @@ import pytest
 
 from qa_dashboard import queries
 from qa_dashboard import workforce as wf
-from qa_dashboard.filters import Filters
+from qa_dashboard.charts import workforce as drawn
+from qa_dashboard.scope import Filters
 from qa_dashboard.ingest import ingest
 from tests.workbooks import kpi, table, workforce, write_xlsx
 
@@ -47,8 +48,7 @@ def _load(tmp_path: Path, sheets: dict) -> Path:
 
 
 def _figures(db: Path, chosen: Filters) -> pd.DataFrame:
-    sums = queries.run("workforce_sums", db, (wf.first_month_asked(chosen), chosen.end_exclusive,
-                                              chosen.service_area, chosen.service_area, chosen.team, chosen.team))
+    sums = queries.run("workforce_sums", db, chosen.params(first_month=wf.first_month_asked(chosen)))
     return wf.add_figures(sums)
 
 
@@ -97,7 +97,7 @@ def test_the_caseload_summary_gives_the_authority_figure_and_the_range_across_te
 
 def test_each_bar_carries_its_gap_to_target_in_words(three_teams):
     frame = _figures(three_teams, _chosen())
-    _, figures = wf.caseload_bars(wf.group_rows(frame, MAY), "title")
+    _, figures = drawn.caseload_bars(wf.group_rows(frame, MAY), "title")
     against = dict(zip(figures["Group"], figures["Against target"]))
     assert against["Family Safeguarding 1"] == "24.5 · 7.5 above the target of 17"
     assert against["CASS"] == "14.0 · 1.0 below the target of 15"
@@ -135,7 +135,7 @@ def test_an_agency_share_over_40_percent_is_flagged_against_a_lower_england_rate
     england = wf.england_by_month(queries.run("workforce_england", three_teams), "agency_worker_pct", [MAY])
     assert list(england["value"]) == [16.2] and list(england["source"]) == ["England (KPI scorecard)"]
 
-    _, figures = wf.agency_bars(rows, england["value"].iloc[0], "title")
+    _, figures = drawn.agency_bars(rows, england["value"].iloc[0], "title")
     by_group = figures.set_index("Group")
     assert by_group.loc["Family Safeguarding 1", "Agency share %"] == 45.5      # 10 of 22 FTE
     assert by_group.loc["Family Safeguarding 1", "Flag"] == "Over 40%"
@@ -224,7 +224,7 @@ def test_a_month_without_a_return_has_no_bar_and_no_point(tmp_path):
     trend = wf.caseload_trend(frame, chosen, queries.run("workforce_england", db))
     ours = trend.lines[trend.lines["series"] == "Our figure"]
     assert ours.set_index(ours["period"].dt.month)["value"].notna().to_dict() == {4: True, 5: False, 6: True}   # May is a missing value: the line breaks
-    bars = wf.moves_bars(wf.selection_rows(wf.in_period(frame, chosen)), "title")
+    bars = drawn.moves_bars(wf.selection_rows(wf.in_period(frame, chosen)), "title")
     assert sorted(set(bars.data["month"])) == ["Apr 2024", "Jun 2024"]
 
 
@@ -242,7 +242,7 @@ def test_continuity_is_a_ratio_of_sums_over_the_teams_that_gave_counts(three_tea
 def test_continuity_shares_carry_their_n_and_blank_teams_say_no_figures(three_teams):
     frame = _figures(three_teams, _chosen())
     rows = wf.group_rows(frame, MAY)
-    _, figures = wf.continuity_bars(rows, "title")
+    _, figures = drawn.continuity_bars(rows, "title")
     shown = figures.set_index(["Group", "Measure"])["Shown as"]
     assert shown[("Family Safeguarding 1", wf.CONTINUITY["6"])] == "45% (n = 100)"
     assert shown[("IRT", wf.CONTINUITY["6"])] == "no figures"
@@ -292,25 +292,23 @@ def test_filtering_to_a_service_area_keeps_its_teams_and_drops_the_repeated_tota
 # ----------------------------------------------------------------------------------- tabs --
 def test_every_tab_has_words_and_figures_each_with_its_table_and_a_unique_name(three_teams):
     chosen = _chosen()
-    sums = queries.run("workforce_sums", three_teams, (wf.first_month_asked(chosen), chosen.end_exclusive,
-                                                       None, None, None, None))
+    sums = queries.run("workforce_sums", three_teams, chosen.params(first_month=wf.first_month_asked(chosen)))
     england = queries.run("workforce_england", three_teams)
     names = []
     for tab in wf.TABS:
         if tab == wf.PUBLISHED_TAB:
             continue  # drawn from the published benchmarks, tested in test_published_comparisons.py
-        blocks = wf.tab_blocks(sums, england, chosen, tab)
+        blocks = drawn.tab_blocks(sums, england, chosen, tab)
         assert any(b.kind == "text" for b in blocks), tab
         figures = [b for b in blocks if b.kind == "figure"]
         assert figures and all(b.table is not None and not b.table.empty for b in figures), tab
         names += [b.text for b in figures]
     assert len(names) == len(set(names))
     with pytest.raises(ValueError):
-        wf.tab_blocks(sums, england, chosen, "Nonsense")
+        drawn.tab_blocks(sums, england, chosen, "Nonsense")
 
 
 def test_a_period_without_returns_has_no_headline_month(three_teams):
     chosen = _chosen(start=dt.date(2023, 4, 1), end=dt.date(2023, 6, 1))
-    sums = queries.run("workforce_sums", three_teams, (wf.first_month_asked(chosen), chosen.end_exclusive,
-                                                       None, None, None, None))
+    sums = queries.run("workforce_sums", three_teams, chosen.params(first_month=wf.first_month_asked(chosen)))
     assert wf.headline(sums, chosen) == wf.Headline(None, [])

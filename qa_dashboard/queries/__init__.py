@@ -1,3 +1,3 @@
-from qa_dashboard.queries.queries import run, sql
+from qa_dashboard.queries.queries import bind, parameter_names, run, sql
 
-__all__ = ["run", "sql"]
+__all__ = ["bind", "parameter_names", "run", "sql"]

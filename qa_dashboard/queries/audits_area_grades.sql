@@ -1,11 +1,12 @@
 -- Judgements by practice area, financial quarter and grade within the chosen months
--- (? start, ? end exclusive) for the chosen service area, team and audit type. The overall
+-- ($first_month, $month_after exclusive) for the chosen service area, team and audit type. The overall
 -- judgement is practice_area 'overall'. A NULL grade is an area the auditor did not judge
 -- (blank or N/A): kept as its own row so the page can count them, and leave them out of shares.
 SELECT practice_area, practice_area_label, practice_area_order, quarter_start, quarter,
        grade, grade_rank, count(*) AS judgements
 FROM audit_judgements
-WHERE month >= ? AND month < ?
-  AND (? IS NULL OR service_area = ?) AND (? IS NULL OR team = ?) AND (? IS NULL OR audit_type = ?)
+WHERE month >= $first_month AND month < $month_after
+  AND ($service_area IS NULL OR service_area = $service_area) AND ($team IS NULL OR team = $team)
+  AND ($audit_type IS NULL OR audit_type = $audit_type)
 GROUP BY ALL
 ORDER BY practice_area_order, quarter_start, grade_rank NULLS LAST;

@@ -4,6 +4,6 @@ SELECT quarter_start, quarter,
        count(DISTINCT response_id) + count(*) FILTER (WHERE response_id IS NULL) AS people_heard
 FROM feedback
 WHERE respondent <> 'Professional'
-  AND (? IS NULL OR service_area = ?) AND (? IS NULL OR team = ?)
+  AND ($service_area IS NULL OR service_area = $service_area) AND ($team IS NULL OR team = $team)
 GROUP BY ALL
 ORDER BY quarter_start;

@@ -3,8 +3,8 @@
 -- these sums, worked out in qa_dashboard/workforce.py, never a mean of the teams' ratios.
 -- A figure some teams leave blank is summed over the teams that gave it, and the FTE it is
 -- divided by is summed over the same teams (the *_known columns), so a blank never counts as 0.
--- Parameters: first month (the period's start less 5 months, for rolling six-month sums),
--- the month after the last, then the service area and team, each twice (value or NULL).
+-- Parameters: $first_month (the period's start less 5 months, for rolling six-month sums),
+-- $month_after (the month after the last), $service_area and $team (each a value or NULL).
 SELECT CASE WHEN grouping(service_area) = 1 THEN 'selection'
             WHEN grouping(team) = 1 THEN 'service area'
             ELSE 'team' END AS level,
@@ -32,7 +32,7 @@ SELECT CASE WHEN grouping(service_area) = 1 THEN 'selection'
        sum(children_open_12m) FILTER (WHERE same_worker_12m IS NOT NULL) AS children_open_12m,
        sum(same_worker_12m) FILTER (WHERE children_open_12m IS NOT NULL) AS same_worker_12m
 FROM workforce
-WHERE period >= ? AND period < ?
-  AND (? IS NULL OR service_area = ?) AND (? IS NULL OR team = ?)
+WHERE period >= $first_month AND period < $month_after
+  AND ($service_area IS NULL OR service_area = $service_area) AND ($team IS NULL OR team = $team)
 GROUP BY GROUPING SETS ((period), (period, service_area), (period, service_area, team))
 ORDER BY period, level, service_area, team;
