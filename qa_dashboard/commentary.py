@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+import duckdb
 import pandas as pd
 
 from qa_dashboard import auth, store
@@ -85,8 +86,11 @@ def latest(db: str | os.PathLike, period_start: dt.date, period_end: dt.date, sc
     version left blank withdraws the commentary for that month."""
     if not store.exists(db):
         return []
-    frame = queries.run("commentary_latest", db, (
-        _month(period_start), _month(period_end), team, service_area, scope_kind, scope_kind, key, key))
+    try:
+        frame = queries.run("commentary_latest", db, (
+            _month(period_start), _month(period_end), team, service_area, scope_kind, scope_kind, key, key))
+    except duckdb.CatalogException:
+        return []  # a database last written before commentary existed: the next write adds the view
     return [note for note in _notes(frame) if note.text.strip()]
 
 
