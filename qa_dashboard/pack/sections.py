@@ -182,12 +182,13 @@ def workforce_blocks(scope: Scope) -> list | None:
               scope.table(tiles, "Workforce headline figures"), *practice_analysis(scope, "section", "Workforce")]
     for part in WORKFORCE_PARTS:
         blocks.append(Heading(2, part))
-        said = ""
+        said = ""  # the part's first sentence gives its latest figure, for the charts' alt text
         for block in f.workforce.tab_blocks(sums, england, c, part):
             if block.kind == "text":
-                said = block.text
+                said = said or f"Latest: {block.text}"
                 blocks.append(scope.say(block.text))
             elif block.kind == "subheader":
+                said = ""
                 blocks.append(Heading(3, block.text))
             elif block.chart is not None:
                 chart = _chart(block.chart, f"Chart: {block.text}. {said}", block.text)
