@@ -59,11 +59,11 @@ FLOOR_PAGE = "bench/floor_page.py"
 def _write_app_with_floor() -> None:
     """app.py with the floor page added to its menu, so the floor pays for the same shell."""
     source = (ROOT / "app.py").read_text(encoding="utf-8")
-    menu = "board_pages = [overview, system_health, audits, workforce, voice]"
+    menu = "board_pages = [overview, system_health, audits, workforce, voice, board_pack]"
     if menu not in source:
         raise SystemExit("bench/pages.py: app.py's board_pages line changed; update APP_WITH_FLOOR")
     APP_WITH_FLOOR.write_text(source.replace(menu, f"floor = st.Page({FLOOR_PAGE!r}, title='Floor', url_path='floor')\n"
-                                                  f"board_pages = [overview, system_health, audits, workforce, voice, floor]"),
+                                                  f"board_pages = [overview, system_health, audits, workforce, voice, board_pack, floor]"),
                               encoding="utf-8")
 
 
