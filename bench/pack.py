@@ -24,23 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import pages  # noqa: E402
-from bench.large_authority import write_large_authority  # noqa: E402
 
 BUDGET = 3.0
-
-
-def large_database(scratch: Path) -> Path:
-    database = scratch / "large.duckdb"
-    if not database.exists():
-        from qa_dashboard.ingest import ingest
-
-        workbook = scratch / "large_authority.xlsx"
-        print("generating and loading the large authority ...", flush=True)
-        write_large_authority(workbook)
-        result = ingest([workbook], database, user="bench")
-        if not result.ok:
-            raise SystemExit("\n".join(p.line() for p in result.problems[:20]))
-    return database
 
 
 def warm_pages(runs: int) -> dict[str, float]:
@@ -76,7 +61,7 @@ def main() -> int:
     args = parser.parse_args()
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pack-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    database = large_database(scratch)
+    database = pages.large_database(scratch)
     os.environ["QA_DASHBOARD_DB"] = str(database)
 
     warm = warm_pages(args.runs)
