@@ -21,7 +21,7 @@ FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
 FONT_BOLD = "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"
 TEXT = "Re-referrals within 12 months fell from 22.3% to 21.7% (764 of 3,526), meeting the 22.0% target. " * 3
 ROWS = [[f"Team {r}", f"{r * 1.7:.1f}", f"{r % 9} of 12", "Green" if r % 3 else "Red", "17.0", "–"] for r in range(40)]
-COLUMNS = ["Team", "Caseload", "Audits good", "RAG", "Target", "England"]
+COLUMNS = ["Team", "Caseload", "Audits good", "RAG", "Target", "Comparator"]
 
 
 def chart_png() -> bytes:
