@@ -1,12 +1,16 @@
 # make run   — build the demo database if there is none, then start the dashboard
 # make test  — every test, browser tests included (needs /usr/bin/chromium)
+# make serve REPLICAS=2 — several app processes behind HAProxy, for a board reading at once
 # Needs only python3, make and npm; everything else is installed into .venv and node_modules.
 
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 QA_DASHBOARD_DB ?= data/qa.duckdb
+REPLICAS ?= 2
+PORT ?= 8501
+ADDRESS ?= 127.0.0.1
 
-.PHONY: venv node_modules demo-db run test bench clean distclean
+.PHONY: venv node_modules demo-db run serve test bench clean distclean
 
 venv: $(VENV)/.installed
 
@@ -34,6 +38,11 @@ $(QA_DASHBOARD_DB): | $(VENV)/.installed
 
 run: venv demo-db
 	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py
+
+# REPLICAS app processes on ports PORT+1.. behind HAProxy on PORT (apt-get install haproxy);
+# ADDRESS=0.0.0.0 opens the proxy to the network. Ctrl-C stops them all.
+serve: venv demo-db
+	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/python deploy/serve.py --replicas "$(REPLICAS)" --port "$(PORT)" --address "$(ADDRESS)"
 
 test: venv node_modules
 	$(VENV)/bin/python -m pytest -q

@@ -28,9 +28,11 @@ if "indicator" in st.query_params and st.query_params["indicator"] in indicators
 code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, key="detail_indicator")
 st.query_params["indicator"] = code
 
-detail = system_health.indicator_detail(by_indicator, code, chosen)
+detail = cached.derived(system_health.detail_from_kpis, "kpi_series", (chosen.team,), chosen.team, code, chosen)
 st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
+if note := system_health.source_note(cached.query("kpi_figure_sources", code, chosen.team), detail.scope, chosen):
+    st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
 charts.figure(charts.trend_spec(detail.lines, detail.label, detail.unit_title), detail.table,
               f"{detail.label}, 24 months")
 published = charts.published_comparison(code, detail.label, detail.polarity, detail.unit_title)

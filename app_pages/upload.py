@@ -9,6 +9,8 @@ sign-in, and the ingest function refuses them anyway (`auth.require_uploader`).
 
 from contextlib import contextmanager
 
+import datetime as dt
+
 import streamlit as st
 
 from qa_dashboard import auth, cached, store, upload
@@ -112,6 +114,43 @@ def reset_uploader() -> None:
         st.session_state.pop(key, None)
 
 
+def annex_a_extract_date(files):
+    """An Ofsted Annex A workbook carries no extract date: ask for it, proposing the latest date
+    in the file. None when no file is Annex A."""
+    key = ("upload_annex_proposal", upload.selection_key(files))
+    if st.session_state.get("upload_annex_proposal_key") != key:
+        st.session_state["upload_annex_proposal"] = upload.annex_a_proposal(files)
+        st.session_state["upload_annex_proposal_key"] = key
+    proposal = st.session_state["upload_annex_proposal"]
+    if proposal is False:
+        return None
+    st.markdown("This is an Ofsted Annex A workbook. It carries no extract date, and every figure depends "
+                "on it: give the day the lists were taken from the case system.")
+    return st.date_input("Extract date of the Annex A lists", value=proposal or dt.date.today(),
+                         format="DD/MM/YYYY", key=f"upload_as_at_{upload.selection_id(files)}")
+
+
+def annex_a_standards() -> dict[str, int]:
+    """The visit standards, which differ between authorities: settings, remembered with each load."""
+    saved = upload.annex_a_standards(database)
+    with st.expander("Visit standards (your authority's settings)"):
+        return {name: int(st.number_input(label, min_value=1, max_value=120, value=saved[name], step=1,
+                                          key=f"upload_standard_{name}"))
+                for name, label in upload.ANNEX_A_STANDARD_LABELS.items()}
+
+
+def show_annex_a(checked) -> None:
+    """Per list: rows read, months, teams, warnings, indicators to write; and the data-quality counts."""
+    for found in checked.annex:
+        st.subheader(f"Annex A, extract of {found['as_at'].day} {found['as_at']:%B %Y}: what each list holds")
+        st.text(found["standards"])
+        st.dataframe(found["lists"], hide_index=True)
+        if not found["quality"].empty:
+            st.subheader("Recording to fix in the case system")
+            st.markdown("Rows with a problem, by list and team (counts only). Fix them at source before the next extract.")
+            st.dataframe(found["quality"], hide_index=True)
+
+
 # ------------------------------------------------------------------------------- workbook --
 st.header("1. Get the upload workbook")
 st.markdown("The blank workbook has a sheet for each kind of extract, drop-down lists for grades, "
@@ -136,13 +175,16 @@ chosen = st.file_uploader("Extract files", type=upload.UPLOAD_TYPES, accept_mult
 if chosen:
     files = [upload.Upload(f.name, f.getvalue()) for f in chosen]
     st.session_state["upload_pending"] = files
-    fingerprint = (upload.selection_key(files), store.data_version(database))
+    as_at = annex_a_extract_date(files)
+    standards = annex_a_standards() if as_at else None
+    st.session_state["upload_as_at"] = as_at, standards
+    fingerprint = (upload.selection_key(files), store.data_version(database), as_at, repr(standards))
     kept = st.session_state.get("upload_check")
     if kept is None or kept[0] != fingerprint:
         st.session_state.pop("upload_outcome", None)
         with st.status(f"Checking {len(files)} file{'s' if len(files) != 1 else ''}…", expanded=False) as progress:
             with said_plainly_if_refused("The check"):
-                checked = upload.check(files, database, user, role)
+                checked = upload.check(files, database, user, role, as_at=as_at, standards=standards)
             progress.update(label="Checked: " + ("no errors." if checked.ok else "refused."),
                             state="complete" if checked.ok else "error")
         kept = (fingerprint, checked)
@@ -171,6 +213,8 @@ if chosen:
             "Unchanged (already loaded)": st.column_config.NumberColumn(
                 format="localized", help="Rows loaded before exactly as they are: nothing changes."),
         })
+
+    show_annex_a(checked)
 
     # Room for a sentence of what to change to wrap onto four lines; the download has it whole.
     problem_row_height = 84
@@ -206,7 +250,9 @@ if chosen:
             before = rows_in_force()
             with st.status("Loading…", expanded=False) as progress:
                 with said_plainly_if_refused("The load"):
-                    loaded = upload.load(st.session_state["upload_pending"], database, user, role)
+                    as_at, standards = st.session_state.get("upload_as_at", (None, None))
+                    loaded = upload.load(st.session_state["upload_pending"], database, user, role,
+                                         as_at=as_at, standards=standards)
                 progress.update(label="Loaded." if loaded.loaded else "Not loaded.",
                                 state="complete" if loaded.loaded else "error")
             if loaded.loaded:

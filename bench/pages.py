@@ -40,6 +40,7 @@ def _time_floor(runs: int) -> tuple[float, float]:
     cold, warm = [], []
     for _ in range(runs):
         st.cache_data.clear()
+        st.cache_resource.clear()
         app = AppTest.from_file(str(ROOT / "bench" / "floor_page.py"), default_timeout=120)
         started = time.perf_counter()
         app.run()
@@ -76,6 +77,7 @@ def _time_page(page: str, runs: int) -> tuple[float, float]:
         app = AppTest.from_file(str(APP_WITH_FLOOR), default_timeout=120).run()
         app.switch_page(page)
         st.cache_data.clear()
+        st.cache_resource.clear()
         started = time.perf_counter()
         app.run()
         cold.append(time.perf_counter() - started)

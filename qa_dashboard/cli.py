@@ -18,7 +18,8 @@ def _ingest(args) -> int:
             print(f"{name}::: error: no such file", file=sys.stderr)
         return 1
     db = store.db_path(args.db)
-    result = ingest_module.ingest(args.files, db, user=args.user or ingest_module.default_user(), dry_run=args.dry_run)
+    result = ingest_module.ingest(args.files, db, user=args.user or ingest_module.default_user(), dry_run=args.dry_run,
+                                  as_at=args.as_at)
     if args.json:
         if not result.ok:
             print(json.dumps([p.as_dict() for p in result.problems], indent=2, default=str))
@@ -38,7 +39,29 @@ def _ingest(args) -> int:
         return 1
     for check in result.files:
         print(_describe(check, args.dry_run))
+        if check.annex is not None:
+            print(_describe_annex(check.annex))
     return 0
+
+
+def _describe_annex(reduction) -> str:
+    """Per list: rows read, months covered, teams, the indicators written (counts only)."""
+    lines = [f"  Annex A, extract of {reduction.as_at:%d/%m/%Y}:"]
+    for s in reduction.lists:
+        span = f", {s.first_month:%b %Y} to {s.last_month:%b %Y}" if s.first_month else ""
+        written = ", ".join(s.indicators) or "no indicators"
+        lines.append(f"    {s.label} ({s.title}): {s.rows_read} rows read{span}, {s.teams} teams, "
+                     f"{s.warnings} warnings: {written}")
+    return "\n".join(lines)
+
+
+def _extract_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD (for example 2021-03-15)") from None
 
 
 def _file_summary(check) -> dict:
@@ -171,6 +194,8 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--user", help="who is loading (default: the login name)")
     ingest.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     ingest.add_argument("--json", action="store_true", help="print results or problems as JSON")
+    ingest.add_argument("--as-at", type=_extract_date, metavar="YYYY-MM-DD",
+                        help="the extract date of an Ofsted Annex A workbook (required for one)")
     ingest.set_defaults(run=_ingest)
 
     undo = commands.add_parser("undo", help="undo the latest load")

@@ -95,7 +95,7 @@ def sidebar(show_audit_type: bool = False) -> Filters | None:
     sidebar = st.sidebar
     sidebar.header("Filters")
 
-    options = period_options(months)
+    options = cached.derived(period_options, "months_loaded")  # once per data version, not per page view
     by_token = {token: shown for shown, (token, *_) in options.items() if token}
     url_period = st.query_params.get("period")
     if "filter_period" not in st.session_state and url_period:

@@ -8,6 +8,7 @@ Local government's year runs April to March, written `2024-25`; Q1 is April to J
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 
 def as_date(value) -> dt.date:
@@ -81,3 +82,37 @@ def financial_year_months(month: dt.date) -> list[dt.date]:
     """The twelve months, April to March, of the financial year `month` falls in."""
     first = financial_year_start(month)
     return months_between(first, add_months(first, 11))
+
+
+# ---------------------------------------------------------------------------- working days --
+# England and Wales bank holidays (the same in both nations), from the `holidays` package:
+# it knows the one-off days too, such as the 2022 state funeral and the 2023 coronation.
+@cache
+def bank_holidays(first_year: int, last_year: int) -> tuple[dt.date, ...]:
+    """England and Wales bank holidays from `first_year` to `last_year`, both included."""
+    import holidays  # here: only working-day counts need it
+
+    years = range(first_year, last_year + 1)
+    return tuple(sorted(holidays.country_holidays("GB", subdiv="ENG", years=years)))
+
+
+def working_days(start, end):
+    """Working days from `start` to `end`: the days after the start up to and including the end
+    that are Monday to Friday and not a bank holiday, so a same-day finish is 0 and an end before
+    its start is negative. Dates may be single dates or equal-length arrays of numpy datetime64[D]
+    (then an array comes back; a missing date, NaT, gives a meaningless count the caller masks)."""
+    import numpy as np
+
+    starts = np.asarray(start, dtype="datetime64[D]")
+    ends = np.asarray(end, dtype="datetime64[D]")
+    known = np.concatenate([starts.ravel(), ends.ravel()])
+    known = known[~np.isnat(known)]
+    if known.size == 0:
+        return np.zeros(np.broadcast(starts, ends).shape, dtype=np.int64) if starts.ndim else 0
+    first, last = known.min().astype(object).year, known.max().astype(object).year
+    calendar = np.busdaycalendar(holidays=np.array(bank_holidays(first, last), dtype="datetime64[D]"))
+    safe_starts = np.where(np.isnat(starts), ends, starts) if starts.ndim else starts
+    safe_ends = np.where(np.isnat(ends), safe_starts, ends) if ends.ndim else ends
+    one = np.timedelta64(1, "D")
+    counted = np.busday_count(safe_starts + one, safe_ends + one, busdaycal=calendar)
+    return counted if counted.ndim else int(counted)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import contract, metrics
+from qa_dashboard import contract, metrics, overview
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.filters import Filters
 
@@ -148,3 +148,27 @@ def team_lines(teams: pd.DataFrame, chosen: Filters, team: str | None) -> tuple[
                                    "value": "Value", "numerator": "Numerator", "denominator": "Denominator",
                                    "target": "Target"})
     return lines, table.dropna(axis="columns", how="all").reset_index(drop=True)
+
+
+def source_note(sources: pd.DataFrame, scope: str, chosen: Filters) -> str:
+    """Where the figures shown came from, beside the figure: `Figures from Annex A, extract of
+    15 March 2021 (Oct 2020 to Mar 2021); kpi march.xlsx (Apr 2019 to Sep 2020).` Empty when none."""
+    if sources.empty:
+        return ""
+    start, end = _window(chosen)
+    rows = sources[(sources["team"].isna()) == (scope == "authority")]
+    months = pd.to_datetime(rows["period"])
+    rows = rows[(months >= pd.Timestamp(start)) & (months <= pd.Timestamp(end))]
+    if rows.empty:
+        return ""
+    spans = rows.groupby("source", sort=False)["period"].agg(["min", "max"]).sort_values("max", ascending=False)
+    parts = [f"{source} ({metrics.month_label(span['min'])}" + (
+        f" to {metrics.month_label(span['max'])})" if span["max"] != span["min"] else ")")
+        for source, span in spans.iterrows()]
+    return "Figures from " + "; ".join(parts) + "."
+
+
+def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters) -> IndicatorDetail:
+    """`indicator_detail` straight from the `kpi_series` rows, so the page can cache it on the data
+    version with `cached.derived` instead of reshaping the rows on every page view."""
+    return indicator_detail(overview.indicator_rows(kpis, team), code, chosen)

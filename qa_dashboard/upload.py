@@ -102,6 +102,7 @@ class UploadCheck:
     preview: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     data_version: str = ""
+    annex: list[dict] = field(default_factory=list)  # per Annex A file: its lists, quality counts, standards
 
     @property
     def errors(self) -> list[Problem]:
@@ -133,22 +134,49 @@ def oversize_problem(upload: Upload, limit_mb: int = UPLOAD_LIMIT_MB) -> Problem
                    message=f"The file is {upload.megabytes:.0f} MB, above the {limit_mb} MB limit for one upload. Split it by year or by sheet.")
 
 
-def check(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None) -> UploadCheck:
-    """Check the files whole and count what loading them would do; writes nothing."""
-    return _run(files, db_path, user, role, today, dry_run=True)
+def check(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
+          as_at: dt.date | None = None, standards: dict | None = None) -> UploadCheck:
+    """Check the files whole and count what loading them would do; writes nothing. `as_at` is
+    the extract date of an Annex A workbook, `standards` its visit standards."""
+    return _run(files, db_path, user, role, today, dry_run=True, as_at=as_at, standards=standards)
 
 
-def load(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None) -> UploadCheck:
+def load(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
+         as_at: dt.date | None = None, standards: dict | None = None) -> UploadCheck:
     """Load the files for real (each checked again first, as the command line does)."""
-    return _run(files, db_path, user, role, today, dry_run=False)
+    return _run(files, db_path, user, role, today, dry_run=False, as_at=as_at, standards=standards)
 
 
-def _run(files, db_path, user, role, today, dry_run: bool) -> UploadCheck:
+ANNEX_A_STANDARD_LABELS = {"cp_visit_working_days": "Child protection visits: within how many working days",
+                           "cin_visit_working_days": "Child in need visits: within how many working days",
+                           "cla_visit_days": "Children in care visits: within how many days"}
+
+
+def annex_a_standards(db_path) -> dict[str, int]:
+    """The visit standards in force: the ones last used, else the defaults."""
+    from qa_dashboard.ingest.annex import context_for
+
+    return dict(context_for(db_path, dt.date.today()).standards)
+
+
+def annex_a_proposal(files: list[Upload]) -> dt.date | None | bool:
+    """False when no file is an Ofsted Annex A workbook; else the latest date in them (None if none)."""
+    from qa_dashboard.ingest.annex import proposed_extract_date
+
+    found = [proposed_extract_date(f.name, f.data) for f in files if oversize_problem(f) is None]
+    dates = [latest for is_annex, latest in found if is_annex and latest]
+    if not any(is_annex for is_annex, _ in found):
+        return False
+    return max(dates, default=None)
+
+
+def _run(files, db_path, user, role, today, dry_run: bool, as_at: dt.date | None = None,
+         standards: dict | None = None) -> UploadCheck:
     too_big = [p for f in files if (p := oversize_problem(f))]
     kept = [f for f in files if oversize_problem(f) is None]
     # A file over the limit is refused without being read, and refuses the batch as any error does.
     result = ingest([(f.name, f.data) for f in kept], db_path, user=user, dry_run=dry_run or bool(too_big),
-                    today=today, role=role)
+                    today=today, role=role, as_at=as_at, standards=standards)
     summary = summarise(result, store.data_version(db_path))
     if too_big:
         summary.loaded = False
@@ -169,7 +197,15 @@ def summarise(result: IngestResult, data_version: str = "") -> UploadCheck:
             rows_read=sum(s.rows_read for s in summaries)))
     return UploadCheck(dry_run=result.dry_run, loaded=result.loaded, files=outcomes,
                        preview=preview_frame(result), problems=list(result.problems),
-                       data_version=data_version)
+                       data_version=data_version, annex=_annex_previews(result))
+
+
+def _annex_previews(result: IngestResult) -> list[dict]:
+    from qa_dashboard.annex_a import preview
+
+    return [{"file": f.file_name, "as_at": f.annex.as_at, "lists": preview.lists_frame(f.annex),
+             "quality": preview.quality_frame(f.annex.quality), "standards": preview.standards_sentence(f.annex.standards)}
+            for f in result.files if f.annex is not None]
 
 
 def _month(value: dt.date | None) -> str:

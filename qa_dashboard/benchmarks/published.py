@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from qa_dashboard import store
-from qa_dashboard.ingest import DatasetSummary
+from qa_dashboard.ingest import DatasetSummary, read
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
 
 # DfE's symbols for a figure it does not publish: c confidential, x not available, z not
@@ -48,7 +48,6 @@ STATISTICS_DATASET = "dfe_statistics"
 NEIGHBOURS_DATASET = "dfe_neighbours"
 NEIGHBOUR_MODEL_TITLE = "DfE statistical-neighbour model"
 _SHOWN_CELL_PROBLEMS = 20
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True)
@@ -122,9 +121,11 @@ def header_of(data: bytes) -> list[str] | None:
     """The first line of a CSV as lower-case column names; None when the bytes are not CSV text."""
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return None
-    text = _decode(data[:65536].split(b"\n", 1)[0])
-    if text is None:
+    codec = read.utf16_codec(data)  # Excel's "Unicode text" save
+    head = data[:65536].decode(codec, "replace") if codec else _decode(data[:65536].split(b"\n", 1)[0])
+    if head is None:
         return None
+    text = head.split("\n", 1)[0].rstrip("\r")
     import csv
 
     try:
@@ -186,11 +187,19 @@ def _checked(file_name: str, data: bytes, header: list[str], reader):
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         return {}, {}, [_problem(file_name, "Two columns have this name; keep one.", column=name) for name in repeated]
+    # The caps every reader applies (qa_dashboard.ingest.read): columns before parsing, then rows.
+    too_big = read.size_problem(file_name, _sheet(file_name), 0, len(header))
+    text, unreadable = read.read_text(file_name, data)
+    if too_big or unreadable or text is None:
+        return {}, {}, [too_big or unreadable or _problem(file_name, "The file is not CSV text. Download it again and upload that.")]
     try:
-        raw = _read_csv(data, header)
+        raw = _read_csv(text.encode("utf-8"), header)
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
         return {}, {}, [_problem(file_name, "The file cannot be read as a CSV table "
                                             f"({str(error).splitlines()[0]}). Download it again and upload that.")]
+    too_big = read.size_problem(file_name, _sheet(file_name), raw.num_rows + 1, len(header))
+    if too_big:
+        return {}, {}, [too_big]
     # A scratch database in memory (checking never touches the dashboard's), on one thread: the
     # tables are small, and more threads only cost start-up time on a busy machine.
     con = duckdb.connect(config={"threads": 1})
@@ -202,13 +211,8 @@ def _checked(file_name: str, data: bytes, header: list[str], reader):
 
 
 def _read_csv(data: bytes, header: list[str]) -> pa.Table:
-    """Every cell as text (a suppression symbol is text), plus the row number as Excel shows it."""
-    if data.startswith(_BOM):
-        data = data[len(_BOM):]
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        data = data.decode("cp1252").encode("utf-8")
+    """Every cell as text (a suppression symbol is text), plus the row number as Excel shows it.
+    `data` is UTF-8 without a byte-order mark (`read.read_text` decoded it)."""
     table = pa_csv.read_csv(
         io.BytesIO(data),
         read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),

@@ -8,15 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, store
 from qa_dashboard.contract import squash
+from qa_dashboard.ingest import annex, bounded
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
-from qa_dashboard.ingest.read import read_file
+from qa_dashboard.ingest.read import layout_problems, read_file
 from qa_dashboard.ingest.recognise import no_sheet_problem, recognise, unrecognised_problem
 from qa_dashboard.ingest.sheet import normalise_sheet
 from qa_dashboard.ingest.validate import Records, dataset_of, duplicate_key_problems, validate
@@ -53,6 +56,8 @@ class FileCheck:
     problems: list[Problem] = field(default_factory=list)
     upload_id: int | None = None
     nothing_new: bool = False
+    annex: object | None = None                 # an Annex A file's Reduction (qa_dashboard.annex_a)
+    proposed_as_at: dt.date | None = None       # an Annex A file's latest date, the extract date to propose
 
     @property
     def ok(self) -> bool:
@@ -78,8 +83,9 @@ _PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date"
                   "actions": "updated"}
 
 
-def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> FileCheck:
-    """Read and validate one file without touching any database."""
+def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_context=None) -> FileCheck:
+    """Read and validate one file without touching any database. An Annex A workbook needs
+    `annex_context` (its extract date and what the database knows: `annex.context_for`)."""
     check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     from qa_dashboard.benchmarks.published import read_published  # here: it builds on this module
 
@@ -92,6 +98,10 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
     check.problems.extend(p for p in problems if not p.sheet or p.sheet not in {r.name for r in raw_sheets})
     if errors(problems) and not raw_sheets:
         return check
+    from qa_dashboard import annex_a  # here: the Annex A package builds on ingest's reader
+
+    if found := annex_a.find_lists(raw_sheets):
+        return _check_annex(check, found, problems, annex_context, raw_sheets)
     recognised = 0
     ignored = contract.load().ignored_sheets
     for raw in raw_sheets:
@@ -103,6 +113,7 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
             continue
         recognised += 1
         check.problems.extend(_placed(p, mapped) for p in problems if p.sheet == raw.name)
+        check.problems.extend(_placed(p, mapped) for p in layout_problems(file_name, raw, raw.excel_row(mapped.header_index)))
         check.problems.extend(sheet_problems)
         if errors(sheet_problems):
             continue  # a sheet without its required columns cannot be read row by row
@@ -129,6 +140,41 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
     return check
 
 
+def _check_annex(check: FileCheck, found, problems, context, raw_sheets) -> FileCheck:
+    """An Annex A workbook: reduced in memory to figures, never kept row by row."""
+    from qa_dashboard import annex_a
+
+    lists = {annex.sheet: annex for annex in found}
+    # A problem met while reading a list (a formula with no saved value) names its place, not its value.
+    check.problems.extend(replace(p, value="", column=lists[p.sheet].letter_to_header(p.column) if p.column else "")
+                          for p in problems if p.sheet in lists)
+    if context is None:
+        check.proposed_as_at = annex_a.latest_date(found)
+        check.problems.append(annex.missing_extract_date(check.file_name, found))
+        return check
+    reduction = annex_a.reduce(check.file_name, found, context, single_list=all(r.from_csv for r in raw_sheets))
+    check.annex = reduction
+    check.problems.extend(reduction.problems)
+    if not errors(check.problems):
+        records = annex.records_of(reduction)
+        check.records["kpi"] = records
+        periods = records.columns["period"]
+        check.datasets["kpi"] = DatasetSummary("kpi", [a.sheet for a in found], len(records),
+                                               min(periods, default=None), max(periods, default=None),
+                                               len({t for t in records.columns["team"] if t}))
+    return check
+
+
+def _check_bounded(file_name: str, data: bytes, today: dt.date | None, annex_context=None) -> FileCheck:
+    """`check_file` in a child process bounded in time and memory (`bounded`)."""
+    try:
+        return bounded.call(check_file, (file_name, data, today, annex_context))
+    except bounded.Refused as refused:
+        check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+        check.problems.append(Problem(sheet="", row=None, column="", value="", message=str(refused), file=file_name))
+        return check
+
+
 def _placed(problem: Problem, mapped) -> Problem:
     """A problem found while reading names its column by Excel letter; give it the header."""
     return replace(problem, column=mapped.header_at_letter(problem.column)) if problem.column else problem
@@ -142,7 +188,7 @@ def _as_upload(item) -> tuple[str, bytes]:
 
 
 def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | None = None, *,
-           role: str | None = None) -> IngestResult:
+           role: str | None = None, as_at: dt.date | None = None, standards: dict | None = None) -> IngestResult:
     """Check every file whole; if none has an error, load each in its own transaction.
 
     `files` are paths or (file name, bytes) pairs. With `dry_run`, the loads run and are rolled
@@ -150,22 +196,40 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     `role` is the caller's (`auth.UPLOADER` or `auth.READER`); anything but an uploader gets a
     PermissionError before a byte is read. Left out, it means the command line, which is an
     uploader, except inside a browser session, where the session's own role decides.
+    `as_at` is the extract date of an Annex A workbook (refused without one); `standards`
+    overrides its visit standards (`annex_a.default_standards()` names them).
     """
     auth.require_uploader(role)
-    checks = [check_file(name, data, today) for name, data in map(_as_upload, files)]
+    context = annex.context_for(db_path, as_at, standards) if as_at is not None else None
+    checks = [_check_bounded(name, data, today, context) for name, data in map(_as_upload, files)]
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:
         return result
     db_path = Path(db_path)
-    if dry_run and not store.exists(db_path):
-        with tempfile.TemporaryDirectory() as scratch:
+    if dry_run:
+        with _scratch_copy(db_path) as scratch:
             for check in checks:
-                _load_one(Path(scratch) / "dry-run.duckdb", check, user, rollback=True)
+                _load_one(scratch, check, user, rollback=True)
         return result
     for check in checks:
         _load_one(db_path, check, user, rollback=dry_run)
     result.loaded = not dry_run
     return result
+
+
+@contextmanager
+def _scratch_copy(db_path: Path):
+    """A copy of the database to count a dry run against, so a check never writes to the real
+    file (its bytes stay the same, and a read-only file can be checked against)."""
+    with tempfile.TemporaryDirectory(prefix="qa-dashboard-check-") as scratch:
+        copy = Path(scratch) / "dry-run.duckdb"
+        if store.exists(db_path):
+            with store.read_connection(db_path):  # read-only; holds writers off while the bytes are copied
+                shutil.copyfile(db_path, copy)
+                wal = db_path.with_name(db_path.name + ".wal")
+                if wal.is_file():
+                    shutil.copyfile(wal, copy.with_name(copy.name + ".wal"))
+        yield copy
 
 
 class _Rollback(Exception):
@@ -190,6 +254,8 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> Non
                 check.nothing_new = True
                 raise loader.NothingNew
             loader.record_upload(con, upload_id, check.file_name, check.sha256, user, per_dataset)
+            if check.annex is not None:
+                annex.record(con, upload_id, check.annex)
             if rollback:
                 raise _Rollback
             check.upload_id = upload_id

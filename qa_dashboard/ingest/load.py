@@ -154,6 +154,9 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
         store.run(con, f"DELETE FROM {table} WHERE upload_id = ?", [upload_id])
         store.run(con, f"UPDATE {table} SET superseded_by = NULL WHERE superseded_by = ?", [upload_id])
     store.run(con, "DELETE FROM indicator_catalogue WHERE custom AND upload_id = ?", [upload_id])
+    from qa_dashboard.ingest import annex  # an Annex A load's record of its extract goes with it
+
+    annex.forget(con, upload_id)
     store.run(con, "UPDATE upload_log SET status = 'undone', undone_at = ? WHERE upload_id = ?",
               [dt.datetime.now().replace(microsecond=0), upload_id])
     return {"upload_id": upload_id, "file_name": file_name, "loaded_at": loaded_at,

@@ -126,3 +126,19 @@ CREATE TABLE IF NOT EXISTS commentary_rows (
     team VARCHAR, service_area VARCHAR, text VARCHAR NOT NULL, author VARCHAR NOT NULL,
     written_at TIMESTAMP NOT NULL, version INTEGER NOT NULL
 );
+
+-- Ofsted's Annex A (qa_dashboard/annex_a): its figures load as kpi rows; these keep, per load,
+-- the extract date and the visit standards used, what each list held, and the data-quality
+-- counts (rows with a problem, by list, problem and team). Counts only: never a child's row.
+CREATE TABLE IF NOT EXISTS annex_a_uploads (
+    upload_id INTEGER NOT NULL, extract_date DATE NOT NULL,
+    cp_visit_working_days INTEGER, cin_visit_working_days INTEGER, cla_visit_days INTEGER
+);
+CREATE TABLE IF NOT EXISTS annex_a_lists (
+    upload_id INTEGER NOT NULL, list VARCHAR NOT NULL, title VARCHAR, sheet VARCHAR,
+    rows_read INTEGER, rows_used INTEGER, first_month DATE, last_month DATE, teams INTEGER,
+    warnings INTEGER, indicators VARCHAR
+);
+CREATE TABLE IF NOT EXISTS annex_a_quality_rows (
+    upload_id INTEGER NOT NULL, list VARCHAR NOT NULL, problem VARCHAR NOT NULL, team VARCHAR, rows INTEGER NOT NULL
+);

@@ -207,3 +207,24 @@ SELECT period, scope_kind, key, team, service_area, text, author, written_at, so
 FROM every_version
 QUALIFY row_number() OVER (PARTITION BY period, scope_kind, key, team, service_area
                            ORDER BY written_at DESC, version DESC) = 1;
+
+-- Where each current kpi figure came from: `Annex A, extract of 15 March 2021` for a figure
+-- computed from Ofsted's Annex A lists, else the name of the file that brought it.
+CREATE OR REPLACE VIEW kpi_sources AS
+SELECT k.period, k.indicator, k.team, k.breakdown, k.upload_id,
+       CASE WHEN a.upload_id IS NOT NULL THEN 'Annex A, extract of ' || strftime(a.extract_date, '%-d %B %Y')
+            ELSE u.file_name END AS source,
+       a.extract_date
+FROM kpi_rows k JOIN upload_log u ON u.upload_id = k.upload_id
+LEFT JOIN annex_a_uploads a ON a.upload_id = k.upload_id
+WHERE k.superseded_by IS NULL;
+
+-- The data-quality counts of the latest Annex A load in force: rows with a problem, per list,
+-- problem and allocated team (blank: no team recorded), so officers can fix the recording.
+CREATE OR REPLACE VIEW annex_a_quality AS
+WITH latest AS (
+    SELECT max(a.upload_id) AS upload_id FROM annex_a_uploads a
+    JOIN upload_log u ON u.upload_id = a.upload_id WHERE u.status = 'loaded')
+SELECT q.list, q.problem, q.team, q.rows, a.extract_date, q.upload_id
+FROM annex_a_quality_rows q JOIN latest l ON l.upload_id = q.upload_id
+JOIN annex_a_uploads a ON a.upload_id = q.upload_id;

@@ -1,0 +1,202 @@
+"""Read the cells an indicator needs from each list, check them, and count what is wrong.
+
+Refusals (errors) and warnings are `Problem`s naming file, list (sheet), Excel row and column;
+the value is shown only for dates, codes and numbers, never for a child's ID, date of birth,
+postcode or worker. Each problem also counts towards the data-quality table (list, problem,
+team), which holds counts only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from qa_dashboard.annex_a import cells
+from qa_dashboard.annex_a.lists import AnnexList, vocabulary
+from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
+
+_LISTED_PER_COLUMN = 10   # problems of one kind listed one by one in a column; the rest summed up
+_DATES = (dt.date, dt.datetime)
+_SLOW = object()
+_TEXT_MEMO: dict[str, str | None] = {}
+_READ = {"id": cells.read_id, "text": cells.read_text, "number": cells.read_number}
+
+
+@dataclass
+class ListRows:
+    """One list's kept rows (exact duplicates dropped), with the cells read column by column."""
+
+    source: AnnexList
+    rows_read: int = 0
+    excel_rows: list[int] = field(default_factory=list)
+    values: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.source.spec.label
+
+    def column(self, name: str) -> list:
+        if name not in self.values:  # a column the list does not have: blank throughout
+            self.values[name] = [None] * len(self.excel_rows)
+        return self.values[name]
+
+    def team(self, index: int) -> str | None:
+        return self.values["team"][index] if "team" in self.values else None
+
+
+@dataclass
+class Findings:
+    """Problems for the officer and counts for the data-quality table."""
+
+    file_name: str
+    problems: list[Problem] = field(default_factory=list)
+    quality: Counter = field(default_factory=Counter)   # (list, problem, team) -> rows
+    _listed: Counter = field(default_factory=Counter)
+
+    def cell(self, rows: ListRows, index_or_row: int, column: str, message: str, value=None,
+             severity: str = ERROR, problem: str | None = None, team: str | None = None) -> None:
+        source = rows.source
+        if problem:
+            self.quality[(rows.label, problem, team or "")] += 1
+        place = (source.sheet, column, message, severity)
+        self._listed[place] += 1
+        if self._listed[place] > _LISTED_PER_COLUMN:
+            return
+        hidden = vocabulary().private(column) or value is None
+        self.problems.append(Problem(
+            sheet=source.sheet, row=index_or_row, column=source.header_of(column),
+            value="" if hidden else shown(value), message=message, severity=severity, file=self.file_name))
+
+    def summarise_overflow(self) -> None:
+        for (sheet, column, message, severity), count in self._listed.items():
+            if count > _LISTED_PER_COLUMN:
+                self.problems.append(Problem(sheet=sheet, row=None, column=column, value="", severity=severity,
+                    file=self.file_name,
+                    message=f"{count - _LISTED_PER_COLUMN:,} more rows like those above: {message}"))
+
+    def sheet(self, source: AnnexList | None, message: str, severity: str = WARNING, column: str = "") -> None:
+        self.problems.append(Problem(sheet=source.sheet if source else "", row=None, column=column, value="",
+                                     message=message, severity=severity, file=self.file_name))
+
+
+def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows:
+    """Check one list cell by cell and return its kept rows."""
+    spec, kinds = source.spec, vocabulary().kinds
+    for column in spec.required:
+        if column not in source.columns:
+            findings.sheet(source, f"{spec.label} ({spec.title}) has no column for {vocabulary().labels[column]!r}, "
+                           f"which its figures need. Add the column to the extract (any usual spelling is recognised).",
+                           severity=ERROR, column=vocabulary().labels[column])
+    wanted = {c: i for c, i in source.columns.items() if kinds.get(c) not in ("private", "other")}
+    rows = ListRows(source)
+    kept, duplicates = _without_duplicates(source, rows, findings)
+    teams = [_team_of(row, source) for _, row in kept]
+    errors_at = {(note.row, note.column) for note in source.raw.error_cells}
+    for column, position in wanted.items():
+        values = [row[position] if position < len(row) else None for _, row in kept]
+        if errors_at:  # Excel error cells, which calamine reads as blank
+            letter_col = source.raw.first_col + position
+            values = ["#N/A" if (r, letter_col) in errors_at else v for (r, _), v in zip(kept, values)]
+        rows.values[column] = _read_column(rows, column, values, teams, as_at, findings)
+    if duplicates:
+        findings.sheet(source, f"{duplicates:,} exact duplicate rows were dropped; {len(rows.excel_rows):,} "
+                               f"of {rows.rows_read:,} rows used.")
+    return rows
+
+
+def _without_duplicates(source: AnnexList, rows: ListRows, findings: Findings) -> tuple[list, int]:
+    """The rows below the header, an exact duplicate of an earlier row dropped (and counted)."""
+    seen: set[tuple] = set()
+    kept, duplicates = [], 0
+    for excel_row, cells_in_row in source.data_rows():
+        fingerprint = tuple(cells_in_row)
+        if fingerprint in seen:
+            duplicates += 1
+            findings.quality[(source.spec.label, "exact duplicate row", _team_of(cells_in_row, source) or "")] += 1
+            continue
+        seen.add(fingerprint)
+        kept.append((excel_row, cells_in_row))
+    rows.rows_read = len(kept) + duplicates
+    rows.excel_rows = [excel_row for excel_row, _ in kept]
+    return kept, duplicates
+
+
+def _read_column(rows: ListRows, column: str, values: list, teams: list, as_at: dt.date, findings: Findings) -> list:
+    """A column's cells read: the usual types in one pass, the rest one by one with their checks."""
+    kind, earliest = vocabulary().kinds[column], cells.EARLIEST
+    if kind == "date":
+        read = [v if type(v) is dt.date and earliest <= v <= as_at else _SLOW for v in values]
+    elif kind == "id":
+        read = [str(int(v)) if type(v) is float and v.is_integer() else _SLOW for v in values]
+    elif kind == "text":
+        read = [_TEXT_MEMO.get(v, _SLOW) if type(v) is str else _SLOW for v in values]
+    else:
+        read = [_SLOW] * len(values)
+    for i, value in enumerate(read):
+        if value is _SLOW:
+            read[i] = _read_cell(rows, rows.excel_rows[i], column, values[i], as_at, teams[i], findings)
+    return read
+
+
+def _team_of(row: list, source: AnnexList) -> str | None:
+    position = source.columns.get("team")
+    return _memo_text(row[position]) if position is not None and position < len(row) else None
+
+
+def _memo_text(value) -> str | None:
+    if value in _TEXT_MEMO:
+        return _TEXT_MEMO[value]
+    read = cells.read_text(value)
+    if len(_TEXT_MEMO) < 10_000 and isinstance(value, str):
+        _TEXT_MEMO[value] = read  # team names and coded answers repeat row after row
+    return read
+
+
+def _fast(kind: str, value):
+    """The cell as read when it is of the usual type, else _SLOW: this runs for every cell."""
+    kind_of_value = type(value)
+    if kind_of_value is float:
+        if kind == "number":
+            return value
+        if value.is_integer() and value >= 0 and kind in ("id", "count"):
+            return str(int(value)) if kind == "id" else int(value)
+    elif kind_of_value is str and kind == "text":
+        return _memo_text(value)
+    return _SLOW
+
+
+def _read_cell(rows: ListRows, excel_row: int, column: str, value, as_at: dt.date, team, findings: Findings):
+    kind = vocabulary().kinds[column]
+    if kind == "date" and type(value) in _DATES:
+        day = value.date() if type(value) is dt.datetime else value
+        if cells.EARLIEST <= day <= as_at:
+            return day  # the common case, read without the checks below
+    elif (read := _fast(kind, value)) is not _SLOW:
+        return read
+    key = column in rows.source.spec.required
+    if cells.is_error_cell(value):
+        if key:
+            findings.cell(rows, excel_row, column, "holds an Excel error (such as #N/A) in a column the figures "
+                          "need. Correct the cell in the case system's extract.", value=None, problem="Excel error", team=team)
+        return None
+    try:
+        if kind == "date":
+            read = cells.read_date(value)
+            if read is not None and read > as_at:
+                findings.cell(rows, excel_row, column, f"is after the extract date ({as_at:%d/%m/%Y}). Check the "
+                              "extract date, or the date in the case system.", value=value, problem="date after the extract", team=team)
+            return read
+        if kind == "yesno":
+            answer = cells.read_yes_no(value)
+            if answer is None and not cells.is_blank(value):
+                findings.quality[(rows.label, "unknown answer", team or "")] += 1
+            return answer if answer is not None else (None if cells.is_blank(value) else "unknown")
+        if kind == "count":
+            return cells.read_count(value)
+        return _READ[kind](value)
+    except cells.CellError as error:
+        if kind == "count":
+            findings.quality[(rows.label, "unreadable number", team or "")] += 1
+            return None
+        findings.cell(rows, excel_row, column, f"{error}.", value=value, problem="unreadable date", team=team)
+        return None

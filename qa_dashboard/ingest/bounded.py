@@ -1,0 +1,208 @@
+"""Checking a file in a child process, bounded in time and memory.
+
+Reading, recognising, normalising and validating one file (`check_file`, which writes nothing)
+runs in a child process (see `_process_kind` for which kind), so that no file, however it was made, can
+hold the app: the child gets `CHECK_SECONDS` of wall-clock time (a setting:
+`$QA_DASHBOARD_CHECK_SECONDS`, default 20) and is killed when they run out; its address space
+is capped so that it can never hold more than `CHECK_MEMORY_BYTES` (1 GiB) resident; and its CPU
+time is capped a little above the wall-clock limit, so it ends itself even if this process is
+gone. Meanwhile the calling thread only waits on a pipe, so the server keeps answering every
+other reader, and SIGTERM stops the server as usual (the child is a daemon, and is killed when
+the process that started it ends).
+
+The child sends back the whole `FileCheck` (problems, counts and the normalised records the
+load needs). Measured on the large authority's workbook: pickling and unpickling its records
+costs about 6% of checking it, where reading it again in the parent would cost 100%.
+"""
+from __future__ import annotations
+
+import faulthandler
+import io
+import logging
+import multiprocessing
+import os
+import resource
+import signal
+import threading
+import traceback
+from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
+
+from qa_dashboard.ingest import read
+
+CHECK_SECONDS_ENV = "QA_DASHBOARD_CHECK_SECONDS"
+CHECK_MEMORY_BYTES = 2**30
+_CONTEXT = multiprocessing.get_context("forkserver")
+_FORK = multiprocessing.get_context("fork")
+_PR_SET_PDEATHSIG = 1
+_PRELOAD = ["qa_dashboard.ingest", "qa_dashboard.benchmarks.published"]
+_preload_lock = threading.Lock()
+_preloaded = False
+_log = logging.getLogger(__name__)
+last_peak_bytes: int | None = None  # the latest child's peak resident memory, for tests and benchmarks
+
+
+def check_seconds() -> float:
+    """The wall-clock limit for checking one file: the setting, else 20 seconds."""
+    try:
+        return max(float(os.environ.get(CHECK_SECONDS_ENV, "")), 0.1)
+    except ValueError:
+        return 20.0
+
+
+def _resident_and_mapped() -> tuple[int, int]:
+    values = {}
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                name, _, rest = line.partition(":")
+                if name in ("VmRSS", "VmSize"):
+                    values[name] = int(rest.split()[0]) * 1024
+    except OSError:
+        pass  # not Linux: no address-space cap, the time limits still hold
+    return values.get("VmRSS", 0), values.get("VmSize", 0)
+
+
+def _limit_self(memory_bytes: int, cpu_seconds: int) -> None:
+    """Cap this (child) process: any new memory comes out of what is left of `memory_bytes`."""
+    resident, mapped = _resident_and_mapped()
+    if mapped:
+        allowed = mapped + max(memory_bytes - resident, 0)
+        resource.setrlimit(resource.RLIMIT_AS, (allowed, allowed))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+
+
+class Refused(Exception):
+    """The check broke a bound; the message is the sentence for the officer."""
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this child when the process that started it ends (a SIGTERM'd command line,
+    or the fork server when the app stops), so no check outlives the app."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere the CPU limit still ends it
+
+
+def _child(connection, function, args: tuple, limits: dict, memory_bytes: int, cpu_seconds: int) -> None:
+    _die_with_parent()
+    faulthandler.disable()  # a native abort under the memory cap is expected, not a crash to dump
+    for name, value in limits.items():
+        setattr(read, name, value)  # the caller's caps (tests lower them)
+    try:
+        _limit_self(memory_bytes, cpu_seconds)
+        outcome = ("checked", function(*args))
+    except MemoryError:
+        outcome = ("memory", None)
+    except Exception as error:  # noqa: BLE001 - any failure becomes a sentence, never a traceback
+        # Logged without the exception's message, which may quote a cell.
+        _log.error("checking a file failed with %s:\n%s", type(error).__name__,
+                   "".join(traceback.format_tb(error.__traceback__)))
+        outcome = ("failed", type(error).__name__)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:
+        connection.send((*outcome, peak))
+    except MemoryError:
+        connection.send(("memory", None, peak))
+    finally:
+        connection.close()
+
+
+class _ForkServerPopen(popen_forkserver.Popen):
+    """The fork server's way of starting a child, minus one step: it does not send the parent's
+    main script to be run again in the child. The check never needs it, and a main script
+    without a `__main__` guard (Streamlit's AppTest runs pages so) would run there again.
+    The rest is the standard library's `_launch` (Python 3.11)."""
+
+    def _launch(self, process_obj):
+        prep_data = {key: value for key, value in spawn.get_preparation_data(process_obj._name).items()
+                     if key not in ("init_main_from_path", "init_main_from_name")}
+        buf = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _ForkServerProcess(context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj):
+        return _ForkServerPopen(process_obj)
+
+
+def _start_fork_server() -> None:
+    global _preloaded
+    with _preload_lock:
+        if not _preloaded:
+            _CONTEXT.set_forkserver_preload(_PRELOAD)
+            _preloaded = True
+
+
+def _process_kind():
+    """A plain fork when this process runs one thread (the command line): it costs milliseconds and
+    imports nothing again. Otherwise (the app's server, whose other threads may hold locks a forked
+    child would inherit) a child of the fork server, which imported the checker once."""
+    if threading.active_count() == 1:
+        return _FORK.Process
+    _start_fork_server()
+    return _ForkServerProcess
+
+
+def call(function, args: tuple, *, seconds: float | None = None):
+    """`function(*args)` in a bounded child process; raises Refused with a sentence when it breaks a bound.
+
+    `function` and its arguments and result travel by pickle, so it must be a module-level function."""
+    global last_peak_bytes
+    seconds = check_seconds() if seconds is None else seconds
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    limits = {name: getattr(read, name) for name in read.LIMIT_NAMES}
+    child = _process_kind()(target=_child, daemon=True, name="qa-dashboard file check",
+                            args=(sending, function, args, limits, CHECK_MEMORY_BYTES, int(seconds) + 10))
+    child.start()
+    sending.close()
+    try:
+        outcome = receiving.recv() if receiving.poll(seconds) else ("time", None, None)
+    except EOFError:  # the child died without a word: see _died
+        outcome = ("died", None, None)
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    kind, value, last_peak_bytes = outcome
+    if kind == "died":
+        kind, value = _died(child.exitcode)
+    if kind != "checked":
+        raise Refused(_sentence(kind, value, seconds))
+    return value
+
+
+def _died(exit_code: int | None) -> tuple[str, str]:
+    """A native library aborts (SIGABRT) when an allocation fails under the memory cap; the CPU cap
+    sends SIGXCPU."""
+    if exit_code in (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV):
+        return "memory", ""
+    if exit_code == -signal.SIGXCPU:
+        return "time", ""
+    return "failed", f"the checking process ended with code {exit_code}"
+
+
+def _sentence(kind: str, detail: str | None, seconds: float) -> str:
+    if kind == "time":
+        return (f"The file could not be checked within {seconds:g} seconds, so it was refused. Save it again from Excel "
+                "(File > Save As > Excel Workbook) or split it, and upload the new file.")
+    if kind == "memory":
+        return (f"Checking the file needed more than the {CHECK_MEMORY_BYTES // 2**20:,} MB of memory allowed, so it was refused. "
+                "Delete unused rows, columns and sheets, or split it, and upload again.")
+    return (f"The file could not be checked ({detail}), so it was refused. Save it again from Excel as .xlsx or CSV "
+            "and upload the new file.")

@@ -1,0 +1,57 @@
+"""The Upload page with an Ofsted Annex A workbook: it asks for the extract date (proposing the
+latest date in the file), previews each list before anything is written, shows the recording
+problems by list and team, and loads with the date given."""
+import datetime as dt
+
+from tests import annex_a_workbooks as sample
+from tests.test_upload_page import button, demo_copy, frame_with, open_upload, texts, workbook  # noqa: F401
+from tests.workbooks import query, snapshot
+
+
+def test_annex_a_asks_for_the_extract_date_previews_each_list_then_loads(open_upload, demo_copy, tmp_path):  # noqa: F811
+    app = open_upload(demo_copy)
+    before = snapshot(demo_copy)
+    app.file_uploader[0].set_value(workbook(tmp_path, sample.workbook_sheets(), "annex a.xlsx")).run()
+    assert not app.exception
+    [asked] = [d for d in app.date_input if d.label == "Extract date of the Annex A lists"]
+    assert asked.value == dt.date(2024, 3, 25)  # the latest date in the file, proposed
+    asked.set_value(sample.AS_AT).run()
+    assert not app.exception
+    lists = frame_with(app, "Indicators it will write").set_index("Sheet")
+    assert lists.loc["List 3 - Referrals", "Rows read"] == 7
+    assert "re_referrals_pct" in lists.loc["List 3 - Referrals", "Indicators it will write"]
+    assert lists.loc["Assessments", "Teams"] == 2
+    quality = frame_with(app, "Problem")
+    assert ("List 3", "exact duplicate row", "South", 1) in [tuple(r) for r in quality.itertuples(index=False)]
+    assert any(t.startswith("Visit standards used: child protection visits within 10 working days") for t in texts(app))
+    shown = " ".join(texts(app)) + " ".join(str(df.value.to_dict()) for df in app.dataframe)
+    assert not [secret for secret in sample.IDS + sample.WORKERS + sample.POSTCODES if secret in shown]
+    assert snapshot(demo_copy) == before, "the preview wrote to the database"
+
+    app.text_input(key="upload_user_name").input("Sam Officer").run()
+    app.checkbox[0].check().run()
+    button(app, "Load these files").click().run()
+    assert not app.exception
+    assert query(demo_copy, "SELECT numerator, denominator FROM kpi_values WHERE indicator = 'cp_visits_in_time_pct' "
+                            "AND period = '2024-03-01' AND team IS NULL") == [(3.0, 4.0)]
+    assert query(demo_copy, "SELECT DISTINCT extract_date FROM annex_a_quality") == [(sample.AS_AT,)]
+
+
+def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from qa_dashboard.ingest import ingest
+    from tests.workbooks import write_xlsx
+
+    db = tmp_path / "qa.duckdb"
+    path = write_xlsx(tmp_path / "annex_a.xlsx", sample.workbook_sheets())
+    assert ingest([path], db, "tester", as_at=sample.AS_AT).loaded
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120)
+    app.secrets.update({"qa_dashboard_tests": "yes"})
+    app.run()
+    app.switch_page("app_pages/system_health.py").run()
+    assert not app.exception
+    app.selectbox(key="detail_indicator").set_value("re_referrals_pct").run()
+    assert not app.exception
+    assert "Figures from Annex A, extract of 31 March 2024 (March 2023 to March 2024)." in texts(app)
