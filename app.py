@@ -26,13 +26,14 @@ system_health = st.Page("app_pages/system_health.py", title="System health", url
 audits = st.Page("app_pages/audits.py", title="Audits", url_path="audits")
 workforce = st.Page("app_pages/workforce.py", title="Workforce", url_path="workforce")
 voice = st.Page("app_pages/voice.py", title="Voice of the child and family", url_path="voice")
+board_pack = st.Page("app_pages/board_pack.py", title="Board pack", url_path="board-pack")
 loaded = st.Page("app_pages/home.py", title="What is loaded", url_path="home")
 # Upload is in the menu for uploaders only (everyone, when no sign-in is set up); for readers it
 # stays at its address, where it shows only the sign-in.
 upload = st.Page("app_pages/upload.py", title="Upload", url_path="upload",
                  visibility=auth.upload_menu_visibility())
 
-board_pages = [overview, system_health, audits, workforce, voice]
+board_pages = [overview, system_health, audits, workforce, voice, board_pack]
 page = st.navigation(board_pages + [loaded, upload, overview_by_name])
 board_pages.append(overview_by_name)
 

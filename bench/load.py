@@ -249,16 +249,16 @@ def build_database(scratch: Path) -> Path:
 def write_bench_app() -> Path:
     """app.py with the floor page added to its menu, so the floor pays for the same shell."""
     source = (ROOT / "app.py").read_text(encoding="utf-8")
-    menu = "board_pages = [overview, system_health, audits, workforce, voice]"
+    menu = "board_pages = [overview, system_health, audits, workforce, voice, board_pack]"
     if menu not in source:
         raise SystemExit("bench/load.py: app.py's board_pages line changed; update write_bench_app")
-    navigation = "page = st.navigation(board_pages + [loaded, upload])"
+    navigation = "page = st.navigation(board_pages + [loaded, upload, overview_by_name])"
     if navigation not in source:
         raise SystemExit("bench/load.py: app.py's st.navigation line changed; update write_bench_app")
     floors = (f"floor = st.Page('bench/floor_page.py', title='Floor', url_path={FLOOR_PATH!r})\n"
               f"bare = st.Page('bench/floor_page.py', title='Floor, bare', url_path={BARE_FLOOR_PATH!r})\n")
-    source = source.replace(menu, floors + menu.replace("voice]", "voice, floor]"))
-    source = source.replace(navigation, navigation.replace("upload]", "upload, bare]") + "\nif page is bare:\n"
+    source = source.replace(menu, floors + menu.replace("board_pack]", "board_pack, floor]"))
+    source = source.replace(navigation, navigation.replace("overview_by_name]", "overview_by_name, bare]") + "\nif page is bare:\n"
                             "    page.run()\n    st.stop()")
     BENCH_APP.write_text(source, encoding="utf-8")
     return BENCH_APP

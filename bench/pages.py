@@ -60,11 +60,11 @@ FLOOR_PAGE = "bench/floor_page.py"
 def _write_app_with_floor() -> None:
     """app.py with the floor page added to its menu, so the floor pays for the same shell."""
     source = (ROOT / "app.py").read_text(encoding="utf-8")
-    menu = "board_pages = [overview, system_health, audits, workforce, voice]"
+    menu = "board_pages = [overview, system_health, audits, workforce, voice, board_pack]"
     if menu not in source:
         raise SystemExit("bench/pages.py: app.py's board_pages line changed; update APP_WITH_FLOOR")
     APP_WITH_FLOOR.write_text(source.replace(menu, f"floor = st.Page({FLOOR_PAGE!r}, title='Floor', url_path='floor')\n"
-                                                  f"board_pages = [overview, system_health, audits, workforce, voice, floor]"),
+                                                  f"board_pages = [overview, system_health, audits, workforce, voice, board_pack, floor]"),
                               encoding="utf-8")
 
 
@@ -89,13 +89,8 @@ def _time_page(page: str, runs: int) -> tuple[float, float]:
     return statistics.median(cold), statistics.median(warm)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--keep", help="keep the workbook and database in this folder")
-    args = parser.parse_args()
-    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pages-"))
-    scratch.mkdir(parents=True, exist_ok=True)
+def large_database(scratch: Path) -> Path:
+    """The large authority loaded through `ingest` into `scratch/large.duckdb`, once."""
     database = scratch / "large.duckdb"
     if not database.exists():
         from qa_dashboard.ingest import ingest
@@ -105,8 +100,18 @@ def main() -> int:
         write_large_authority(workbook)
         result = ingest([workbook], database, user="bench")
         if not result.ok:
-            print("\n".join(p.line() for p in result.problems[:20]))
-            return 1
+            raise SystemExit("\n".join(p.line() for p in result.problems[:20]))
+    return database
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep", help="keep the workbook and database in this folder")
+    args = parser.parse_args()
+    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pages-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    database = large_database(scratch)
     os.environ["QA_DASHBOARD_DB"] = str(database)
 
     bare_cold, bare_warm = _time_floor(args.runs)

@@ -166,6 +166,23 @@ def _authority(args) -> int:
     return 0
 
 
+def _pack(args) -> int:
+    from qa_dashboard import pack
+
+    db = store.db_path(args.db)
+    if not store.exists(db):
+        print(f"error: there is no database at {db}; load extracts first (ingest) or build the demo.", file=sys.stderr)
+        return 1
+    try:
+        written = pack.make_pack(db, args.out, period=args.period, service=args.service, team=args.team,
+                                 sections=args.sections, publish=args.publish)
+    except pack.PackError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    print(f"Wrote the board pack to {written.path}: {', '.join(written.sections)}; {written.charts} charts.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m qa_dashboard", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -203,11 +220,29 @@ def parser() -> argparse.ArgumentParser:
     authority.add_argument("name_or_code", metavar="NAME_OR_CODE")
     authority.add_argument("--db", help=db_help)
     authority.set_defaults(run=_authority)
+
+    pack = commands.add_parser("pack", help="write the board pack (.docx or .pdf) of a period and scope")
+    pack.add_argument("out", metavar="OUT.docx|OUT.pdf")
+    pack.add_argument("--period", help="latest (default), a financial year 2024-25, a quarter 'Q3 2024-25', "
+                                       "or months 2024-06..2024-11")
+    pack.add_argument("--service", help="one service area (default: the whole authority)")
+    pack.add_argument("--team", help="one team")
+    pack.add_argument("--sections", nargs="+", metavar="SECTION",
+                      help="overview, system-health, audits, workforce, voice, improvement-plan (default: all)")
+    pack.add_argument("--publish", action="store_true",
+                      help="for a public website: suppress counts under 5 and the shares built on them")
+    pack.add_argument("--db", help=db_help)
+    pack.set_defaults(run=_pack)
     return main
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args, unknown = parser().parse_known_args(argv)
+    if unknown and args.command == "pack":  # a scheduled run reads the exit code: 1, as for no data
+        print(f"error: unknown option {' '.join(unknown)}; see python -m qa_dashboard pack --help", file=sys.stderr)
+        return 1
+    if unknown:
+        parser().parse_args(argv)  # exits with argparse's own message, as before
     try:
         return args.run(args)
     except store.DatabaseBusy as busy:

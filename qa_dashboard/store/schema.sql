@@ -117,6 +117,16 @@ CREATE TABLE IF NOT EXISTS practice_area_catalogue (
     code VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, sort_order INTEGER NOT NULL
 );
 
+-- Practice analysis written in the app (qa_dashboard/commentary.py): append-only, one row per
+-- version, the newest per key (period, scope_kind, key, team, service_area) current, so an edit
+-- keeps what was written before. No upload_id: undoing a load never removes commentary.
+-- scope_kind is 'indicator' (key: an indicator code) or 'section' (key: a section name).
+CREATE TABLE IF NOT EXISTS commentary_rows (
+    period DATE NOT NULL, scope_kind VARCHAR NOT NULL, key VARCHAR NOT NULL,
+    team VARCHAR, service_area VARCHAR, text VARCHAR NOT NULL, author VARCHAR NOT NULL,
+    written_at TIMESTAMP NOT NULL, version INTEGER NOT NULL
+);
+
 -- Ofsted's Annex A (qa_dashboard/annex_a): its figures load as kpi rows; these keep, per load,
 -- the extract date and the visit standards used, what each list held, and the data-quality
 -- counts (rows with a problem, by list, problem and team). Counts only: never a child's row.

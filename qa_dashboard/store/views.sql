@@ -190,6 +190,24 @@ UNION ALL
 SELECT year, indicator, geography_level, area_code, area_name, value, NULL
 FROM benchmark_rows WHERE superseded_by IS NULL AND value IS NOT NULL;
 
+-- DATA_CONTRACT section 5: the practice analysis in force for each month and scope, whether
+-- written in the app (commentary_rows) or uploaded in a KPI sheet's commentary column; the
+-- newest per key is current. `source` says which ('written' or 'uploaded').
+CREATE OR REPLACE VIEW commentary AS
+WITH every_version AS (
+    SELECT period, scope_kind, key, team, service_area, text, author, written_at, version,
+           'written' AS source
+    FROM commentary_rows
+    UNION ALL
+    SELECT k.period, 'indicator', k.indicator, k.team, NULL, k.commentary,
+           'KPI sheet ' || u.file_name, u.loaded_at, 0, 'uploaded'
+    FROM kpi_values k JOIN upload_log u ON u.upload_id = k.upload_id
+    WHERE k.commentary IS NOT NULL AND k.breakdown IS NULL)
+SELECT period, scope_kind, key, team, service_area, text, author, written_at, source
+FROM every_version
+QUALIFY row_number() OVER (PARTITION BY period, scope_kind, key, team, service_area
+                           ORDER BY written_at DESC, version DESC) = 1;
+
 -- Where each current kpi figure came from: `Annex A, extract of 15 March 2021` for a figure
 -- computed from Ofsted's Annex A lists, else the name of the file that brought it.
 CREATE OR REPLACE VIEW kpi_sources AS

@@ -1,0 +1,52 @@
+"""Board pack: the paper the committee reads, made from the figures the pages show, for the
+period and scope chosen in the sidebar. Readers may make one too: making a pack changes nothing.
+
+The outline is built from the document model (cached on the data version, the filters, the
+sections and the publish choice); the .docx and .pdf files are written only when their button
+is clicked, because drawing the charts for print takes most of the time."""
+
+import datetime as dt
+
+import streamlit as st
+
+from qa_dashboard import filters, pack, store
+
+
+@st.cache_data(show_spinner="Putting the pack together…", max_entries=16)
+def pack_model(db: str, version: str, chosen: filters.Filters, sections: tuple[str, ...], publish: bool):
+    return pack.build(db, chosen, list(sections), publish)
+
+
+chosen = filters.current()
+st.title("Board pack")
+st.text(f"The performance and quality assurance report for {chosen.describe()}, made from the same figures "
+        "the pages show: no number in it is typed by hand. Change the period, service area or team in the "
+        "sidebar.")
+
+st.subheader("Sections to include")
+columns = st.columns(3)
+sections = tuple(name for index, name in enumerate(pack.SECTIONS)
+                 if columns[index % 3].checkbox(name, value=True, key=f"pack_section_{index}"))
+publish = st.checkbox("For a public website: suppress counts under 5 and the shares built on them",
+                      key="pack_publish")
+if publish:
+    st.text("Published version: counts under 5, and the shares built on them, are suppressed, and the pack says so.")
+if not sections:
+    st.info("Tick at least one section to make a pack.")
+    st.stop()
+
+database = store.db_path()
+document = pack_model(str(database), store.data_version(database), chosen, sections, publish)
+
+st.subheader("Outline")
+st.text("\n".join("    " * (level - 1) + text for level, text in document.outline()))
+st.text(f"{len(document.charts())} charts. The cover, the appendix (definitions, sources and the loads the "
+        "figures came from) and page numbers are always included.")
+
+stem = f"board-pack-{dt.date.today():%Y-%m-%d}"
+left, right = st.columns(2)
+left.download_button("Download Word (.docx)", lambda: pack.render(document, ".docx"), file_name=f"{stem}.docx",
+                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     key="pack_docx", on_click="ignore")
+right.download_button("Download PDF", lambda: pack.render(document, ".pdf"), file_name=f"{stem}.pdf",
+                      mime="application/pdf", key="pack_pdf", on_click="ignore")

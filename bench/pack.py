@@ -1,0 +1,92 @@
+"""Board pack budget (issue 14): the full pack of the large authority, .docx and .pdf, each in at
+most 3 times the time the warm pages it contains take to render in AppTest.
+
+The pages are the five board pages (Overview, System health, Audits, Workforce, Voice), timed
+warm as bench/pages.py times them (the median of --runs AppTest reruns, behind app.py's menu and
+filters); their warm times are summed. Each pack is timed from the database to the file's
+bytes: the document model (queries and figures, nothing cached), the charts drawn for print
+(vl-convert) and the writer. The time per chart is reported too.
+
+    python bench/pack.py [--runs 3] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench import pages  # noqa: E402
+
+BUDGET = 3.0
+
+
+def warm_pages(runs: int) -> dict[str, float]:
+    pages._write_app_with_floor()
+    try:
+        return {page: pages._time_page(page, runs)[1] for page in pages.PAGES}
+    finally:
+        pages.APP_WITH_FLOOR.unlink(missing_ok=True)
+
+
+def time_pack(database: Path, kind: str, out: Path) -> dict:
+    from qa_dashboard import pack
+    from qa_dashboard.pack.images import Renderer
+
+    renderer = Renderer()
+    started = time.perf_counter()
+    chosen = pack.filters_for(database, None, None, None)
+    document = pack.build(database, chosen)
+    built = time.perf_counter()
+    out.write_bytes(pack.render(document, kind, renderer))
+    finished = time.perf_counter()
+    charts = renderer.seconds
+    return {"kind": kind, "total_s": finished - started, "model_s": built - started,
+            "charts": len(charts), "chart_total_s": sum(charts),
+            "chart_median_s": statistics.median(charts) if charts else None,
+            "writer_s": finished - built - sum(charts), "bytes": out.stat().st_size}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", help="keep the workbook, database and packs in this folder")
+    args = parser.parse_args()
+    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pack-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    database = pages.large_database(scratch)
+    os.environ["QA_DASHBOARD_DB"] = str(database)
+
+    warm = warm_pages(args.runs)
+    pages_total = sum(warm.values())
+    packs = [time_pack(database, kind, scratch / f"pack{kind}") for kind in (".docx", ".pdf")]
+
+    print(f"\nWarm AppTest runs (median of {args.runs}) of the pages the pack contains, large authority:\n")
+    for page, seconds in warm.items():
+        print(f"  {page}: {seconds * 1000:.0f} ms")
+    print(f"  together: {pages_total * 1000:.0f} ms; budget per pack {BUDGET:g} x = {BUDGET * pages_total:.1f} s\n")
+    print("| pack | total | model | charts | per chart (median) | writer | size | ÷ warm pages (≤ 3) |")
+    print("|---|---|---|---|---|---|---|---|")
+    failed = False
+    for result in packs:
+        ratio = result["total_s"] / pages_total
+        failed |= ratio > BUDGET
+        result["ratio"] = ratio
+        print(f"| {result['kind']} | {result['total_s']:.1f} s | {result['model_s']:.1f} s | {result['charts']} in "
+              f"{result['chart_total_s']:.1f} s | {result['chart_median_s']:.2f} s | {result['writer_s']:.1f} s | "
+              f"{result['bytes'] / 1e6:.1f} MB | {ratio:.1f} {'PASS' if ratio <= BUDGET else 'FAIL'} |")
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / "pack.json").write_text(json.dumps({"warm_pages_s": warm, "packs": packs}, indent=2))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+"""The practice analysis officers write beside the figures: kept with its month, scope, author
+and time, never overwritten (an edit is a new version), and read back as the newest version in
+force. A KPI sheet's `commentary` column counts too: the `commentary` view (store/views.sql)
+puts both together, so a reader, the pages and the board pack see one list.
+
+Commentary is not part of any load: undoing a load leaves it in place. Text is kept exactly as
+written and must be shown as text, never read as Markdown or HTML.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from qa_dashboard import auth, store
+from qa_dashboard.queries import queries
+
+SCOPE_KINDS = ("indicator", "section")
+MAX_LENGTH = 10_000  # a page of A4 is about 3,500 characters
+
+
+@dataclass(frozen=True)
+class Note:
+    period: dt.date
+    scope_kind: str
+    key: str
+    team: str | None
+    service_area: str | None
+    text: str
+    author: str
+    written_at: dt.datetime
+    source: str                 # 'written' in the app, or 'uploaded' in a KPI sheet
+
+    def byline(self) -> str:
+        return f"{self.author}, {self.written_at:%d %B %Y %H:%M}"
+
+
+def _month(value: dt.date) -> dt.date:
+    return dt.date(value.year, value.month, 1)
+
+
+def write(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, text: str, author: str, *,
+          team: str | None = None, service_area: str | None = None, role: str | None = None,
+          now: dt.datetime | None = None) -> int:
+    """Add a version of the commentary for one month and scope; returns its version number.
+
+    Raises PermissionError for a reader (checked as a load is) and ValueError, in a sentence a
+    user can act on, for an unknown scope kind, an empty key or an over-long text."""
+    auth.require_uploader(role)
+    if scope_kind not in SCOPE_KINDS:
+        raise ValueError(f"Commentary is about an indicator or a section, not {scope_kind!r}.")
+    if not str(key).strip():
+        raise ValueError("Say which indicator or section the commentary is about.")
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"The commentary is {len(text):,} characters long; keep it under {MAX_LENGTH:,}.")
+    scope = [_month(period), scope_kind, key, team, service_area]
+    with store.write_transaction(db) as con:
+        version = store.run(con, (
+            "SELECT coalesce(max(version), 0) + 1 FROM commentary_rows WHERE period = ? AND scope_kind = ? "
+            "AND key = ? AND team IS NOT DISTINCT FROM ? AND service_area IS NOT DISTINCT FROM ?"), scope)[0][0]
+        store.run(con, "INSERT INTO commentary_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  [*scope, text, author or "unknown", now or dt.datetime.now(), version])
+    return version
+
+
+def _notes(frame: pd.DataFrame) -> list[Note]:
+    notes = []
+    for row in frame.to_dict("records"):
+        notes.append(Note(
+            period=pd.Timestamp(row["period"]).date(), scope_kind=row["scope_kind"], key=row["key"],
+            team=row["team"] if isinstance(row["team"], str) else None,
+            service_area=row["service_area"] if isinstance(row["service_area"], str) else None,
+            text=row["text"], author=row["author"], written_at=pd.Timestamp(row["written_at"]).to_pydatetime(),
+            source=row["source"]))
+    return notes
+
+
+def latest(db: str | os.PathLike, period_start: dt.date, period_end: dt.date, scope_kind: str | None = None,
+           key: str | None = None, *, team: str | None = None, service_area: str | None = None) -> list[Note]:
+    """The commentary in force for each indicator or section: the newest month in
+    `period_start`..`period_end` (months, both included) that has any, its newest version. Only
+    commentary for exactly this scope (team, service area; None = the whole authority). A
+    version left blank withdraws the commentary for that month."""
+    if not store.exists(db):
+        return []
+    try:
+        frame = queries.run("commentary_latest", db, (
+            _month(period_start), _month(period_end), team, service_area, scope_kind, scope_kind, key, key))
+    except duckdb.CatalogException:
+        return []  # a database last written before commentary existed: the next write adds the view
+    return [note for note in _notes(frame) if note.text.strip()]
+
+
+def latest_by_key(db: str | os.PathLike, period_start: dt.date, period_end: dt.date, **scope) -> dict[tuple[str, str], Note]:
+    """`latest` for every indicator and section at once, keyed on (scope_kind, key)."""
+    return {(note.scope_kind, note.key): note for note in latest(db, period_start, period_end, **scope)}
+
+
+def history(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, *, team: str | None = None,
+            service_area: str | None = None) -> pd.DataFrame:
+    """Every version written in the app for one month and scope, newest first."""
+    return queries.run("commentary_history", db, (_month(period), scope_kind, key, team, service_area))

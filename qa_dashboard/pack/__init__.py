@@ -1,0 +1,52 @@
+"""The board pack: the paper the committee reads, made from the same figures the pages show.
+
+`make_pack(db, out)` builds the document model (`build.py`) and writes it as .docx
+(`docx_writer.py`) or .pdf (`pdf_writer.py`); the command line and the Board pack page both
+call it. No Streamlit here."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for
+from qa_dashboard.pack.images import Renderer
+
+FORMATS = (".docx", ".pdf")
+
+__all__ = ["SECTIONS", "FORMATS", "PackError", "build", "choose_sections", "filters_for", "render", "make_pack"]
+
+
+def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
+    """The document as the bytes of a .docx or .pdf file."""
+    if kind == ".docx":
+        from qa_dashboard.pack.docx_writer import write_docx
+
+        return write_docx(doc, renderer)
+    if kind == ".pdf":
+        from qa_dashboard.pack.pdf_writer import write_pdf
+
+        return write_pdf(doc, renderer)
+    raise PackError(f"A pack is written as .docx or .pdf, not {kind or 'a file without an ending'}.")
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    charts: int
+    sections: list[str]
+
+
+def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | None = None, service: str | None = None,
+              team: str | None = None, sections=None, publish: bool = False) -> Written:
+    """Build and write the pack; raises PackError with a plain sentence when it cannot."""
+    out = Path(out)
+    kind = out.suffix.lower()
+    if kind not in FORMATS:
+        raise PackError(f"Name the file .docx or .pdf (not {out.name}).")
+    chosen = filters_for(db, period, service, team)
+    doc = build(db, chosen, sections, publish)
+    data = render(doc, kind)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    return Written(out, len(doc.charts()), choose_sections(sections))

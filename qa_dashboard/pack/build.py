@@ -1,0 +1,181 @@
+"""Build the board pack's document model for one period and scope, in the order a board reads:
+cover, one-page summary, system health, audits, workforce, voice, improvement plan, appendix."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pandas as pd
+
+from qa_dashboard.pack import figures as f
+from qa_dashboard.pack import sections
+from qa_dashboard.pack.model import Bullets, Document, Heading, PageBreak, Paragraph, table_from
+
+SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan")
+SECTION_SLUGS = {name.lower().replace(" ", "-"): name for name in SECTIONS}
+LATEST = "latest"
+
+
+class PackError(Exception):
+    """A plain sentence for the user: the period has no data, an option is unknown."""
+
+
+# ------------------------------------------------------------------------------ the period --
+def resolve_period(db, token: str | None) -> tuple[dt.date, dt.date, str]:
+    """The months a link token names, as the sidebar reads it: `latest` (default), a financial
+    year `2024-25`, a quarter `Q3 2024-25`, or months `2024-06..2024-11`."""
+    months = f.query(db, "months_loaded")
+    if months.empty:
+        raise PackError("The database holds no figures yet, so there is nothing to put in a pack.")
+    options = f.period_options(months)
+    token = (token or LATEST).strip()
+    for value, start, end, label in options.values():
+        if value and value == token:
+            return start, end, label
+    first, dots, last = token.partition("..")
+    try:
+        start, end = (dt.datetime.strptime(first, "%Y-%m").date(), dt.datetime.strptime(last, "%Y-%m").date())
+    except ValueError:
+        start = end = None
+    if not dots or start is None or start > end:
+        raise PackError(f"The period '{token}' is not one the data covers. Use a financial year such as 2024-25, "
+                        "a quarter such as Q3 2024-25, months such as 2024-06..2024-11, or latest.")
+    return start, end, f"{f.metrics.month_label(start)} to {f.metrics.month_label(end)}"
+
+
+def choose_sections(names) -> list[str]:
+    """Section names or their link forms (`system-health`); every section when none are named."""
+    if not names:
+        return list(SECTIONS)
+    chosen = []
+    for name in names:
+        key = str(name).strip().lower().replace(" ", "-")
+        if key not in SECTION_SLUGS:
+            raise PackError(f"There is no section called '{name}'. Choose from: "
+                            + ", ".join(SECTION_SLUGS) + ".")
+        chosen.append(SECTION_SLUGS[key])
+    return [name for name in SECTIONS if name in chosen]
+
+
+def filters_for(db, period: str | None, service: str | None, team: str | None) -> f.Filters:
+    start, end, label = resolve_period(db, period)
+    teams = f.query(db, "teams_by_service")
+    if service and service not in set(teams["service_area"]):
+        raise PackError(f"There is no service area called '{service}' in the data.")
+    if team and team not in set(teams["team"]):
+        raise PackError(f"There is no team called '{team}' in the data.")
+    months = f.query(db, "months_loaded")
+    in_period = pd.to_datetime(months["month"]).dt.date.between(start, end)
+    if not in_period.any():
+        raise PackError(f"No figures are loaded for {label}, so there is nothing to put in a pack.")
+    return f.Filters(start=start, end=end, period_label=label, service_area=service, team=team)
+
+
+# ----------------------------------------------------------------------------- the parts --
+def _authority(db, demo: bool) -> str:
+    with f.store.read_connection(db) as con:
+        chosen = f.chosen_authority(con)
+    if chosen:
+        return chosen.la_name
+    return "A fictional authority (demo data)" if demo else "Authority not set (python -m qa_dashboard authority NAME)"
+
+
+def cover(doc: Document) -> list:
+    lines = [f"Period: {doc.period_label}", f"Scope: {doc.scope_label}", f"Made on {doc.made_on:%d %B %Y} "
+             "from the QA dashboard: every figure comes from the dashboard's database; none was typed."]
+    if doc.demo:
+        lines.insert(0, "DEMO DATA: a fictional authority. None of it describes real children, families, staff or teams.")
+    if doc.publish:
+        lines.append("Published version: counts under 5, and shares built on them, are suppressed.")
+    return [Heading(1, doc.title), Paragraph(doc.authority, "body"), *[Paragraph(line, "body") for line in lines],
+            Paragraph("How to read it: every share is given with n, the number it counts; a figure from fewer "
+                      "than 5 is flagged; a dash (–) is a figure not loaded, never zero; figures over several "
+                      "teams are ratios of their totals.", "note"), PageBreak()]
+
+
+SCORECARD_COLUMNS = ["Indicator", "Month", "Latest", "Counted", "Better when", "On the month", "On the year",
+                     "Target", "RAG"]
+
+
+def summary(scope: sections.Scope, by_indicator: dict) -> list:
+    c = scope.chosen
+    pairs = scope.pairs
+    audit_quarters = f.query(scope.db, "audit_grades_by_quarter", *pairs, None, None)
+    staff = f.query(scope.db, "workforce_by_month", *pairs)
+    changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c)
+    blocks = [Heading(1, "Summary"), Heading(2, "What changed")]
+    blocks.append(Bullets(tuple(scope.say(s).text for s in changed)) if changed else
+                  Paragraph("Nothing to compare yet: each figure needs an earlier month or quarter.", "body"))
+    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"))
+    if not card.empty:
+        card = card[card["System health"] == "yes"] if (card["System health"] == "yes").any() else card
+        blocks += [Heading(2, "Scorecard"),
+                   Paragraph("▲ ▼ show the move on the month before, and the words say whether it is better or "
+                             "worse for that indicator. RAG is against the local target, written as well as shaded.",
+                             "note"),
+                   scope.table(card[[col for col in SCORECARD_COLUMNS if col in card.columns]],
+                               "System-health scorecard", rag_column="RAG")]
+    heard = f.query(scope.db, "heard_by_quarter", *pairs)
+    tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
+    if tiles:
+        blocks += [Heading(2, "Practice, workforce and voices"),
+                   scope.table(pd.DataFrame([{"Figure": t.label, "Latest": t.value, "Change": t.delta or "",
+                                              "Read with": " ".join(t.lines)} for t in tiles]),
+                               "Practice, workforce and voices")]
+    return blocks + [PageBreak()]
+
+
+def appendix(scope: sections.Scope, by_indicator: dict) -> list:
+    spec = f.contract.load()
+    definitions = pd.DataFrame([{
+        "Indicator": i.label, "Measured in": {"%": "per cent", "rate10k": "per 10,000 children"}.get(i.unit, i.unit),
+        "Better when": f.metrics.better_phrase(i.better), "System health": "yes" if i.system_health else "",
+        "Source": "KPI scorecard upload" if i.code in by_indicator else "not loaded for this scope"}
+        for i in spec.indicators])
+    loads = f.query(scope.db, "upload_history")
+    loads = loads[["upload_id", "file_name", "loaded_at", "rows_added", "status"]].rename(columns={
+        "upload_id": "Load", "file_name": "File", "loaded_at": "Date loaded", "rows_added": "Rows added",
+        "status": "Status"})
+    loads["Date loaded"] = pd.to_datetime(loads["Date loaded"]).dt.strftime("%d %B %Y %H:%M")
+    return [Heading(1, "Appendix"), Heading(2, "Definitions and sources"),
+            Paragraph("Indicators from the catalogue the dashboard reads; published comparators are DfE's "
+                      "statistics where the upload gave none, labelled with their year. Audit, workforce and "
+                      "feedback figures come from the audits, workforce and feedback sheets.", "note"),
+            table_from(definitions, "Indicator definitions", False),
+            Heading(2, "The loads these figures came from"),
+            table_from(loads, "Loads, newest first", False)]
+
+
+# ------------------------------------------------------------------------------ assemble --
+def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool = False,
+          today: dt.date | None = None) -> Document:
+    """The pack of `chosen` as a document model. `wanted`: section names (all when None)."""
+    today = today or dt.date.today()
+    notes = f.commentary.latest_by_key(db, chosen.start, chosen.end, team=chosen.team,
+                                       service_area=chosen.service_area)
+    scope = sections.Scope(db, chosen, publish, notes)
+    kpis = f.query(db, "kpi_series", chosen.team)
+    by_indicator = f.overview.indicator_rows(kpis, chosen.team)
+    demo = f.store.is_demo(db)
+    doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),
+                   period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or "Whole authority",
+                   made_on=today, demo=demo, publish=publish)
+    doc.blocks += cover(doc)
+    builders = {
+        "Overview": lambda: summary(scope, by_indicator),
+        "System health": lambda: sections.system_health(scope, by_indicator),
+        "Audits": lambda: sections.audit_blocks(scope),
+        "Workforce": lambda: sections.workforce_blocks(scope),
+        "Voice": lambda: sections.voice_blocks(scope),
+        "Improvement plan": lambda: sections.plan_blocks(scope, today),
+    }
+    for name in choose_sections(wanted):
+        blocks = builders[name]()
+        if blocks:
+            doc.blocks += blocks
+        else:
+            doc.blocks += [Heading(1, name), Paragraph(f"No {name.lower()} figures are loaded for "
+                                                       f"{chosen.period_label} and this scope, so this section is "
+                                                       "left out.", "note")]
+    doc.blocks += appendix(scope, by_indicator)
+    return doc

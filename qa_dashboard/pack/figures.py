@@ -1,0 +1,25 @@
+"""Everything the pack takes from the pages' own modules, in one place.
+
+The pack shows the figures the pages show, so it calls the same pure figure functions and the
+same named queries; when those modules move (the chart layer is being restructured), only the
+names below need repointing. Nothing else in `qa_dashboard/pack/` imports from the pages'
+modules.
+"""
+from __future__ import annotations
+
+from qa_dashboard import audits, commentary, contract, metrics, overview, periods, store, system_health, voice, workforce
+from qa_dashboard.benchmarks.authority import chosen_authority
+from qa_dashboard.charts import PALETTE, stacked_grades, trend_chart
+from qa_dashboard.filters import Filters, period_options
+from qa_dashboard.queries import queries
+
+__all__ = [
+    "audits", "commentary", "contract", "metrics", "overview", "periods", "store", "system_health", "voice",
+    "workforce", "chosen_authority", "PALETTE", "stacked_grades", "trend_chart", "Filters", "period_options",
+    "query",
+]
+
+
+def query(db, name: str, *params):
+    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these `?` parameters."""
+    return queries.run(name, db, params)

@@ -1,0 +1,130 @@
+"""The board pack as a document model: an ordered list of blocks that the .docx and .pdf
+writers both render, so the two files say the same thing.
+
+Every text is plain: writers put it in as text, never as markup. Cells are strings already
+worded (a missing figure is "–", never 0)."""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+MISSING = "–"
+SMALL_N = 5
+SUPPRESSED = "fewer than 5"
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int          # 1: a section, 2: a part of it
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    kind: str = "body"  # body, note (how to read), quote (people's or officers' own words), byline
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    caption: str
+    rag_column: int | None = None   # a column whose cells are RAG words, shaded as well as written
+
+
+@dataclass(frozen=True)
+class Chart:
+    spec: dict          # the Vega-Lite spec the page draws
+    alt: str            # what the chart shows and its latest figure, for screen readers
+    caption: str
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass
+class Document:
+    title: str
+    authority: str
+    period_label: str
+    scope_label: str
+    made_on: dt.date
+    demo: bool
+    publish: bool
+    blocks: list = field(default_factory=list)
+
+    def outline(self) -> list[tuple[int, str]]:
+        return [(b.level, b.text) for b in self.blocks if isinstance(b, Heading)]
+
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
+
+# --------------------------------------------------------------------------- cell wording --
+def cell(value) -> str:
+    """A table cell in words: missing is a dash (never 0), dates as months, numbers with commas."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        day = value.date() if isinstance(value, (pd.Timestamp, dt.datetime)) else value
+        return f"{day:%B %Y}" if day.day == 1 else f"{day:%d %B %Y}"
+    if isinstance(value, int) or (hasattr(value, "dtype") and getattr(value, "dtype").kind in "iu"):
+        return f"{int(value):,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    text = str(value)
+    return text if text.strip() else MISSING
+
+
+_SHARE_WITH_N = re.compile(r"(\d+(?:\.\d+)?)% \(n = ([\d,]+)\)")
+_COUNT_OF_N = re.compile(r"\b([\d,]+) of ([\d,]+)\b")
+
+
+def _small(number: str) -> bool:
+    value = int(number.replace(",", ""))
+    return 0 < value < SMALL_N
+
+
+def suppress_text(text: str) -> str:
+    """For a paper that goes on a public website: a count under 5, and a share built on one,
+    becomes "fewer than 5"."""
+    text = _SHARE_WITH_N.sub(lambda m: f"suppressed (n {SUPPRESSED})" if _small(m.group(2)) else m.group(0), text)
+    return _COUNT_OF_N.sub(lambda m: f"{SUPPRESSED} of {m.group(2)}" if _small(m.group(1)) and not _small(m.group(2))
+                           else (f"suppressed (n {SUPPRESSED})" if _small(m.group(2)) else m.group(0)), text)
+
+
+def table_from(frame: pd.DataFrame, caption: str, publish: bool, rag_column: str | None = None) -> Table:
+    """A page's table as a pack table. With `publish`, whole-number cells of 1 to 4 (counts)
+    and the shares built on them are suppressed."""
+    rows = []
+    for record in frame.itertuples(index=False):
+        worded = []
+        for value in record:
+            text = cell(value)
+            if publish:
+                is_count = not isinstance(value, bool) and (
+                    isinstance(value, int) or (hasattr(value, "dtype") and value.dtype.kind in "iu"))
+                text = SUPPRESSED if is_count and 0 < float(value) < SMALL_N else suppress_text(text)
+            worded.append(text)
+        rows.append(tuple(worded))
+    columns = tuple(str(c) for c in frame.columns)
+    return Table(columns, tuple(rows), caption,
+                 columns.index(rag_column) if rag_column in columns else None)
+
+
+def words(text: str, publish: bool) -> str:
+    return suppress_text(text) if publish else text

@@ -1,0 +1,277 @@
+"""The pack's sections, each built from the same query frames and figure functions as its page.
+
+Each builder returns its blocks, or None when the period holds nothing for it (the pack then
+says in one line that the section is left out)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from qa_dashboard.pack import figures as f
+from qa_dashboard.pack.model import Bullets, Chart, Heading, Paragraph, Table, table_from, words
+
+
+@dataclass(frozen=True)
+class Scope:
+    db: object
+    chosen: f.Filters
+    publish: bool
+    notes: dict              # (scope_kind, key) -> commentary Note in force for the period
+
+    @property
+    def pairs(self) -> tuple:
+        c = self.chosen
+        return (c.service_area, c.service_area, c.team, c.team)
+
+    def say(self, text: str) -> Paragraph:
+        return Paragraph(words(text, self.publish))
+
+    def table(self, frame: pd.DataFrame, caption: str, rag_column: str | None = None) -> Table:
+        return table_from(frame, caption, self.publish, rag_column)
+
+
+def practice_analysis(scope: Scope, kind: str, key: str) -> list:
+    """The officers' words for an indicator or section, exactly as written, with who and when."""
+    note = scope.notes.get((kind, key))
+    if note is None:
+        return [Heading(3, "Practice analysis"),
+                Paragraph(f"No practice analysis was written for {scope.chosen.period_label}.", "note")]
+    written = "uploaded in" if note.source == "uploaded" else "written by"
+    return [Heading(3, "Practice analysis"), Paragraph(note.text, "quote"),
+            Paragraph(f"{f.metrics.month_label(note.period)}, {written} {note.author} "
+                      f"on {note.written_at:%d %B %Y}.", "byline")]
+
+
+def _chart(spec, alt_text: str, caption: str) -> Chart:
+    # The builders' charts are the pages' own, already valid: skipping Altair's schema check
+    # saves a third of the pack's building time.
+    spec = spec if isinstance(spec, dict) else spec.to_dict(validate=False)
+    return Chart(spec, alt_text, caption)
+
+
+def _has_small_counts(frame: pd.DataFrame, columns: tuple[str, ...]) -> bool:
+    for column in columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        if ((values > 0) & (values < f.metrics.SMALL_N)).any():
+            return True
+    return False
+
+
+def _chart_or_note(scope: Scope, chart: Chart, counts: pd.DataFrame | None, *columns: str) -> list:
+    """Under --publish a chart that shows counts under 5 is left out, saying so."""
+    if scope.publish and counts is not None and _has_small_counts(counts, columns):
+        return [Paragraph(f"The chart \"{chart.caption}\" is left out of this published version: it shows "
+                          "counts under 5.", "note")]
+    return [chart]
+
+
+# ------------------------------------------------------------------------ system health --
+def indicator_figure(rows: list[dict], end: dt.date) -> str:
+    """The latest figure in words with its numerator and denominator, small counts flagged."""
+    latest, _, _ = f.metrics.latest_and_earlier(rows, end)
+    first = rows[0]
+    text = f"{f.metrics.month_label(latest['period'])}: {f.metrics.format_value(latest['value'], first['unit'])}"
+    if latest.get("numerator") is not None and latest.get("denominator") is not None:
+        text += f" ({latest['numerator']:,.0f} of {latest['denominator']:,.0f})"
+        if 0 < latest["denominator"] < f.metrics.SMALL_N:
+            text += " (fewer than 5: read with care)"
+    if latest.get("target") is not None:
+        rag = f.metrics.rag(latest["value"], latest["target"], first["polarity"])
+        text += f"; target {f.metrics.format_value(latest['target'], first['unit'])}, RAG {rag or 'not rated'}"
+    return text + f". {f.metrics.better_phrase(first['polarity']).capitalize()}."
+
+
+def one_indicator(scope: Scope, code: str, by_indicator: dict) -> list:
+    rows = by_indicator[code]
+    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen)
+    latest = indicator_figure(rows, scope.chosen.end)
+    series = ", ".join(dict.fromkeys(detail.lines["series"]))
+    alt = (f"Line chart: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}, "
+           f"lines for {series}. Latest figure {latest}")
+    trend = f.overview.what_changed({code: rows}, pd.DataFrame(), pd.DataFrame(), scope.chosen)
+    recent = detail.table.tail(12)
+    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"),
+            _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months"),
+            scope.say(f"Latest figure, {latest}"),
+            Heading(3, "Trend analysis"),
+            Paragraph(trend[0] if trend else "There is no earlier month in the period to compare with.", "body"),
+            *practice_analysis(scope, "indicator", code),
+            scope.table(recent.drop(columns=["Commentary"], errors="ignore"),
+                        f"{detail.label}: the last {len(recent)} months")]
+
+
+def system_health(scope: Scope, by_indicator: dict) -> list | None:
+    codes = [code for code, rows in by_indicator.items() if rows[0]["system_health"]
+             and f.metrics.latest_and_earlier(rows, scope.chosen.end)[0] is not None]
+    if not codes:
+        return None
+    blocks = [Heading(1, "System health"),
+              Paragraph("The Children's Commissioner's system-health indicators, each with its trend against "
+                        "target and comparators, the latest figure with what it counts, the trend analysis "
+                        "generated from the figures and the practice analysis written by officers.", "note")]
+    for code in codes:
+        blocks += one_indicator(scope, code, by_indicator)
+    return blocks
+
+
+# ------------------------------------------------------------------------------- audits --
+def audit_blocks(scope: Scope) -> list | None:
+    c = scope.chosen
+    pairs = (*scope.pairs, None, None)
+    in_period = f.query(scope.db, "audits_in_period", c.start, c.end_exclusive, *pairs)
+    if in_period.empty:
+        return None
+    overall = f.query(scope.db, "audits_overall_by_month", *pairs)
+    area_grades = f.query(scope.db, "audits_area_grades", c.start, c.end_exclusive, *pairs)
+    fig = f.audits.page_figures(overall, area_grades, in_period, c.start, c.end)
+    top = fig.headline
+    blocks = [Heading(1, "Audits"),
+              scope.say(f"Audits completed in {c.period_label}: {top.audits:,}. Good or better: "
+                        f"{top.good_or_better.text()}. {f.audits.worst_label()}: {top.inadequate.text()}. "
+                        f"Moderated: {top.moderated.text()}. Actions completed: {top.actions.text()} of those agreed."),
+              scope.say(fig.grade_mix)]
+    gaps = [f.metrics.month_label(m) for m in fig.months_without_audits] + fig.quarters_without_audits
+    if gaps:
+        blocks.append(Paragraph(f"No audits in {', '.join(gaps)}: left empty on the charts, not counted as zero.",
+                                "note"))
+    blocks += practice_analysis(scope, "section", "Audits")
+    last_month = fig.by_month_table.tail(1).to_dict("records")
+    latest = f" Latest month with audits: {', '.join(f'{k} {v}' for k, v in last_month[0].items())}." if last_month else ""
+    by_month = _chart(f.stacked_grades(fig.by_month, "month_label", "Month", "Overall judgements by month",
+                                       x_domain=fig.month_labels),
+                      "Stacked bar chart: the share of audits at each overall grade in each month of the period, "
+                      "with the number of audits written on each part." + latest, "Overall judgements by month")
+    blocks += [Heading(2, "Judgements by month and quarter"),
+               *_chart_or_note(scope, by_month, fig.by_month, "count"),
+               scope.table(fig.by_quarter_table, "Overall judgements by financial quarter"),
+               Heading(2, "This year against last")]
+    blocks += [scope.say(s) for s in fig.year_on_year.sentences()]
+    missing, expected = fig.not_judged
+    blocks += [Heading(2, "Practice areas"),
+               Paragraph(f"Good or better share of the audits that judged each area, with n, by financial quarter. "
+                         f"{missing:,} of {expected:,} practice-area judgements were not judged and are left out of "
+                         f"the shares. {f.audits.SMALL_NOTE}", "note"),
+               scope.table(fig.area_grid, "Good or better by practice area and quarter"),
+               Heading(2, "Moderation"),
+               scope.say(f"Moderated by a second manager: {top.moderated.text()}. Graded down at moderation: "
+                         f"{fig.moved[0]}; graded up: {fig.moved[1]}."),
+               scope.table(fig.moderation_crosstab, "Grade before and after moderation"),
+               Heading(2, "Actions agreed and completed"),
+               scope.table(fig.actions_by_quarter, "Actions by quarter")]
+    return blocks
+
+
+# ---------------------------------------------------------------------------- workforce --
+WORKFORCE_PARTS = ("Caseloads", "Agency social workers", "Recruitment and retention", "Consistent relationships")
+
+
+def workforce_blocks(scope: Scope) -> list | None:
+    c = scope.chosen
+    sums = f.query(scope.db, "workforce_sums", f.workforce.first_month_asked(c), c.end_exclusive, *scope.pairs)
+    top = f.workforce.headline(sums, c)
+    if top.month is None:
+        return None
+    england = f.query(scope.db, "workforce_england")
+    tiles = pd.DataFrame([{"Figure": t.label, f"{f.metrics.month_label(top.month)}": t.value,
+                           "Change": t.delta or "", "Read with": " ".join(t.lines)} for t in top.tiles])
+    blocks = [Heading(1, "Workforce"),
+              Paragraph("Figures for several teams are worked out from their totals (all children ÷ all FTE), "
+                        "never as an average of the teams' figures.", "note"),
+              scope.table(tiles, "Workforce headline figures"), *practice_analysis(scope, "section", "Workforce")]
+    for part in WORKFORCE_PARTS:
+        blocks.append(Heading(2, part))
+        said = ""  # the part's first sentence gives its latest figure, for the charts' alt text
+        for block in f.workforce.tab_blocks(sums, england, c, part):
+            if block.kind == "text":
+                said = said or f"Latest: {block.text}"
+                blocks.append(scope.say(block.text))
+            elif block.kind == "subheader":
+                said = ""
+                blocks.append(Heading(3, block.text))
+            elif block.chart is not None:
+                chart = _chart(block.chart, f"Chart: {block.text}. {said}", block.text)
+                counted = [col for col in block.table.columns if str(col).lower() in ("starters", "leavers")]
+                blocks += _chart_or_note(scope, chart, block.table, *counted)
+    return blocks
+
+
+# -------------------------------------------------------------------------------- voice --
+COMMENTS_SHOWN = 8
+
+
+def voice_blocks(scope: Scope) -> list | None:
+    c = scope.chosen
+    win = f.voice.windows(c.start, c.end)
+    params = win.params(c.service_area, c.team)
+    counts = f.query(scope.db, "voice_survey_counts", *params)
+    heard = f.voice.heard_part(f.query(scope.db, "voice_heard_by_quarter", *params), c.start, c.end)
+    cc = f.voice.compliments_part(f.query(scope.db, "voice_compliments_complaints",
+                                          *f.voice.compliment_sources(), *params), c.start, c.end)
+    if not cc.any_feedback:
+        return None
+    survey = f.voice.survey_part(counts, c.start, c.end)
+    blocks = [Heading(1, "Voice of the child and family"), Paragraph(win.describe(), "note"),
+              *practice_analysis(scope, "section", "Voice")]
+    if not survey.table.table.empty:
+        blocks += [Heading(2, "Survey answers by quarter"),
+                   Paragraph("Each cell is the share of answers that were positive, with n, the answers counted. "
+                             f"Higher is better. {survey.table.change_note}", "note"),
+                   scope.table(survey.table.table, "Survey answers by quarter")]
+    if heard.chart is not None:
+        alt = f"Chart: people heard in each quarter against the same quarter a year earlier. Latest quarter: {heard.tile.value}."
+        blocks += [Heading(2, "How many were heard"), scope.say(" ".join([f"People heard: {heard.tile.value}.", *heard.tile.lines])),
+                   *_chart_or_note(scope, Chart(heard.chart, alt, "People heard per quarter"), heard.table, "people heard")]
+    blocks += comments_blocks(scope, win)
+    if cc.any_loaded:
+        latest = "; ".join(f"{t.label}: {t.value}" for t in cc.tiles)
+        blocks += [Heading(2, "Compliments and complaints"),
+                   *_chart_or_note(scope, Chart(cc.quarter_chart, f"Chart: compliments and complaints per quarter. "
+                                                f"Latest quarter: {latest}.", "Compliments and complaints per quarter"),
+                                   cc.by_quarter, "compliments", "complaints"),
+                   scope.table(cc.by_quarter, "Compliments and complaints per quarter")]
+    return blocks
+
+
+def comments_blocks(scope: Scope, win) -> list:
+    """People's words, exactly as written. Choosing comments for the pack on the Voice page is
+    not built yet: the pack shows the period's newest comments and says so."""
+    found = f.voice.comments_for_reading(f.query(scope.db, "voice_comments",
+                                                 *win.period_params(scope.chosen.service_area, scope.chosen.team)))
+    if found.empty:
+        return []
+    shown = found.head(COMMENTS_SHOWN)
+    blocks = [Heading(2, "In their own words"),
+              Paragraph(f"The {len(shown)} newest of the period's {len(found):,} comments, shown exactly as written.",
+                        "note")]
+    for row in shown.to_dict("records"):
+        blocks += [Paragraph(row["Comment"], "quote"), Paragraph(f.voice.comment_heading(row), "byline")]
+    return blocks
+
+
+# --------------------------------------------------------------------- improvement plan --
+def plan_blocks(scope: Scope, today: dt.date) -> list | None:
+    actions = f.query(scope.db, "actions_current")
+    if actions.empty:
+        return None
+    plan = f.overview.plan_summary(actions, today)
+    changes = f.query(scope.db, "actions_status_changes")
+    rag_words = Bullets(tuple(f"{r['RAG']}: {r['actions']:,}" for r in plan.by_rag.to_dict("records")))
+    blocks = [Heading(1, "Improvement plan"), Paragraph("Actions by RAG rating:", "body"), rag_words,
+              scope.table(plan.by_status, "Actions by status"),
+              Heading(2, f"Overdue ({len(plan.overdue)})")]
+    if plan.overdue.empty:
+        blocks.append(Paragraph(f"No action is past its due date and still open on {today:%d %B %Y}.", "body"))
+    else:
+        blocks.append(scope.table(plan.overdue.rename(columns={
+            "action_id": "Action", "title": "Title", "owner": "Owner", "due_date": "Due", "status": "Status",
+            "rag": "RAG"}), "Overdue actions", rag_column="RAG"))
+    blocks.append(Heading(2, f"Changed by the latest plan update ({len(changes)})"))
+    if changes.empty:
+        blocks.append(Paragraph("No action changed status in the latest load of the plan.", "body"))
+    else:
+        blocks.append(scope.table(changes.drop(columns=["loaded_at"]).rename(columns={
+            "action_id": "Action", "title": "Title", "owner": "Owner", "previous_status": "Was",
+            "status": "Now", "rag": "RAG"}), "Actions whose status changed", rag_column="RAG"))
+    return blocks

@@ -1,0 +1,41 @@
+"""The Board pack page run headless with Streamlit's AppTest on the demo database."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+
+@pytest.fixture
+def board_pack(repo_root: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(demo_db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=300).run()
+    app.switch_page("app_pages/board_pack.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def outline(app: AppTest) -> str:
+    return next(t.value for t in app.text if "What changed" in t.value or "Appendix" in t.value)
+
+
+def test_the_page_previews_the_outline_and_offers_both_files(board_pack):
+    shown = outline(board_pack)
+    for heading in ("Summary", "System health", "Re-referrals within 12 months", "Audits", "Workforce",
+                    "Voice of the child and family", "Improvement plan", "Appendix"):
+        assert heading in shown
+    labels = [button.proto.label for button in board_pack.get("download_button")]
+    assert labels == ["Download Word (.docx)", "Download PDF"]
+
+
+def test_unticking_a_section_leaves_it_out_of_the_outline(board_pack):
+    board_pack.checkbox(key="pack_section_3").uncheck().run()  # Workforce
+    assert not board_pack.exception, board_pack.exception
+    shown = outline(board_pack)
+    assert "Workforce" not in shown.splitlines() and "Audits" in shown
+
+
+def test_the_publish_tick_box_makes_the_published_version(board_pack):
+    board_pack.checkbox(key="pack_publish").check().run()
+    assert not board_pack.exception, board_pack.exception
+    assert any(t.value.startswith("Published version: counts under 5") for t in board_pack.text)
+    assert "Appendix" in outline(board_pack)

@@ -1,0 +1,198 @@
+"""The board pack made from the command line, read back as a reader's tools read it: the .docx
+with python-docx, the PDF with poppler's pdftotext, pdfinfo and pdffonts. Headline figures are
+checked against SQL worked out here, independently of the pages' modules."""
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import pytest
+
+from qa_dashboard import commentary
+from qa_dashboard.ingest import ingest
+from qa_dashboard.pack import model
+from tests.workbooks import TODAY, audit, query, table, write_xlsx
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+AWKWARD = "Practice is <script>alert(1)</script> **bold** and =SUM(A1) #set text(red) $x$"
+
+
+def run_pack(db: Path, out: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "qa_dashboard", "pack", str(out), "--db", str(db), *options],
+                          cwd=REPO_ROOT, capture_output=True, text=True)
+
+
+def flat(text: str) -> str:
+    """Words with every run of spaces and line breaks made one space (PDF text breaks lines)."""
+    return re.sub(r"\s+", " ", text)
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    for each in document.tables:
+        parts += [cell.text for row in each.rows for cell in row.cells]
+    return flat("\n".join(parts))
+
+
+def pdf_text(path: Path) -> str:
+    return flat(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture(scope="module")
+def packs(demo_db, tmp_path_factory):
+    """The demo database with an officer's awkward commentary, and its full pack in both formats."""
+    folder = tmp_path_factory.mktemp("pack")
+    db = folder / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    [(last,)] = query(db, "SELECT max(month) FROM audits")
+    commentary.write(db, last, "section", "Audits", AWKWARD, "a.officer")
+    made = {}
+    for kind in ("docx", "pdf"):
+        result = run_pack(db, folder / f"pack.{kind}")
+        assert result.returncode == 0, result.stderr
+        made[kind] = folder / f"pack.{kind}"
+    return db, {"docx": docx_text(made["docx"]), "pdf": pdf_text(made["pdf"])}, made
+
+
+def latest_period(db: Path) -> tuple[dt.date, dt.date]:
+    """The pack's default period: the twelve months to the latest month any dataset covers."""
+    [(end,)] = query(db, "SELECT max(m) FROM (SELECT period m FROM kpi_values UNION SELECT month FROM audits "
+                         "UNION SELECT period FROM workforce UNION SELECT month FROM feedback)")
+    start = dt.date(end.year - 1 if end.month < 12 else end.year, end.month % 12 + 1, 1)
+    return start, end
+
+
+def expected_headlines(db: Path) -> list[str]:
+    start, end = latest_period(db)
+    [(value, numerator, denominator)] = query(db, (
+        "SELECT value, numerator, denominator FROM kpi_values WHERE indicator = 're_referrals_pct' AND team IS NULL "
+        "AND breakdown IS NULL AND period = (SELECT max(period) FROM kpi_values WHERE indicator = 're_referrals_pct' "
+        "AND team IS NULL AND period <= ?)"), [end])
+    [(audits, good)] = query(db, (
+        "SELECT count(*), count(*) FILTER (WHERE overall IN ('Outstanding', 'Good')) FROM audits "
+        "WHERE month BETWEEN ? AND ?"), [start, end])
+    [(caseload,)] = query(db, (
+        "SELECT sum(children_allocated) / sum(social_worker_fte) FROM workforce "
+        "WHERE period = (SELECT max(period) FROM workforce WHERE period <= ?)"), [end])
+    return [f"{value:.1f}% ({numerator:,.0f} of {denominator:,.0f})",
+            f"Audits completed in {start:%B %Y} to {end:%B %Y}: {audits:,}",
+            f"Good or better: {100 * good / audits:.0f}% (n = {audits})",
+            f"to {caseload:.1f}"]
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_the_periods_headline_figures_are_in_the_pack_as_the_database_gives_them(packs, kind):
+    db, texts, _ = packs
+    for figure in expected_headlines(db):
+        assert figure in texts[kind], figure
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_commentary_with_markup_and_formulas_appears_exactly_as_written(packs, kind):
+    _, texts, _ = packs
+    assert AWKWARD in texts[kind]
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_the_pack_says_it_is_demo_data_and_reads_in_the_boards_order(packs, kind):
+    _, texts, _ = packs
+    text = texts[kind]
+    assert "DEMO DATA" in text
+    order = ["Summary", "What changed", "System health", "Trend analysis", "Practice analysis", "Audits",
+             "Workforce", "Voice of the child and family", "Improvement plan", "Appendix", "The loads these figures came from"]
+    place = 0
+    for heading in order:  # each found after the one before it
+        place = text.find(heading, place)
+        assert place != -1, heading
+
+
+def test_every_picture_in_the_docx_has_alt_text_with_its_latest_figure(packs):
+    document = docx.Document(str(packs[2]["docx"]))
+    assert len(document.inline_shapes) >= 10
+    for shape in document.inline_shapes:
+        described = shape._inline.docPr.get("descr") or ""
+        assert re.search(r"[Ll]atest", described) and re.search(r"\d", described), described
+
+
+def test_the_docx_uses_heading_styles_repeated_table_headers_a4_and_page_numbers(packs):
+    document = docx.Document(str(packs[2]["docx"]))
+    styles = {p.style.name for p in document.paragraphs}
+    assert {"Title", "Heading 1", "Heading 2", "Heading 3"} <= styles
+    for each in document.tables:
+        assert each.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert "PAGE" in section.footer._element.xml and "NUMPAGES" in section.footer._element.xml
+
+
+def test_the_pdf_is_a4_tagged_with_fonts_embedded_and_numbered_pages(packs):
+    path = packs[2]["pdf"]
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info
+    assert "595.276 x 841.89 pts (A4)" in info
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts
+    assert f"Page {pages} of {pages}" in packs[1]["pdf"]
+
+
+def audits_only_db(tmp_path: Path) -> Path:
+    db = tmp_path / "audits.duckdb"
+    rows = [audit(audit_id=f"A{n}", audit_date="2024-05-10", overall=grade)
+            for n, grade in enumerate(["Good", "Good", "Requires improvement", "Inadequate", "Good", "Outstanding"])]
+    assert ingest([write_xlsx(tmp_path / "audits.xlsx", {"audits": table(*rows)})], db, "tester", today=TODAY).ok
+    return db
+
+
+def test_a_database_holding_only_audits_makes_a_pack_of_its_audits(tmp_path):
+    db = audits_only_db(tmp_path)
+    result = run_pack(db, tmp_path / "audits.docx", "--period", "2024-05..2024-05")
+    assert result.returncode == 0, result.stderr
+    text = docx_text(tmp_path / "audits.docx")
+    assert "Audits completed in May 2024 to May 2024: 6" in text
+    assert "Good or better: 67% (n = 6)" in text
+    assert "No workforce figures are loaded for May 2024 to May 2024 and this scope, so this section is left out." in text
+
+
+def test_publish_suppresses_counts_under_five_and_says_so(tmp_path):
+    db = audits_only_db(tmp_path)
+    result = run_pack(db, tmp_path / "public.pdf", "--period", "2024-05..2024-05", "--publish")
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(tmp_path / "public.pdf")
+    assert "counts under 5, and shares built on them, are suppressed" in text
+    assert "Inadequate: suppressed (n fewer than 5)" not in text  # n is 6: shown
+    assert "Inadequate: 17% (n = 6)" in text
+
+
+def test_suppression_hides_small_counts_and_the_shares_built_on_them():
+    assert model.suppress_text("40% (n = 4)") == "suppressed (n fewer than 5)"
+    assert model.suppress_text("3 of 50") == "fewer than 5 of 50"
+    assert model.suppress_text("45% (n = 20), 9 of 20") == "45% (n = 20), 9 of 20"
+    import pandas as pd
+    suppressed = model.table_from(pd.DataFrame({"grade": ["Good", "Inadequate"], "audits": [12, 2]}), "t", True)
+    assert suppressed.rows == (("Good", "12"), ("Inadequate", "fewer than 5"))
+
+
+def test_a_missing_figure_is_a_dash_never_zero():
+    import pandas as pd
+    worded = model.table_from(pd.DataFrame({"value": [None, 0.0, 2.5]}), "t", False)
+    assert worded.rows == (("–",), ("0",), ("2.5",))
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--period", "2001-02"], "is not one the data covers"),
+    (["--period", "2001-01..2001-06"], "No figures are loaded for January 2001 to June 2001"),
+    (["--sections", "finance"], "There is no section called 'finance'"),
+    (["--team", "Nobody's team"], "There is no team called"),
+    (["--colour", "red"], "unknown option --colour"),
+])
+def test_a_period_without_data_or_an_unknown_option_exits_1_with_a_sentence(tmp_path, options, message):
+    db = audits_only_db(tmp_path)
+    result = run_pack(db, tmp_path / "pack.docx", *options)
+    assert result.returncode == 1
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "pack.docx").exists()
