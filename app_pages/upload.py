@@ -90,7 +90,7 @@ def said_plainly_if_refused(action: str):
     """A busy database or a lost sign-in becomes a sentence on the page, not a traceback."""
     try:
         yield
-    except store.DatabaseBusy as busy:
+    except store.DatabaseUnavailable as busy:
         st.error(f"{action} did not happen: {busy}")
         st.stop()
     except PermissionError:

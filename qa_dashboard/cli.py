@@ -185,6 +185,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except store.DatabaseBusy as busy:
-        print(f"error: {busy}", file=sys.stderr)
+    except store.DatabaseUnavailable as trouble:  # damaged, read-only, full disk or busy: one sentence
+        print(f"error: {trouble}", file=sys.stderr)
         return 1
