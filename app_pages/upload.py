@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from qa_dashboard import auth, cached, store, upload
+from qa_dashboard import auth, cached, plain_text, store, upload
 from qa_dashboard.ingest import default_user
 from qa_dashboard.template import template_bytes
 
@@ -322,4 +322,5 @@ else:
         with said_plainly_if_refused("Setting the authority"):
             picked = authorities[authorities["la_name"] == pick].iloc[0]
             authority = set_authority(database, picked["old_la_code"], role=role)
-            st.success(f"The dashboard now belongs to {authority.la_name}. Benchmarks follow from it.")
+            st.success(plain_text.for_markdown(  # the name comes from an uploaded DfE file
+                f"The dashboard now belongs to {authority.la_name}. Benchmarks follow from it."))

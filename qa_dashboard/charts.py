@@ -7,14 +7,13 @@ different dashes, bars carry their counts, and grades keep the same colours on e
 from __future__ import annotations
 
 import importlib
-import re
 import weakref
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qa_dashboard import contract, exports
+from qa_dashboard import contract, exports, plain_text
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies (also in config.toml).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -54,12 +53,9 @@ def cached_spec(builder):
     return spec
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
 def plain(text: str) -> str:
     """Text from an upload, escaped for the few Streamlit labels that read Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    return plain_text.for_markdown(text)
 
 
 def grade_colours() -> dict[str, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from qa_dashboard import cached, metrics, store
+from qa_dashboard import cached, metrics, plain_text, store
 from qa_dashboard.periods import financial_year_start
 
 LATEST = "Latest 12 months"
@@ -145,7 +145,7 @@ def sidebar(show_audit_type: bool = False) -> Filters | None:
         audit_type = None if chosen_type == ALL_TYPES else chosen_type
 
     for note in notes:
-        sidebar.warning(note)
+        sidebar.warning(plain_text.for_markdown(note))  # it quotes the link: never read as Markdown
     return Filters(start=start, end=end, period_label=label,
                    service_area=None if service == ALL_SERVICES else service,
                    team=None if team == ALL_TEAMS else team, audit_type=audit_type)
