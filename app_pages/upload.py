@@ -51,9 +51,10 @@ if role != auth.UPLOADER:
             name = st.text_input("Your name (recorded with each load)")
             password = st.text_input("Uploader password", type="password")
             if st.form_submit_button("Sign in", type="primary"):
-                if auth.sign_in_with_password(name, password, config):
+                check = auth.sign_in_with_password(name, password, config)
+                if check:
                     st.rerun()
-                st.error("That did not work. Check the password, and give your name.")
+                st.error(check.wait_sentence() or "That did not work. Check the password, and give your name.")
     else:
         st.error("Uploading is switched off: the dashboard's secrets file cannot be read. "
                  "The administrator needs to correct .streamlit/secrets.toml.")
