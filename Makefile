@@ -5,6 +5,7 @@
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 QA_DASHBOARD_DB ?= data/qa.duckdb
+PORT ?= 8501
 
 .PHONY: venv node_modules demo-db run test bench clean distclean
 
@@ -32,8 +33,9 @@ $(QA_DASHBOARD_DB): | $(VENV)/.installed
 	mkdir -p "$(dir $@)"
 	$(VENV)/bin/python -m qa_dashboard demo --db "$@"
 
+# make run PORT=8502 serves on another port; Ctrl+C stops it.
 run: venv demo-db
-	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py
+	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 test: venv node_modules
 	$(VENV)/bin/python -m pytest -q

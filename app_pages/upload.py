@@ -45,7 +45,7 @@ if role != auth.UPLOADER:
                 st.text(f"Details: {error}")
     elif config.mode == auth.PASSWORD and not config.password_hash_usable:
         st.error("Uploading is switched off: the uploader password is not set up in the expected form. "
-                 "The administrator can make it with: python -m qa_dashboard hash-password")
+                 "The administrator can make it with: .venv/bin/python -m qa_dashboard hash-password")
     elif config.mode == auth.PASSWORD:
         with st.form("sign_in"):
             name = st.text_input("Your name (recorded with each load)")
