@@ -15,7 +15,7 @@ if not store.exists(database):
     st.markdown("To try the dashboard with demo data, run this from the project folder:")
     st.code("make run", language=None)
     st.markdown("It builds the demo database first. To load your own extracts instead, run:")
-    st.code(".venv/bin/python -m qa_dashboard ingest FILE", language=None)
+    st.code("python -m qa_dashboard ingest FILE", language=None)
     st.stop()
 
 st.header("Datasets")

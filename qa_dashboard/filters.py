@@ -161,9 +161,9 @@ def current() -> Filters:
         st.markdown("To try the dashboard with demo data, run this from the project folder:")
         st.code("make run", language=None)
         st.markdown("To load your own extracts, run:")
-        st.code(".venv/bin/python -m qa_dashboard ingest FILE", language=None)
+        st.code("python -m qa_dashboard ingest FILE", language=None)
     else:
         st.info("The database holds no figures yet. Load a KPI scorecard, audits, workforce or feedback "
-                "extract (`.venv/bin/python -m qa_dashboard ingest FILE`); the template shows the layout "
-                "(`.venv/bin/python -m qa_dashboard template blank.xlsx`).")
+                "extract (`python -m qa_dashboard ingest FILE`); the template shows the layout "
+                "(`python -m qa_dashboard template blank.xlsx`).")
     st.stop()
