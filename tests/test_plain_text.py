@@ -18,7 +18,13 @@ def as_written(escaped: str) -> str:
 def test_every_markdown_character_is_escaped(payload):
     escaped = plain_text.for_markdown(payload)
     unescaped = re.sub(r"\\.", "", escaped)
-    assert not [c for c in unescaped if c in string.punctuation]
+    within_words = re.sub(r"(?<=[0-9A-Za-z])-", "", unescaped)  # a hyphen inside a word starts nothing
+    assert not [c for c in within_words if c in string.punctuation]
+
+
+def test_a_hyphen_inside_a_word_is_left_alone_and_one_that_could_start_a_list_is_not():
+    assert plain_text.for_markdown("Re-referrals 2024-25") == "Re-referrals 2024-25"
+    assert plain_text.for_markdown("- item -- x") == "\\- item \\-\\- x"
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
