@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from qa_dashboard import exports, store
-from qa_dashboard.demo_data import DEMO_DIR, DEMO_FILES
+from qa_dashboard.demo import DEMO_DIR, DEMO_FILES
 from qa_dashboard.ingest import ERROR, WARNING, IngestResult, Problem, ingest
 from qa_dashboard.ingest import undo as undo_latest_load
 

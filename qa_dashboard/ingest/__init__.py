@@ -1,6 +1,6 @@
 """The one ingest function: the command line and the upload page both call `ingest`.
 
-extract file -> read -> recognise -> validate -> load (one transaction per file)
+extract file -> read -> recognise -> normalise -> validate -> load (one transaction per file)
 A file is checked whole first; if any file has an error, nothing from any file is written.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
 from qa_dashboard.ingest.read import read_file
 from qa_dashboard.ingest.recognise import no_sheet_problem, recognise, unrecognised_problem
+from qa_dashboard.ingest.sheet import normalise_sheet
 from qa_dashboard.ingest.validate import Records, dataset_of, duplicate_key_problems, validate
 
 __all__ = ["Problem", "FileCheck", "IngestResult", "check_file", "ingest", "undo", "ERROR", "WARNING"]
@@ -105,7 +106,7 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
         check.problems.extend(sheet_problems)
         if errors(sheet_problems):
             continue  # a sheet without its required columns cannot be read row by row
-        records, row_problems = validate(file_name, mapped, today)
+        records, row_problems = validate(normalise_sheet(file_name, mapped, today))
         check.problems.extend(row_problems)
         dataset = dataset_of(mapped.kind)
         if dataset in check.records:

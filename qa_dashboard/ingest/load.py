@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from qa_dashboard import contract, store
-from qa_dashboard.ingest.validate import DATASET_COLUMNS, Records
+from qa_dashboard.ingest.validate import Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
           "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows",
@@ -42,7 +42,7 @@ def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
 
 def _arrow(records: Records, types: dict[str, str]) -> pa.Table:
     return pa.table({name: pa.array(records.columns[name], type=_ARROW_TYPES[types[name]])
-                     for name in DATASET_COLUMNS[records.dataset]})
+                     for name in contract.load().stored_columns(records.dataset)})
 
 
 def _key_match(key: list[str], left: str, right: str) -> str:
@@ -63,7 +63,7 @@ def load_records(con: duckdb.DuckDBPyConnection, upload_id: int, records: Record
     if hasattr(records, "merge_into"):  # DfE's published cells (qa_dashboard.benchmarks.published)
         return records.merge_into(con, upload_id)
     table = TABLES[records.dataset]
-    columns = DATASET_COLUMNS[records.dataset]
+    columns = list(contract.load().stored_columns(records.dataset))
     key = list(contract.load().sheets[records.dataset].key)
     con.register("incoming", _arrow(records, _column_types(con, table)))
     try:
