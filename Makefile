@@ -36,8 +36,9 @@ $(QA_DASHBOARD_DB): | $(VENV)/.installed
 	mkdir -p "$(dir $@)"
 	$(VENV)/bin/python -m qa_dashboard demo --db "$@"
 
+# make run PORT=8502 serves on another port; Ctrl+C stops it.
 run: venv demo-db
-	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py
+	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # REPLICAS app processes on ports PORT+1.. behind HAProxy on PORT (apt-get install haproxy);
 # ADDRESS=0.0.0.0 opens the proxy to the network. Ctrl-C stops them all.

@@ -38,12 +38,15 @@ page = st.navigation(board_pages + [loaded, upload, overview_by_name])
 board_pages.append(overview_by_name)
 
 database = store.db_path()
-if store.exists(database) and store.is_demo(database):
-    st.info("You are looking at demo data for a fictional authority. None of it describes real "
-            "children, families, staff or teams.")
+try:  # a damaged, unreadable or busy database: its one sentence instead of a traceback and a path
+    if store.exists(database) and store.is_demo(database):
+        st.info("You are looking at demo data for a fictional authority. None of it describes real "
+                "children, families, staff or teams.")
 
-st.session_state["filters"] = (
-    filters.sidebar(show_audit_type=page is audits)
-    if page in board_pages and store.exists(database) else None
-)
-page.run()
+    st.session_state["filters"] = (
+        filters.sidebar(show_audit_type=page is audits)
+        if page in board_pages and store.exists(database) else None
+    )
+    page.run()
+except store.DatabaseUnavailable as trouble:
+    st.error(str(trouble))

@@ -1,6 +1,6 @@
-"""What is loaded: which database the dashboard reads, what each dataset holds and how
-recent it is, and the last upload. The first page a new user sees, so it also says how to
-get data in when there is none."""
+"""What is loaded: what each dataset holds and how recent it is, and the last upload. The
+first page a new user sees, so it also says how to get data in when there is none. The
+database's path is never shown: board members read this page too."""
 
 import streamlit as st
 
@@ -12,14 +12,11 @@ database = store.db_path()
 
 if not store.exists(database):
     st.info("There is no database yet, so there is nothing to show.")
-    st.text(f"The dashboard looked for: {database}")
     st.markdown("To try the dashboard with demo data, run this from the project folder:")
     st.code("make run", language=None)
     st.markdown("It builds the demo database first. To load your own extracts instead, run:")
     st.code("python -m qa_dashboard ingest FILE", language=None)
     st.stop()
-
-st.text(f"Database: {database}")
 
 st.header("Datasets")
 st.dataframe(

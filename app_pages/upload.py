@@ -13,7 +13,7 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import auth, cached, store, upload
+from qa_dashboard import auth, cached, plain_text, store, upload
 from qa_dashboard.ingest import default_user
 from qa_dashboard.template import template_bytes
 
@@ -47,15 +47,16 @@ if role != auth.UPLOADER:
                 st.text(f"Details: {error}")
     elif config.mode == auth.PASSWORD and not config.password_hash_usable:
         st.error("Uploading is switched off: the uploader password is not set up in the expected form. "
-                 "The administrator can make it with: python -m qa_dashboard hash-password")
+                 "The administrator can make it with: .venv/bin/python -m qa_dashboard hash-password")
     elif config.mode == auth.PASSWORD:
         with st.form("sign_in"):
             name = st.text_input("Your name (recorded with each load)")
             password = st.text_input("Uploader password", type="password")
             if st.form_submit_button("Sign in", type="primary"):
-                if auth.sign_in_with_password(name, password, config):
+                check = auth.sign_in_with_password(name, password, config)
+                if check:
                     st.rerun()
-                st.error("That did not work. Check the password, and give your name.")
+                st.error(check.wait_sentence() or "That did not work. Check the password, and give your name.")
     else:
         st.error("Uploading is switched off: the dashboard's secrets file cannot be read. "
                  "The administrator needs to correct .streamlit/secrets.toml.")
@@ -92,7 +93,7 @@ def said_plainly_if_refused(action: str):
     """A busy database or a lost sign-in becomes a sentence on the page, not a traceback."""
     try:
         yield
-    except store.DatabaseBusy as busy:
+    except store.DatabaseUnavailable as busy:
         st.error(f"{action} did not happen: {busy}")
         st.stop()
     except PermissionError:
@@ -368,4 +369,5 @@ else:
         with said_plainly_if_refused("Setting the authority"):
             picked = authorities[authorities["la_name"] == pick].iloc[0]
             authority = set_authority(database, picked["old_la_code"], role=role)
-            st.success(f"The dashboard now belongs to {authority.la_name}. Benchmarks follow from it.")
+            st.success(plain_text.for_markdown(  # the name comes from an uploaded DfE file
+                f"The dashboard now belongs to {authority.la_name}. Benchmarks follow from it."))

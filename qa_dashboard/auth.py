@@ -20,17 +20,26 @@ what the write paths (`ingest`, `undo`, starting an empty database) call; inside
 session it trusts the session's own role, not only what the caller passes, so a page cannot
 skip the check by leaving the role out.
 
-The pure part (`config_from`, `hash_password`, `verify_password`, `role_for`) tests without
-Streamlit; the functions below the line read `st.secrets`, `st.user` and `st.session_state`.
+Wrong passwords are slowed down and logged (never the password, nor the name typed): after a
+few wrong tries a client waits, twice as long each time, and when wrong tries from everyone
+together come too fast, every sign-in waits; a try during a wait is refused without checking.
+
+The pure part (`config_from`, `hash_password`, `verify_password`, `check_uploader_password`,
+`PasswordThrottle`, `role_for`) tests without Streamlit; the functions below the line read `st.secrets`, `st.user` and `st.session_state`.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
+import logging
+import math
 import os
 import secrets as token_source
 import sys
+import threading
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -103,6 +112,116 @@ def verify_password(password: str, stored: str) -> bool:
     iterations, salt, expected = parsed
     actual = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
     return hmac.compare_digest(actual, expected)
+
+
+# ------------------------------------------------------------- slowing wrong passwords --
+_log = logging.getLogger(__name__)
+
+
+class PasswordThrottle:
+    """Wrong uploader passwords, remembered per client and for everyone together.
+
+    A client (whatever the caller keys it on: the browser's address, else its session) has
+    FREE_TRIES wrong tries, then waits FIRST_WAIT seconds, twice as long after each further
+    wrong try, up to LONGEST_WAIT; a right password clears its count, and so do FORGET_AFTER
+    seconds without a try. Opening a new session for each try gets round that, so past
+    SHARED_LIMIT wrong tries from everyone within SHARED_WINDOW seconds, every sign-in waits
+    until the oldest of them leaves the window. That can keep an officer waiting for up to a
+    minute while someone is guessing, which is the price of not letting them guess faster.
+    """
+
+    FREE_TRIES = 3
+    FIRST_WAIT = 2.0
+    LONGEST_WAIT = 300.0
+    FORGET_AFTER = 900.0
+    SHARED_LIMIT = 20
+    SHARED_WINDOW = 60.0
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._clients: dict[str, tuple[int, float]] = {}   # wrong tries in a row, time of the last
+        self._everyone: deque[float] = deque()             # times of recent wrong tries, oldest first
+
+    def _forget_old(self, now: float) -> None:
+        while self._everyone and self._everyone[0] <= now - self.SHARED_WINDOW:
+            self._everyone.popleft()
+        stale = [client for client, (_, last) in self._clients.items() if last <= now - self.FORGET_AFTER]
+        for client in stale:
+            del self._clients[client]
+
+    def retry_after(self, client: str) -> float:
+        """Seconds before `client` may try a password again; 0 when it may try now."""
+        now = self._clock()
+        with self._lock:
+            self._forget_old(now)
+            waits = [0.0]
+            failures, last = self._clients.get(client, (0, now))
+            if failures >= self.FREE_TRIES:
+                waits.append(last + min(self.FIRST_WAIT * 2 ** (failures - self.FREE_TRIES), self.LONGEST_WAIT) - now)
+            if len(self._everyone) >= self.SHARED_LIMIT:
+                waits.append(self._everyone[0] + self.SHARED_WINDOW - now)
+            return max(waits)
+
+    def failed(self, client: str) -> tuple[int, int]:
+        """Record a wrong try: (this client's wrong tries in a row, everyone's in the window)."""
+        now = self._clock()
+        with self._lock:
+            self._forget_old(now)
+            failures = self._clients.get(client, (0, now))[0] + 1
+            self._clients[client] = (failures, now)
+            self._everyone.append(now)
+            return failures, len(self._everyone)
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._clients.pop(client, None)
+
+
+THROTTLE = PasswordThrottle()
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """The outcome of one sign-in try; true only when the password was right."""
+
+    ok: bool
+    retry_after: float = 0.0   # seconds before the next try is checked at all
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def wait_sentence(self) -> str:
+        if self.retry_after <= 0:
+            return ""
+        return f"Too many wrong passwords: wait {math.ceil(self.retry_after)} seconds before trying again."
+
+
+def _client_label(client: str) -> str:
+    """How the log names a client: a short hash, the same for the same client, never its address."""
+    return hashlib.sha256(client.encode("utf-8")).hexdigest()[:10]
+
+
+def check_uploader_password(password: str, stored: str, client: str,
+                            throttle: PasswordThrottle | None = None) -> PasswordCheck:
+    """Check one sign-in try from `client`, slowed and logged as PasswordThrottle says.
+
+    A try while the client must wait is refused without checking the password, so guessing
+    cannot go faster than the waits allow.
+    """
+    throttle = throttle or THROTTLE
+    wait = throttle.retry_after(client)
+    if wait > 0:
+        _log.warning("Uploader sign-in refused unchecked: client %s must wait %d s after wrong passwords",
+                     _client_label(client), math.ceil(wait))
+        return PasswordCheck(False, wait)
+    if verify_password(password, stored):
+        throttle.succeeded(client)
+        return PasswordCheck(True)
+    in_a_row, from_everyone = throttle.failed(client)
+    _log.warning("Wrong uploader password: client %s, %d in a row; %d from everyone in the last %d s",
+                 _client_label(client), in_a_row, from_everyone, throttle.SHARED_WINDOW)
+    return PasswordCheck(False, throttle.retry_after(client))
 
 
 def _hash_fingerprint(stored: str) -> str:
@@ -234,15 +353,28 @@ def signed_in_name(config: AuthConfig | None = None) -> str | None:
     return None
 
 
-def sign_in_with_password(name: str, password: str, config: AuthConfig | None = None) -> bool:
-    """Give this session the uploader role if the password is right; False otherwise."""
+def _client_key() -> str:
+    """The browser's address when Streamlit knows it (a new session does not start afresh),
+    else the session's id."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx(suppress_warning=True)
+    return str(st.context.ip_address or (context.session_id if context else "unknown"))
+
+
+def sign_in_with_password(name: str, password: str, config: AuthConfig | None = None) -> PasswordCheck:
+    """Give this session the uploader role if the password is right; a false PasswordCheck
+    (saying how long to wait, after repeated wrong tries) otherwise."""
     import streamlit as st
 
     config = config or current_config()
-    if config.mode != PASSWORD or not name.strip() or not verify_password(password, config.password_hash):
-        return False
-    st.session_state[_SIGNED_IN_KEY] = {"name": name.strip(), "fingerprint": _hash_fingerprint(config.password_hash)}
-    return True
+    if config.mode != PASSWORD or not name.strip():
+        return PasswordCheck(False)
+    check = check_uploader_password(password, config.password_hash, _client_key())
+    if check:
+        st.session_state[_SIGNED_IN_KEY] = {"name": name.strip(), "fingerprint": _hash_fingerprint(config.password_hash)}
+    return check
 
 
 def sign_out() -> None:

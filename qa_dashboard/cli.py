@@ -109,10 +109,17 @@ def _template(args) -> int:
 
 
 def _demo(args) -> int:
-    from qa_dashboard.demo import build_demo_database
+    from qa_dashboard.demo import DemoRefused, build_demo_database
 
     db = store.db_path(args.db)
-    result = build_demo_database(db)
+    try:
+        result = build_demo_database(db, force=args.force)
+    except DemoRefused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    if result is None:
+        print(f"The demo database at {db} is already built; nothing changed.")
+        return 0
     if not result.ok:
         for problem in errors(result.problems):
             print(problem.line(), file=sys.stderr)
@@ -208,6 +215,8 @@ def parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="build the demo database from the bundled demo extracts")
     demo.add_argument("--db", help=db_help)
+    demo.add_argument("--force", action="store_true",
+                      help="add the demo even to a database that holds real loads (and label it all as demo)")
     demo.set_defaults(run=_demo)
 
     hash_password = commands.add_parser(
@@ -245,6 +254,6 @@ def main(argv: list[str] | None = None) -> int:
         parser().parse_args(argv)  # exits with argparse's own message, as before
     try:
         return args.run(args)
-    except store.DatabaseBusy as busy:
-        print(f"error: {busy}", file=sys.stderr)
+    except store.DatabaseUnavailable as trouble:  # damaged, read-only, full disk or busy: one sentence
+        print(f"error: {trouble}", file=sys.stderr)
         return 1

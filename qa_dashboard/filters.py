@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_dashboard import cached, metrics, store
+from qa_dashboard import cached, metrics, plain_text, store
 from qa_dashboard.scope import CHOOSE, LATEST, Filters, period_options
 
 __all__ = ["CHOOSE", "LATEST", "Filters", "current", "period_options", "sidebar"]
@@ -109,7 +109,7 @@ def sidebar(show_audit_type: bool = False) -> Filters | None:
     service_area, team = _service_and_team(notes)
     audit_type = _audit_type(notes) if show_audit_type else None
     for note in notes:
-        st.sidebar.warning(note)
+        st.sidebar.warning(plain_text.for_markdown(note))  # it quotes the link: never read as Markdown
     return Filters(start=start, end=end, period_label=label, service_area=service_area, team=team,
                    audit_type=audit_type)
 

@@ -11,13 +11,12 @@ different dashes, bars carry their counts, and grades keep the same colours on e
 """
 from __future__ import annotations
 
-import re
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qa_dashboard import contract, exports
+from qa_dashboard import contract, exports, plain_text
 
 # Okabe–Ito, from the catalogue (contract.palette()): distinguishable with the common
 # colour-vision deficiencies. Grade colours come from the catalogue too (contract.grade_colours()).
@@ -29,12 +28,9 @@ SERIES_STYLE = {
 }
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
-
-
 def plain(text: str) -> str:
     """Text from an upload, escaped for the few Streamlit labels that read Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    return plain_text.for_markdown(text)
 
 
 def grade_colours() -> dict[str, str]:

@@ -14,6 +14,7 @@ so a process killed mid-load leaves the file as it was before the load began.
 """
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import time
@@ -36,8 +37,75 @@ class DatabaseMissing(Exception):
     """The database file does not exist yet."""
 
 
-class DatabaseBusy(Exception):
+class DatabaseUnavailable(Exception):
+    """The database cannot be read or changed: damaged, read-only, on a full disk, or busy.
+
+    `str()` is one plain sentence for an officer or a board member, saying what happened and
+    what to do, and never a path: the command line prints it, the app shows it instead of a
+    page. DuckDB's own message (with the file's path) stays on `__cause__` for the server log.
+    """
+
+
+class DatabaseBusy(DatabaseUnavailable):
     """Another process held the database for longer than we were willing to wait."""
+
+
+_UNCHANGED = "Nothing in it was changed."
+_ASK = "ask whoever runs the dashboard"
+DAMAGED = ("The database file is damaged and cannot be read, so the figures are unavailable. "
+           f"{_UNCHANGED} Put back the latest copy of the file from your backups, or {_ASK} to.")
+READ_ONLY = ("The database is on a disk or in a folder that cannot be written to, so nothing can be "
+             f"loaded or undone. {_UNCHANGED} Make the file and its folder writable, or {_ASK} to.")
+NOT_ALLOWED = ("The dashboard is not allowed to open the database file, so the figures are unavailable "
+               f"and nothing can be loaded. {_UNCHANGED} Give it permission to read and write the file "
+               f"and its folder, or {_ASK} to.")
+DISK_FULL = ("The disk that holds the database is full, so the change was not saved. "
+             f"{_UNCHANGED} Free some space on that disk, or {_ASK} to, then try again.")
+_OS_CAUSES = {errno.ENOSPC: DISK_FULL, errno.EDQUOT: DISK_FULL, errno.EROFS: READ_ONLY,
+              errno.EACCES: NOT_ALLOWED, errno.EPERM: NOT_ALLOWED}
+# DuckDB says what went wrong only in its messages; these are its words (DuckDB 1.x and 2.x).
+_DUCKDB_CAUSES = (
+    ("no space left on device", DISK_FULL),
+    ("disk quota exceeded", DISK_FULL),
+    ("read-only file system", READ_ONLY),
+    ("permission denied", NOT_ALLOWED),
+    ("could not read enough bytes", DAMAGED),
+    ("not a valid duckdb database file", DAMAGED),
+    ("corrupt", DAMAGED),
+    ("checksum", DAMAGED),
+)
+
+
+def busy_sentence(wait: float) -> str:
+    return (f"The database is being updated by another process and was not free within {wait:.0f} "
+            f"seconds, so the figures are unavailable for now. {_UNCHANGED} Try again in a minute.")
+
+
+def unavailable(error: BaseException) -> DatabaseUnavailable | None:
+    """The plain sentence for an error from DuckDB or the file system, or None for any other error
+    (a mistake in a query stays a mistake, and is not dressed up as a damaged file)."""
+    if isinstance(error, DatabaseUnavailable):
+        return error
+    if isinstance(error, OSError) and error.errno in _OS_CAUSES:
+        return DatabaseUnavailable(_OS_CAUSES[error.errno])
+    if isinstance(error, duckdb.Error):
+        text = str(error).lower()
+        for words, sentence in _DUCKDB_CAUSES:
+            if words in text:
+                return DatabaseUnavailable(sentence)
+    return None
+
+
+@contextmanager
+def _translating_errors():
+    """Every way into the file goes through this: a known trouble becomes DatabaseUnavailable."""
+    try:
+        yield
+    except (duckdb.Error, OSError) as error:
+        plain = unavailable(error)
+        if plain is None or plain is error:
+            raise
+        raise plain from error
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list:
@@ -111,22 +179,21 @@ def _connect_with_retry(path: Path, read_only: bool, wait: float) -> duckdb.Duck
         except duckdb.IOException as error:
             if not _is_lock_conflict(error) or time.monotonic() >= deadline:
                 if _is_lock_conflict(error):
-                    raise DatabaseBusy(
-                        f"The database {path.name} is being updated by another process; try again in a moment."
-                    ) from error
+                    raise DatabaseBusy(busy_sentence(wait)) from error
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 
 
 @contextmanager
-def read_connection(path: str | os.PathLike, wait: float = WAIT_SECONDS):
-    """A short-lived read-only connection; raises DatabaseMissing when there is no file."""
+def read_connection(path: str | os.PathLike, wait: float | None = None):
+    """A short-lived read-only connection; raises DatabaseMissing when there is no file and
+    DatabaseUnavailable when it cannot be read (damaged, not allowed, busy past `wait`)."""
     path = Path(path)
     if not path.is_file():
         raise DatabaseMissing(f"No database at {path}.")
-    with _LOCK.reading():
-        con = _connect_with_retry(path, read_only=True, wait=wait)
+    with _LOCK.reading(), _translating_errors():
+        con = _connect_with_retry(path, read_only=True, wait=WAIT_SECONDS if wait is None else wait)
         try:
             yield con
         finally:
@@ -134,16 +201,17 @@ def read_connection(path: str | os.PathLike, wait: float = WAIT_SECONDS):
 
 
 @contextmanager
-def write_transaction(path: str | os.PathLike, wait: float = WAIT_SECONDS):
+def write_transaction(path: str | os.PathLike, wait: float | None = None):
     """One explicit transaction on a read-write connection; creates the file and schema if needed.
 
     Commits when the block ends normally and bumps the data version in the same transaction;
-    rolls back on any exception.
+    rolls back on any exception. A failed commit (a full disk) leaves the file as it was and is
+    raised as itself, not as the rollback's complaint that no transaction is left to roll back.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _LOCK.writing():
-        con = _connect_with_retry(path, read_only=False, wait=wait)
+    with _LOCK.writing(), _translating_errors():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = _connect_with_retry(path, read_only=False, wait=WAIT_SECONDS if wait is None else wait)
         try:
             _ensure_schema(con)
             run(con, "BEGIN TRANSACTION")
@@ -154,10 +222,18 @@ def write_transaction(path: str | os.PathLike, wait: float = WAIT_SECONDS):
                 )
                 run(con, "COMMIT")
             except BaseException:
-                run(con, "ROLLBACK")
+                _roll_back(con)
                 raise
         finally:
             con.close()
+
+
+def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back if a transaction is still open: after a failed COMMIT DuckDB has already ended it."""
+    try:
+        run(con, "ROLLBACK")
+    except duckdb.TransactionException:
+        pass
 
 
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -172,7 +248,7 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         run(con, (_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
         run(con, "COMMIT")
     except BaseException:
-        run(con, "ROLLBACK")
+        _roll_back(con)
         raise
 
 
@@ -281,12 +357,11 @@ def start_empty(path: str | os.PathLike, *, role: str | None = None, now=None) -
 
     auth.require_uploader(role)
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(f".{path.name}.new-{uuid.uuid4().hex[:8]}")
     try:
         with write_transaction(scratch):
             pass  # creates the schema, the views and a fresh instance id
-        with _LOCK.writing():
+        with _LOCK.writing(), _translating_errors():
             backup = None
             if path.is_file():
                 stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
