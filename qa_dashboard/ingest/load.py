@@ -17,16 +17,16 @@ import duckdb
 import pyarrow as pa
 
 from qa_dashboard import contract, store
+from qa_dashboard.ingest import dfe
 from qa_dashboard.ingest.validate import DATASET_COLUMNS, Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
-          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows",
-          # DfE's published files (qa_dashboard/benchmarks): their records merge themselves.
-          "dfe_neighbours": "statistical_neighbours", "dfe_statistics": "dfe_rows"}
+          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", **dfe.TABLES}
 # Key columns that may be blank and still identify a row (matched as '').
 _NULLABLE_KEYS = {"team", "breakdown", "question"}
 # Load order: reference lists first so views can resolve service areas at once.
-LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", "dfe_neighbours", "dfe_statistics"]
+LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", dfe.NEIGHBOURS_DATASET,
+              dfe.STATISTICS_DATASET]
 _ARROW_TYPES = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "VARCHAR": pa.string(),
                 "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
 
@@ -40,9 +40,15 @@ def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
                                "WHERE table_name = ? AND table_schema = 'main'", [table]))
 
 
-def _arrow(records: Records, types: dict[str, str]) -> pa.Table:
-    return pa.table({name: pa.array(records.columns[name], type=_ARROW_TYPES[types[name]])
-                     for name in DATASET_COLUMNS[records.dataset]})
+def _layout(dataset: str) -> tuple[list[str], list[str]]:
+    """(columns stored, natural key) of a dataset: the contract's sheets, or DfE's published files."""
+    if dataset in dfe.KEYS:
+        return list(dfe.COLUMNS[dataset]), list(dfe.KEYS[dataset])
+    return DATASET_COLUMNS[dataset], list(contract.load().sheets[dataset].key)
+
+
+def _arrow(records: Records, columns: list[str], types: dict[str, str]) -> pa.Table:
+    return pa.table({name: pa.array(records.columns[name], type=_ARROW_TYPES[types[name]]) for name in columns})
 
 
 def _key_match(key: list[str], left: str, right: str) -> str:
@@ -60,12 +66,9 @@ def load_records(con: duckdb.DuckDBPyConnection, upload_id: int, records: Record
     """Stage one dataset and merge it; returns (rows added, rows superseded)."""
     if not len(records):
         return 0, 0
-    if hasattr(records, "merge_into"):  # DfE's published cells (qa_dashboard.benchmarks.published)
-        return records.merge_into(con, upload_id)
     table = TABLES[records.dataset]
-    columns = DATASET_COLUMNS[records.dataset]
-    key = list(contract.load().sheets[records.dataset].key)
-    con.register("incoming", _arrow(records, _column_types(con, table)))
+    columns, key = _layout(records.dataset)
+    con.register("incoming", _arrow(records, columns, _column_types(con, table)))
     try:
         store.run(con, "CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM incoming")
     finally:
