@@ -28,7 +28,7 @@ _NULLABLE_KEYS = {"team", "breakdown", "question"}
 LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", dfe.NEIGHBOURS_DATASET,
               dfe.STATISTICS_DATASET]
 _ARROW_TYPES = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "VARCHAR": pa.string(),
-                "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
+                "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
 
 
 class NothingNew(Exception):

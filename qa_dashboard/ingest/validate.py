@@ -21,7 +21,7 @@ DATASET_COLUMNS = {
             "stat_neighbours", "region", "england", "commentary"],
     "audits": ["audit_id", "audit_date", "team", "service_area", "audit_type", "overall", "original_overall",
                "moderated", "actions_agreed", "actions_completed", "theme_strengths", "theme_development",
-               *(p.code for p in contract.load().practice_areas)],
+               *(p.code for p in contract.load().practice_areas), "practice_areas_in_file"],
     "workforce": ["period", "team", "service_area", "social_worker_fte", "agency_fte", "vacancy_fte", "nqsw_fte",
                   "children_allocated", "caseload_target", "starters", "leavers", "children_open_6m",
                   "same_worker_6m", "children_open_12m", "same_worker_12m"],
@@ -292,6 +292,10 @@ def _scorecard(sheet: _Sheet) -> Records:
 # --------------------------------------------------------------------------------- audits --
 def _audits(sheet: _Sheet) -> Records:
     cols = {name: sheet.parse(name) for name in DATASET_COLUMNS["audits"] if name != "moderated"}
+    # A practice area the sheet has a column for but left blank was not judged; one it has no
+    # column for was never asked about. The grades alone cannot tell the two apart.
+    asked = [p.code for p in contract.load().practice_areas if p.code in sheet.mapped.columns]
+    cols["practice_areas_in_file"] = [asked] * len(sheet.rows)
     moderated = sheet.parse("moderated")
     for name in ("audit_id", "audit_date", "team", "overall"):
         sheet.require(name, cols[name])
