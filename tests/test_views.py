@@ -3,8 +3,10 @@ calendar, and what a blank cell becomes."""
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from qa_dashboard import contract, store
 from qa_dashboard.ingest import ingest
 from tests.workbooks import TODAY, audit, feedback, kpi, query, table, team, template_like_sheets, workforce, write_xlsx
 
@@ -159,3 +161,16 @@ def test_views_show_current_rows_only(tmp_path):
         ingest([write_xlsx(tmp_path / name, {"audits": table(audit(overall=grade))})], db, "tester", today=TODAY)
     assert query(db, "SELECT overall FROM audits") == [("Good",)]
     assert query(db, "SELECT count(*) FROM audit_judgements WHERE practice_area = 'overall'") == [(1,)]
+
+
+def test_audits_loaded_before_the_files_columns_were_recorded_count_every_blank_area_as_not_judged(tmp_path):
+    db = load(tmp_path, {"audits": table(audit(planning=None))})
+    con = duckdb.connect(str(db))
+    try:  # the table as a database made before the column existed has it
+        con.execute("ALTER TABLE audit_rows DROP COLUMN practice_areas_in_file")
+    finally:
+        con.close()
+    with store.write_transaction(db):
+        pass  # any write connection brings the schema up to date
+    not_judged = {area for (area,) in query(db, "SELECT practice_area FROM audit_areas_not_judged")}
+    assert not_judged == {p.code for p in contract.load().practice_areas} - {"voice_of_child"}
