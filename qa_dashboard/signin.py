@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit import config as streamlit_config
 
 from qa_dashboard import auth
 from qa_dashboard.auth import OIDC, OPEN, PASSWORD, UPLOADER, AuthConfig
@@ -22,9 +23,7 @@ _SIGNED_IN_KEY = "_qa_uploader_signed_in"   # no widget uses this key, so no bro
 
 # ------------------------------------------------------- secrets, st.user, the session --
 def _secrets_files() -> list[Path]:
-    from streamlit import config
-
-    return [Path(p).expanduser() for p in config.get_option("secrets.files")]
+    return [Path(p).expanduser() for p in streamlit_config.get_option("secrets.files")]
 
 
 def _read_secrets() -> tuple[dict, bool]:
