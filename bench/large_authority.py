@@ -25,6 +25,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from qa_dashboard import contract, periods
+
 FIRST_MONTH = (2021, 4)
 MONTH_COUNT = 60  # April 2021 .. March 2026
 KPI_ROWS = 50_000
@@ -47,32 +49,33 @@ LOCALITIES = ["North", "South", "East", "West"]
 ASSESSING_AREAS = {"Front Door", "Assessment", "Disabled Children"}
 CARE_AREAS = {"Children in Care", "Adolescent Services", "Care Leavers"}
 
-GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
-PRACTICE_AREAS = [
-    "voice_of_child", "identification_of_harm", "assessment", "planning", "permanence",
-    "multi_agency", "management_oversight", "relationships", "outcomes", "diversity",
-]
+# Grades, practice areas, units, system-health indicators and column names are the catalogue's.
+SPEC = contract.load()
+GRADES = [grade.label for grade in sorted(SPEC.grades, key=lambda grade: grade.rank)]
+PRACTICE_AREAS = [area.code for area in SPEC.practice_areas]
 
-# code: (unit, first-month value, last-month value, month-to-month noise, decimals, target)
-# agency_worker_pct, caseload_avg and unregistered_placements are derived, not drawn.
-INDICATORS = {
-    "referrals_rate": ("rate10k", 610.0, 530.0, 22.0, 1, None),
-    "re_referrals_pct": ("%", 24.5, 20.5, 1.2, 1, 20.0),
-    "assessments_rate": ("rate10k", 590.0, 520.0, 20.0, 1, None),
-    "assessments_45wd_pct": ("%", 78.0, 88.0, 2.5, 1, 85.0),
-    "s47_rate": ("rate10k", 232.0, 196.0, 10.0, 1, None),
-    "agency_worker_pct": ("%", None, None, None, 1, 15.0),
-    "unregistered_placements": ("count", None, None, None, 0, 0),
-    "nfa_assessments_pct": ("%", 46.0, 36.0, 2.5, 1, 35.0),
-    "s47_median_days": ("days", 21.0, 14.0, 1.5, 0, 15),
-    "icpc_15wd_pct": ("%", 72.0, 86.0, 4.0, 1, 85.0),
-    "cp_visits_in_time_pct": ("%", 85.0, 93.0, 2.0, 1, 95.0),
-    "cla_visits_in_time_pct": ("%", 88.0, 94.0, 1.8, 1, 95.0),
-    "cin_visits_in_time_pct": ("%", 75.0, 88.0, 2.5, 1, 90.0),
-    "supervision_in_time_pct": ("%", 70.0, 86.0, 3.0, 1, 90.0),
-    "cla_3plus_placements_pct": ("%", 11.5, 9.0, 0.7, 1, 10.0),
-    "caseload_avg": ("count", None, None, None, 1, 18.0),
+# code: (first-month value, last-month value, month-to-month noise, decimals, target); the unit
+# is the catalogue's. agency_worker_pct, caseload_avg and unregistered_placements are derived.
+_DRAWN = {
+    "referrals_rate": (610.0, 530.0, 22.0, 1, None),
+    "re_referrals_pct": (24.5, 20.5, 1.2, 1, 20.0),
+    "assessments_rate": (590.0, 520.0, 20.0, 1, None),
+    "assessments_45wd_pct": (78.0, 88.0, 2.5, 1, 85.0),
+    "s47_rate": (232.0, 196.0, 10.0, 1, None),
+    "agency_worker_pct": (None, None, None, 1, 15.0),
+    "unregistered_placements": (None, None, None, 0, 0),
+    "nfa_assessments_pct": (46.0, 36.0, 2.5, 1, 35.0),
+    "s47_median_days": (21.0, 14.0, 1.5, 0, 15),
+    "icpc_15wd_pct": (72.0, 86.0, 4.0, 1, 85.0),
+    "cp_visits_in_time_pct": (85.0, 93.0, 2.0, 1, 95.0),
+    "cla_visits_in_time_pct": (88.0, 94.0, 1.8, 1, 95.0),
+    "cin_visits_in_time_pct": (75.0, 88.0, 2.5, 1, 90.0),
+    "supervision_in_time_pct": (70.0, 86.0, 3.0, 1, 90.0),
+    "cla_3plus_placements_pct": (11.5, 9.0, 0.7, 1, 10.0),
+    "caseload_avg": (None, None, None, 1, 18.0),
 }
+# (unit, first-month value, last-month value, noise, decimals, target) by code.
+INDICATORS = {code: (SPEC.indicator(code).unit, *drawn) for code, drawn in _DRAWN.items()}
 # Rates per 10,000 children are authority-wide: a team has no population.
 TEAM_INDICATORS = [code for code, spec in INDICATORS.items() if spec[0] != "rate10k"]
 
@@ -104,7 +107,7 @@ COMPARATORS = {
                      "stat_neighbours": [17.1, 16.8, 16.0, 15.6, 15.6],
                      "region": [16.9, 16.3, 15.8, 15.5, 15.5]},
 }
-SYSTEM_HEALTH = list(COMPARATORS)[:7]
+SYSTEM_HEALTH = [indicator.code for indicator in SPEC.indicators if indicator.system_health]
 
 AUDIT_TYPES = [("Case file", 0.72), ("Themed", 0.08), ("Dip sample", 0.08),
                ("Practice observation", 0.06), ("Multi-agency", 0.06)]
@@ -217,12 +220,8 @@ POOR_COMMENTS = [
 
 
 def month_list() -> list[tuple[int, int]]:
-    year, month = FIRST_MONTH
-    months = []
-    for _ in range(MONTH_COUNT):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    first = dt.date(*FIRST_MONTH, 1)
+    return [(m.year, m.month) for m in periods.months_between(first, periods.add_months(first, MONTH_COUNT - 1))]
 
 
 def financial_year_index(year: int, month: int) -> int:
@@ -231,8 +230,8 @@ def financial_year_index(year: int, month: int) -> int:
 
 
 def days_in_month(year: int, month: int) -> int:
-    nxt = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return (nxt - dt.date(year, month, 1)).days
+    first = dt.date(year, month, 1)
+    return (periods.add_months(first, 1) - first).days
 
 
 def clamp(value: float, low: float, high: float) -> float:
@@ -279,30 +278,96 @@ def build_workforce(rng: random.Random, teams, months) -> list[list]:
     return rows
 
 
-WORKFORCE_HEADER = [
-    "period", "team", "service_area", "social_worker_fte", "agency_fte", "vacancy_fte",
-    "nqsw_fte", "children_allocated", "caseload_target", "starters", "leavers",
-    "children_open_6m", "same_worker_6m", "children_open_12m", "same_worker_12m",
-]
-KPI_HEADER = [
-    "period", "indicator", "team", "breakdown", "value", "numerator", "denominator",
-    "target", "stat_neighbours", "region", "england", "commentary",
-]
+WORKFORCE_HEADER = [column.name for column in SPEC.sheets["workforce"].columns]
+KPI_HEADER = list(SPEC.stored_columns("kpi"))
+
+
+def _drawn(rng: random.Random, code: str, t: float, noise_scale: float) -> float:
+    unit, start, end, noise, _, _ = INDICATORS[code]
+    value = start + (end - start) * t + rng.gauss(0, noise * noise_scale)
+    return clamp(value, 0, 100) if unit == "%" else max(0.0, value)
+
+
+def _rounded(code: str, value: float) -> float | int:
+    decimals = INDICATORS[code][4]
+    return round(value, decimals) if decimals else int(round(value))
+
+
+def _team_values(rng: random.Random, teams, wf, period: str, t: float) -> dict[str, dict[str, float]]:
+    """Each team's figure for each team indicator this month (workforce ones from its return)."""
+    team_values: dict[str, dict[str, float]] = {}
+    for team in teams:
+        w = wf[(team["team"], period)]
+        values = {}
+        for code in TEAM_INDICATORS:
+            if code == "agency_worker_pct":
+                value = 100 * w[4] / w[3]
+            elif code == "caseload_avg":
+                value = w[7] / w[3]
+            elif code == "unregistered_placements":
+                at_risk = team["service_area"] in CARE_AREAS
+                value = 1 if at_risk and rng.random() < 0.08 * (1 - 0.7 * t) else 0
+            else:
+                value = _drawn(rng, code, t, 2.5)
+            values[code] = _rounded(code, value)
+        team_values[team["team"]] = values
+    return team_values
+
+
+def _team_breakdowns(rng: random.Random, assessing, t: float, team_values) -> dict[str, list]:
+    """First and repeat assessments by team: numerator and denominator given, the value agrees."""
+    breakdowns: dict[str, list] = {}
+    for team in assessing:
+        pair = []
+        for label, size, shift in (("First assessment", 24, 0.0), ("Repeat assessment", 6, -6.0)):
+            den = max(1, int(rng.gauss(size, size / 4)))
+            share = clamp((78 + 10 * t + shift + rng.gauss(0, 6)) / 100, 0, 1)
+            pair.append((label, int(round(den * share)), den))
+        breakdowns[team["team"]] = pair
+        num_total, den_total = sum(p[1] for p in pair), sum(p[2] for p in pair)
+        team_values[team["team"]]["assessments_45wd_pct"] = round(100 * num_total / den_total, 1)
+    return breakdowns
+
+
+def _authority_rows(rng: random.Random, m: int, months, period: str, t: float, sums: dict,
+                    team_values, previous: dict) -> list[list]:
+    """The whole authority's row for every indicator, then its first / repeat breakdown."""
+    rows, fy = [], financial_year_index(*months[m])
+    for code, (_, _, _, _, _, target) in INDICATORS.items():
+        if code == "agency_worker_pct":
+            value = 100 * sums["agency"] / sums["fte"]  # ratio of sums, as the contract says
+        elif code == "caseload_avg":
+            value = sums["allocated"] / sums["fte"]
+        elif code == "unregistered_placements":
+            value = sum(v["unregistered_placements"] for v in team_values.values())
+        else:
+            value = _drawn(rng, code, t, 1.0)
+        value = _rounded(code, value)
+        comparators = COMPARATORS.get(code, {})
+        commentary = None
+        if code in SYSTEM_HEALTH and months[m][1] in (3, 6, 9, 12) and code in previous:
+            went = "better" if (value <= previous[code]) == (code != "assessments_45wd_pct") else "worse"
+            commentary = rng.choice(COMMENTARY[went])
+        previous[code] = value
+        rows.append([period, code, None, None, value, None, None, target,
+                     *(comparators.get(column, [None] * 5)[fy] for column in ("stat_neighbours", "region", "england")),
+                     commentary])
+    for label, size, shift in (("First assessment", 260, 0.0), ("Repeat assessment", 70, -6.0)):
+        den = max(1, int(rng.gauss(size, size / 10)))
+        num = int(round(den * clamp((78 + 10 * t + shift + rng.gauss(0, 2)) / 100, 0, 1)))
+        rows.append([period, "assessments_45wd_pct", None, label, round(100 * num / den, 1),
+                     num, den, 85.0, None, None, None, None])
+    return rows
 
 
 def build_kpi(rng: random.Random, teams, months, workforce) -> list[list]:
     """Authority rows for all 16 indicators, team rows for the 13 that make sense for a
     team, and a First / Repeat assessment breakdown that makes the total exactly 50,000."""
-    periods = [f"{y:04d}-{m:02d}" for y, m in months]
-    team_count = len(teams)
-    # workforce rows are team-major, month-minor
-    wf = {(row[1], row[0]): row for row in workforce}
-
-    authority_rows = len(INDICATORS) * MONTH_COUNT
-    team_rows = len(TEAM_INDICATORS) * team_count * MONTH_COUNT
-    authority_breakdown_rows = 2 * MONTH_COUNT
+    labels = [f"{y:04d}-{m:02d}" for y, m in months]
+    wf = {(row[1], row[0]): row for row in workforce}  # workforce rows are team-major, month-minor
     assessing = [t for t in teams if t["service_area"] in ASSESSING_AREAS]
-    remaining = KPI_ROWS - authority_rows - team_rows - authority_breakdown_rows
+    remaining = (KPI_ROWS - len(INDICATORS) * MONTH_COUNT - len(TEAM_INDICATORS) * len(teams) * MONTH_COUNT
+                 - 2 * MONTH_COUNT)
     per_month = 2 * len(assessing)
     assert remaining > 0 and remaining % per_month == 0, (remaining, per_month)
     # team breakdowns were first reported part way through 2021-22
@@ -310,81 +375,14 @@ def build_kpi(rng: random.Random, teams, months, workforce) -> list[list]:
 
     rows: list[list] = []
     previous: dict[str, float] = {}
-    for m, period in enumerate(periods):
+    for m, period in enumerate(labels):
         t = m / (MONTH_COUNT - 1)
-        fy = financial_year_index(*months[m])
-        team_values: dict[str, dict[str, float]] = {}
-        for team in teams:
-            name = team["team"]
-            w = wf[(name, period)]
-            values = {}
-            for code in TEAM_INDICATORS:
-                unit, start, end, noise, decimals, _ = INDICATORS[code]
-                if code == "agency_worker_pct":
-                    value = 100 * w[4] / w[3]
-                elif code == "caseload_avg":
-                    value = w[7] / w[3]
-                elif code == "unregistered_placements":
-                    at_risk = team["service_area"] in CARE_AREAS
-                    value = 1 if at_risk and rng.random() < 0.08 * (1 - 0.7 * t) else 0
-                else:
-                    value = start + (end - start) * t + rng.gauss(0, noise * 2.5)
-                    value = clamp(value, 0, 100) if unit == "%" else max(0.0, value)
-                values[code] = round(value, decimals) if decimals else int(round(value))
-            team_values[name] = values
-
-        # first and repeat assessments: numerator / denominator given, value agrees
-        breakdowns: dict[str | None, list] = {}
-        if m >= breakdown_from:
-            for team in assessing:
-                pair = []
-                for label, size, shift in (("First assessment", 24, 0.0), ("Repeat assessment", 6, -6.0)):
-                    den = max(1, int(rng.gauss(size, size / 4)))
-                    share = clamp((78 + 10 * t + shift + rng.gauss(0, 6)) / 100, 0, 1)
-                    num = int(round(den * share))
-                    pair.append((label, num, den))
-                breakdowns[team["team"]] = pair
-                num_total = sum(p[1] for p in pair)
-                den_total = sum(p[2] for p in pair)
-                team_values[team["team"]]["assessments_45wd_pct"] = round(100 * num_total / den_total, 1)
-
-        sums = {"agency": 0.0, "fte": 0.0, "allocated": 0}
-        for team in teams:
-            w = wf[(team["team"], period)]
-            sums["agency"] += w[4]
-            sums["fte"] += w[3]
-            sums["allocated"] += w[7]
-
-        for code, (unit, start, end, noise, decimals, target) in INDICATORS.items():
-            if code == "agency_worker_pct":
-                value = 100 * sums["agency"] / sums["fte"]  # ratio of sums, as the contract says
-            elif code == "caseload_avg":
-                value = sums["allocated"] / sums["fte"]
-            elif code == "unregistered_placements":
-                value = sum(v["unregistered_placements"] for v in team_values.values())
-            else:
-                value = start + (end - start) * t + rng.gauss(0, noise)
-                value = clamp(value, 0, 100) if unit == "%" else max(0.0, value)
-            value = round(value, decimals) if decimals else int(round(value))
-            comparators = COMPARATORS.get(code, {})
-            commentary = None
-            if code in SYSTEM_HEALTH and months[m][1] in (3, 6, 9, 12) and code in previous:
-                went = "better" if (value <= previous[code]) == (code != "assessments_45wd_pct") else "worse"
-                commentary = rng.choice(COMMENTARY[went])
-            previous[code] = value
-            rows.append([
-                period, code, None, None, value, None, None, target,
-                comparators.get("stat_neighbours", [None] * 5)[fy],
-                comparators.get("region", [None] * 5)[fy],
-                comparators.get("england", [None] * 5)[fy],
-                commentary,
-            ])
-        for label, size, shift in (("First assessment", 260, 0.0), ("Repeat assessment", 70, -6.0)):
-            den = max(1, int(rng.gauss(size, size / 10)))
-            num = int(round(den * clamp((78 + 10 * t + shift + rng.gauss(0, 2)) / 100, 0, 1)))
-            rows.append([period, "assessments_45wd_pct", None, label, round(100 * num / den, 1),
-                         num, den, 85.0, None, None, None, None])
-
+        team_values = _team_values(rng, teams, wf, period, t)
+        breakdowns = _team_breakdowns(rng, assessing, t, team_values) if m >= breakdown_from else {}
+        returns = [wf[(team["team"], period)] for team in teams]
+        sums = {"agency": sum(w[4] for w in returns), "fte": sum(w[3] for w in returns),
+                "allocated": sum(w[7] for w in returns)}
+        rows += _authority_rows(rng, m, months, period, t, sums, team_values, previous)
         for team in teams:
             name = team["team"]
             for code in TEAM_INDICATORS:
@@ -487,10 +485,7 @@ def build_audits(rng: random.Random, teams, months) -> list[list]:
     return rows
 
 
-FEEDBACK_HEADER = [
-    "response_date", "respondent", "service_area", "team", "source", "response_id",
-    "question", "answer", "comment", "theme",
-]
+FEEDBACK_HEADER = [column.name for column in SPEC.sheets["feedback"].columns]
 ANSWERS = {
     "yes_no": (("Yes", "Partly", "No", "Don't know"), "Yes"),
     "agree": (("Agree", "Disagree", "Don't know"), "Agree"),

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qa_dashboard import contract, metrics
-from qa_dashboard.periods import financial_year_label, financial_year_start, months_between, quarter_label, quarter_start
+from qa_dashboard.periods import as_date, financial_year_label, financial_year_start, month_short, months_between, quarters_between
+from qa_dashboard.periods import quarter_label, quarter_start  # noqa: F401 (tests and pages use them through audits)
 
 EACH_MONTH = "Each month"
 ROLLING = {3: "Rolling 3 months", 6: "Rolling 6 months"}
@@ -35,8 +36,8 @@ def grade_labels() -> list[str]:
 
 
 def good_or_better_ranks() -> frozenset[int]:
-    ranks = sorted(g.rank for g in contract.load().grades)
-    return frozenset(ranks[:2])
+    """The catalogue's `good_or_better` grades; SQL asks the same through good_or_better()."""
+    return contract.load().good_or_better_ranks
 
 
 def worst_rank() -> int:
@@ -50,27 +51,6 @@ def worst_label() -> str:
 def area_labels() -> dict[str, str]:
     """Practice-area code -> label, in the contract's order."""
     return {p.code: p.label for p in contract.load().practice_areas}
-
-
-# ---------------------------------------------------------------------------- calendar --
-def as_date(value) -> dt.date:
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
-def month_short(month: dt.date) -> str:
-    return month.strftime("%b %Y")
-
-
-def quarters_between(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
-    """(first month, label) of every financial quarter the months touch, in order."""
-    seen: dict[dt.date, str] = {}
-    for month in months_between(start, end):
-        seen.setdefault(quarter_start(month), quarter_label(month))
-    return list(seen.items())
 
 
 # -------------------------------------------------------------------------------- shares --

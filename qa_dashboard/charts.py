@@ -16,17 +16,13 @@ import streamlit as st
 
 from qa_dashboard import contract, exports
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies (also in config.toml).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-# Best to worst: dark blue, sky blue, orange, vermillion. The order of grades comes from the contract.
-_GRADE_COLOURS = ["#0072B2", "#56B4E9", "#E69F00", "#D55E00"]
+# Okabe–Ito, from the catalogue (contract.palette()): distinguishable with the common
+# colour-vision deficiencies. Grade colours come from the catalogue too (contract.grade_colours()).
+PALETTE = list(contract.palette().categorical)
 # Series on a trend chart: the figure itself, then its target and comparators, each dashed differently.
 SERIES_STYLE = {
-    "Our figure": ("#0072B2", []),
-    "Target": ("#000000", [6, 3]),
-    "Statistical neighbours": ("#E69F00", [2, 2]),
-    "Region": ("#009E73", [8, 3, 2, 3]),
-    "England": ("#CC79A7", [1, 3]),
+    "Our figure": (contract.palette().own_figure, []),
+    **{c.label: (c.colour, list(c.dash)) for c in contract.load().comparators},
 }
 
 
@@ -63,7 +59,7 @@ def plain(text: str) -> str:
 
 
 def grade_colours() -> dict[str, str]:
-    return dict(zip(contract.load().grade_labels, _GRADE_COLOURS))
+    return contract.grade_colours()
 
 
 def grade_scale() -> alt.Scale:
@@ -189,7 +185,7 @@ def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, capti
 
 
 # ------------------------------------------------------------- published comparisons --
-_GROUP_COLOURS = {"Our authority": "#0072B2", "Statistical neighbour": "#E69F00", "Same region": "#009E73"}
+_GROUP_COLOURS = {"Our authority": PALETTE[0], "Statistical neighbour": PALETTE[1], "Same region": PALETTE[2]}
 
 
 def annual_chart(lines: pd.DataFrame, title: str, unit_title: str) -> alt.Chart:
@@ -197,7 +193,7 @@ def annual_chart(lines: pd.DataFrame, title: str, unit_title: str) -> alt.Chart:
     neighbours' mean, its region and England, each a labelled, differently dashed line.
     `lines` are `benchmarks_series` rows (financial_year, series, series_order, value)."""
     order = list(lines.sort_values("series_order")["series"].drop_duplicates())
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"][:len(order)]
+    colours = PALETTE[:4][:len(order)]
     dashes = [[], [2, 2], [8, 3, 2, 3], [1, 3]][:len(order)]
     legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, labelLimit=320)
     return alt.Chart(lines).mark_line(point=alt.OverlayMarkDef(size=40), strokeWidth=2).encode(
@@ -267,7 +263,7 @@ def published_comparison(indicator: str, label: str, polarity: str, unit_title: 
             st.text(placed.sentence)
     figure(ranking_chart(ranking, f"{label}, {compare.financial_year(year)}: neighbours and region", unit_title),
            ranking[["area_name", "region_name", "value", "is_authority", "is_neighbour", "in_region"]].rename(columns={
-               "area_name": "Authority", "region_name": "Region", "value": label, "is_authority": "Our authority",
+               "area_name": "Authority", "region_name": contract.comparator_labels()["region"], "value": label, "is_authority": "Our authority",
                "is_neighbour": "Statistical neighbour", "in_region": "Same region"}),
            f"{label}, ranking {compare.financial_year(year)}")
     return True

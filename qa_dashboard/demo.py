@@ -6,10 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa_dashboard import store
-from qa_dashboard.demo_data import DEMO_DIR, DEMO_FILES
 from qa_dashboard.ingest import IngestResult, ingest
 
 DEMO_USER = "demo"
+# The bundled extracts, in load order (written by qa_dashboard/demo_data.py, seeded): teams and
+# the improvement plan first, so audits and workforce rows take their service area from them.
+DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_FILES = [
+    "teams_and_actions.xlsx",
+    "scorecard.xlsx",
+    "kpi.xlsx",
+    "workforce.xlsx",
+    "audits.xlsx",
+    "feedback.csv",
+]
 
 
 def build_demo_database(db_path: Path) -> IngestResult:

@@ -37,7 +37,8 @@ workforce rows without a service area take it from the teams sheet.
 
 Everything comes from `random.Random` seeded with `SEED` (one stream per extract) and the
 workbooks are written with fixed timestamps, so running the module twice gives byte-identical
-files: `python -m qa_dashboard.demo_data` or `python qa_dashboard/demo_data.py`.
+files: `python -m qa_dashboard.demo_data`. Indicators, grades, practice areas and column names come
+from the catalogue (qa_dashboard.contract); only the story's figures and wording are spelt here.
 """
 
 from __future__ import annotations
@@ -54,21 +55,15 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from qa_dashboard import contract, periods
+from qa_dashboard.demo import DEMO_DIR, DEMO_FILES
+
 SEED = 20230401
 AUTHORITY = "Northbrook"
 FIRST_MONTH = date(2023, 4, 1)
 MONTH_COUNT = 36  # April 2023 to March 2026
 FIXED_TIMESTAMP = datetime(2026, 4, 1, 9, 0, 0)
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
-DEMO_FILES = [
-    "teams_and_actions.xlsx",
-    "scorecard.xlsx",
-    "kpi.xlsx",
-    "workforce.xlsx",
-    "audits.xlsx",
-    "feedback.csv",
-]
 
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mmm-yy"
@@ -105,22 +100,7 @@ SERVICE_AREA = {team.name: team.service_area for team in TEAMS}
 # ---------------------------------------------------------------------------- calendar --
 
 
-def _months() -> list[date]:
-    months = []
-    for index in range(MONTH_COUNT):
-        year = FIRST_MONTH.year + (FIRST_MONTH.month - 1 + index) // 12
-        month = (FIRST_MONTH.month - 1 + index) % 12 + 1
-        months.append(date(year, month, 1))
-    return months
-
-
-MONTHS = _months()
-
-
-def _month_before(month: date, count: int = 1) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
-
+MONTHS = periods.months_between(FIRST_MONTH, periods.add_months(FIRST_MONTH, MONTH_COUNT - 1))
 
 
 def _weekdays(month: date) -> list[date]:
@@ -220,46 +200,54 @@ def build_workforce(rng: random.Random) -> list[dict]:
 
 
 # -------------------------------------------------------------------------------- KPIs --
-Indicator = namedtuple("Indicator", "code written_as polarity target stat_neighbours region england")
+_Figures = namedtuple("_Figures", "code target stat_neighbours region england written_as", defaults=[None])
+
+
+class Indicator(_Figures):
+    """A scorecard row: the catalogue's indicator (or the custom one) with Northbrook's target
+    and comparators. `written_as` is the name on the row: the catalogue label unless given."""
+
+    @property
+    def polarity(self) -> str:
+        found = contract.load().indicator(self.code)
+        return found.better if found else CUSTOM_POLARITY
+
+    @property
+    def name(self) -> str:
+        return self.written_as or contract.load().indicator(self.code).label
+
 
 # Comparators are illustrative constants; the England figures are DfE's where DOMAIN.md
 # gives one. Two rows use an alias a scorecard commonly carries instead of the label.
 CUSTOM_INDICATOR = "Care leavers in suitable accommodation"
+CUSTOM_POLARITY = "higher"
 SCORECARD_INDICATORS = [
-    Indicator("referrals_rate", "Referrals per 10,000 children", "neutral", None, 557.9, 588.4, 519.4),
-    Indicator("re_referrals_pct", "Re-referral rate", "lower", 22.0, 22.9, 21.8, 22.6),
-    Indicator("assessments_rate", "Assessments completed per 10,000 children", "neutral", None, 571.2, 602.5, 553.3),
-    Indicator("assessments_45wd_pct", "% assessments in 45 days", "higher", 85.0, 84.6, 82.9, 85.7),
-    Indicator("s47_rate", "Children subject to section 47 enquiries per 10,000", "neutral", None, 204.7, 213.0, 191.6),
-    Indicator("agency_worker_pct", "Agency social workers", "lower", 18.0, 17.1, 15.9, 13.0),
-    Indicator("unregistered_placements", "Children in unregistered or unregulated placements", "lower", 0, None, None, None),
-    Indicator("nfa_assessments_pct", "Assessments ending in no further action", "lower", 35.0, None, None, None),
-    Indicator("s47_median_days", "Median days to complete section 47 enquiries", "lower", 15, None, None, None),
-    Indicator("icpc_15wd_pct", "Initial child protection conferences within 15 working days", "higher", 90.0, 80.2, 79.5, 78.6),
-    Indicator("cp_visits_in_time_pct", "Child protection visits in time", "higher", 95.0, None, None, None),
-    Indicator("cla_visits_in_time_pct", "Children in care visits in time", "higher", 95.0, None, None, None),
-    Indicator("cin_visits_in_time_pct", "Child in need visits in time", "higher", 90.0, None, None, None),
-    Indicator("supervision_in_time_pct", "Supervision in time", "higher", 90.0, None, None, None),
-    Indicator("cla_3plus_placements_pct", "Children in care with 3+ placements in the year", "lower", 10.0, 10.2, 10.6, 10.0),
-    Indicator("caseload_avg", "Average social-worker caseload", "lower", 17.0, 16.0, 15.8, 15.2),
-    Indicator("care_leavers_accommodation", CUSTOM_INDICATOR, "higher", 90.0, 89.1, 88.4, 88.0),
+    Indicator("referrals_rate", None, 557.9, 588.4, 519.4),
+    Indicator("re_referrals_pct", 22.0, 22.9, 21.8, 22.6, "Re-referral rate"),
+    Indicator("assessments_rate", None, 571.2, 602.5, 553.3),
+    Indicator("assessments_45wd_pct", 85.0, 84.6, 82.9, 85.7, "% assessments in 45 days"),
+    Indicator("s47_rate", None, 204.7, 213.0, 191.6),
+    Indicator("agency_worker_pct", 18.0, 17.1, 15.9, 13.0),
+    Indicator("unregistered_placements", 0, None, None, None),
+    Indicator("nfa_assessments_pct", 35.0, None, None, None),
+    Indicator("s47_median_days", 15, None, None, None),
+    Indicator("icpc_15wd_pct", 90.0, 80.2, 79.5, 78.6),
+    Indicator("cp_visits_in_time_pct", 95.0, None, None, None),
+    Indicator("cla_visits_in_time_pct", 95.0, None, None, None),
+    Indicator("cin_visits_in_time_pct", 90.0, None, None, None),
+    Indicator("supervision_in_time_pct", 90.0, None, None, None),
+    Indicator("cla_3plus_placements_pct", 10.0, 10.2, 10.6, 10.0),
+    Indicator("caseload_avg", 17.0, 16.0, 15.8, 15.2),
+    Indicator("care_leavers_accommodation", 90.0, 89.1, 88.4, 88.0, CUSTOM_INDICATOR),
 ]
 INDICATOR = {indicator.code: indicator for indicator in SCORECARD_INDICATORS}
+# The long kpi sheet carries the system-health indicators, named by their catalogue labels.
+SYSTEM_HEALTH = [indicator.code for indicator in contract.load().indicators if indicator.system_health]
 
-# The long kpi sheet names indicators by their catalogue labels.
-CATALOGUE_LABEL = {
-    "referrals_rate": "Referrals per 10,000 children",
-    "re_referrals_pct": "Re-referrals within 12 months",
-    "assessments_rate": "Assessments completed per 10,000 children",
-    "assessments_45wd_pct": "Assessments completed within 45 working days",
-    "s47_rate": "Children subject to section 47 enquiries per 10,000",
-    "agency_worker_pct": "Agency social workers",
-    "unregistered_placements": "Children in unregistered or unregulated placements",
-    "cp_visits_in_time_pct": "Child protection visits in time",
-    "cla_visits_in_time_pct": "Children in care visits in time",
-}
-SYSTEM_HEALTH = ["referrals_rate", "re_referrals_pct", "assessments_rate", "assessments_45wd_pct",
-                 "s47_rate", "agency_worker_pct", "unregistered_placements"]
+
+def _label(code: str) -> str:
+    return contract.load().indicator(code).label
+
 
 # 0-17 population, mid-year estimate of the previous year (as DfE uses), per financial year.
 POPULATION = [61240, 61510, 61690]
@@ -272,7 +260,7 @@ CLA_VISIT_TEAMS = {"CiC 1": 78, "CiC 2": 70}
 
 def _history_months() -> list[date]:
     """Eleven months before April 2023 as well, so rolling twelve-month rates start full."""
-    return [_month_before(FIRST_MONTH, count) for count in range(11, 0, -1)] + MONTHS
+    return [periods.add_months(FIRST_MONTH, -count) for count in range(11, 0, -1)] + MONTHS
 
 
 def _rolling_counts(rng: random.Random, annual_rate_start: float, annual_rate_end: float,
@@ -285,6 +273,82 @@ def _rolling_counts(rng: random.Random, annual_rate_start: float, annual_rate_en
         expected = POPULATION[0] * rate / 10000 / 12 * SEASON[month.month]
         counts.append(round(expected * (1 + rng.gauss(0, noise))))
     return counts
+
+
+def _assessments_by_team(rng: random.Random, index: int, period: str, assessments: int,
+                         re_referral_share: float, detail: list[dict]) -> tuple[int, int]:
+    """Assessments completed this month, by team and by first / repeat assessment, as long
+    rows; returns (in time, completed) for the whole authority."""
+    completed_total, in_time_total = 0, 0
+    for team, (share, rate_start, rate_end) in ASSESSMENT_TEAMS.items():
+        completed = max(5, round(assessments * share))
+        rate = _clamp(_along(rate_start, rate_end, index) + rng.gauss(0, 0.025), 0.3, 0.98)
+        in_time = round(completed * rate)
+        completed_total += completed
+        in_time_total += in_time
+        detail.append(_long_row(period, "assessments_45wd_pct", team, None, in_time, completed))
+    repeat_completed = round(completed_total * re_referral_share * 0.9)
+    repeat_rate = _clamp(in_time_total / completed_total - 0.09 + rng.gauss(0, 0.02), 0.3, 0.95)
+    repeat_in_time = round(repeat_completed * repeat_rate)
+    first_completed = completed_total - repeat_completed
+    first_in_time = in_time_total - repeat_in_time
+    if first_in_time > first_completed:  # keep the split possible
+        repeat_in_time += first_in_time - first_completed
+        first_in_time = first_completed
+    detail.append(_long_row(period, "assessments_45wd_pct", None, "First assessment",
+                            first_in_time, first_completed))
+    detail.append(_long_row(period, "assessments_45wd_pct", None, "Repeat assessment",
+                            repeat_in_time, repeat_completed))
+    return in_time_total, completed_total
+
+
+def _unregistered_step(rng: random.Random, index: int, unregistered: int) -> int:
+    """A count at month end, stepping down as the sufficiency work lands."""
+    goal = _along(9, 1.5, index)
+    if unregistered > goal + 1 or (unregistered > goal and rng.random() < 0.35):
+        return unregistered - 1
+    if unregistered < goal and rng.random() < 0.5:
+        return unregistered + 1
+    return unregistered
+
+
+def _visits(rng: random.Random, index: int, period: str, code: str, teams: dict[str, int],
+            spread: int, start: float, end: float, detail: list[dict]) -> float:
+    """Visits in time by team as long rows; returns the authority's share."""
+    visits_due, visits_in_time = 0, 0
+    for team, due_base in teams.items():
+        due = due_base + rng.randint(-spread, spread)
+        in_time = round(due * _clamp(_along(start, end, index) + rng.gauss(0, 0.02), 0, 1))
+        visits_due += due
+        visits_in_time += in_time
+        detail.append(_long_row(period, code, team, None, in_time, due))
+    return _pct(visits_in_time, visits_due)
+
+
+def _scorecard_only(rng: random.Random, index: int, period: str, series: dict, detail: list[dict],
+                    month_workforce: list[dict], fte: float) -> None:
+    """The month's figures for the indicators only the scorecard carries."""
+    series["nfa_assessments_pct"].append(
+        round(_along(47.0, 33.0, index) + rng.gauss(0, 1.3), 1))
+    series["s47_median_days"].append(round(_along(24, 13, index) + rng.gauss(0, 1.0)))
+    conferences = rng.randint(18, 32)
+    series["icpc_15wd_pct"].append(_pct(
+        min(conferences, round(conferences * _clamp(_along(0.71, 0.92, index) + rng.gauss(0, 0.04), 0, 1))),
+        conferences))
+    series["cp_visits_in_time_pct"].append(
+        _visits(rng, index, period, "cp_visits_in_time_pct", CP_VISIT_TEAMS, 8, 0.82, 0.955, detail))
+    series["cla_visits_in_time_pct"].append(
+        _visits(rng, index, period, "cla_visits_in_time_pct", CLA_VISIT_TEAMS, 6, 0.85, 0.965, detail))
+    series["cin_visits_in_time_pct"].append(
+        round(_clamp(_along(70.0, 91.0, index) + rng.gauss(0, 1.5), 0, 100), 1))
+    series["supervision_in_time_pct"].append(
+        round(_clamp(_along(62.0, 89.0, index) + rng.gauss(0, 2.0), 0, 100), 1))
+    series["cla_3plus_placements_pct"].append(
+        round(_along(11.8, 8.4, index) + rng.gauss(0, 0.25), 1))
+    children = sum(row["children_allocated"] for row in month_workforce)
+    series["caseload_avg"].append(round(children / fte, 1))
+    series["care_leavers_accommodation"].append(
+        round(_clamp(_along(83.5, 93.0, index) + rng.gauss(0, 1.2), 0, 100), 1))
 
 
 def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[dict]]:
@@ -309,7 +373,7 @@ def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[di
 
         def authority_row(code, value, numerator=None, denominator=None):
             indicator = INDICATOR[code]
-            row = {"period": period, "indicator": CATALOGUE_LABEL[code], "team": None,
+            row = {"period": period, "indicator": _label(code), "team": None,
                    "breakdown": None, "value": value, "numerator": numerator,
                    "denominator": denominator, "target": indicator.target,
                    "stat_neighbours": indicator.stat_neighbours, "region": indicator.region,
@@ -317,92 +381,23 @@ def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[di
             authority_long[code].append(row)
             series[code].append(value)
 
-        referrals_12m = sum(referrals[window])
-        authority_row("referrals_rate", round(referrals_12m / population * 10000, 1),
-                      referrals_12m, population)
-        re_referrals_12m = sum(re_referrals[window])
-        authority_row("re_referrals_pct", _pct(re_referrals_12m, referrals_12m),
-                      re_referrals_12m, referrals_12m)
+        referrals_12m, re_referrals_12m = sum(referrals[window]), sum(re_referrals[window])
+        authority_row("referrals_rate", round(referrals_12m / population * 10000, 1), referrals_12m, population)
+        authority_row("re_referrals_pct", _pct(re_referrals_12m, referrals_12m), re_referrals_12m, referrals_12m)
         assessments_12m = sum(assessments[window])
-        authority_row("assessments_rate", round(assessments_12m / population * 10000, 1),
-                      assessments_12m, population)
-
-        # Assessments completed this month, by team and by first / repeat assessment.
-        completed_total, in_time_total = 0, 0
-        for team, (share, rate_start, rate_end) in ASSESSMENT_TEAMS.items():
-            completed = max(5, round(assessments[position] * share))
-            rate = _clamp(_along(rate_start, rate_end, index) + rng.gauss(0, 0.025), 0.3, 0.98)
-            in_time = round(completed * rate)
-            completed_total += completed
-            in_time_total += in_time
-            detail.append(_long_row(period, "assessments_45wd_pct", team, None, in_time, completed))
-        repeat_completed = round(completed_total * re_referral_share[position] * 0.9)
-        repeat_rate = _clamp(in_time_total / completed_total - 0.09 + rng.gauss(0, 0.02), 0.3, 0.95)
-        repeat_in_time = round(repeat_completed * repeat_rate)
-        first_completed = completed_total - repeat_completed
-        first_in_time = in_time_total - repeat_in_time
-        if first_in_time > first_completed:  # keep the split possible
-            repeat_in_time += first_in_time - first_completed
-            first_in_time = first_completed
-        detail.append(_long_row(period, "assessments_45wd_pct", None, "First assessment",
-                                first_in_time, first_completed))
-        detail.append(_long_row(period, "assessments_45wd_pct", None, "Repeat assessment",
-                                repeat_in_time, repeat_completed))
-        authority_row("assessments_45wd_pct", _pct(in_time_total, completed_total),
-                      in_time_total, completed_total)
-
+        authority_row("assessments_rate", round(assessments_12m / population * 10000, 1), assessments_12m, population)
+        in_time, completed = _assessments_by_team(rng, index, period, assessments[position],
+                                                  re_referral_share[position], detail)
+        authority_row("assessments_45wd_pct", _pct(in_time, completed), in_time, completed)
         s47_12m = sum(s47[window])
         authority_row("s47_rate", round(s47_12m / population * 10000, 1), s47_12m, population)
-
         month_workforce = [row for row in workforce if row["period"] == month]
         agency = round(sum(row["agency_fte"] for row in month_workforce), 1)
         fte = round(sum(row["social_worker_fte"] for row in month_workforce), 1)
         authority_row("agency_worker_pct", _pct(agency, fte), agency, fte)
-
-        # A count at month end, stepping down as the sufficiency work lands.
-        goal = _along(9, 1.5, index)
-        if unregistered > goal + 1 or (unregistered > goal and rng.random() < 0.35):
-            unregistered -= 1
-        elif unregistered < goal and rng.random() < 0.5:
-            unregistered += 1
+        unregistered = _unregistered_step(rng, index, unregistered)
         authority_row("unregistered_placements", unregistered)
-
-        series["nfa_assessments_pct"].append(
-            round(_along(47.0, 33.0, index) + rng.gauss(0, 1.3), 1))
-        series["s47_median_days"].append(round(_along(24, 13, index) + rng.gauss(0, 1.0)))
-        conferences = rng.randint(18, 32)
-        series["icpc_15wd_pct"].append(_pct(
-            min(conferences, round(conferences * _clamp(_along(0.71, 0.92, index) + rng.gauss(0, 0.04), 0, 1))),
-            conferences))
-
-        visits_due, visits_in_time = 0, 0
-        for team, due_base in CP_VISIT_TEAMS.items():
-            due = due_base + rng.randint(-8, 8)
-            in_time = round(due * _clamp(_along(0.82, 0.955, index) + rng.gauss(0, 0.02), 0, 1))
-            visits_due += due
-            visits_in_time += in_time
-            detail.append(_long_row(period, "cp_visits_in_time_pct", team, None, in_time, due))
-        series["cp_visits_in_time_pct"].append(_pct(visits_in_time, visits_due))
-
-        visits_due, visits_in_time = 0, 0
-        for team, due_base in CLA_VISIT_TEAMS.items():
-            due = due_base + rng.randint(-6, 6)
-            in_time = round(due * _clamp(_along(0.85, 0.965, index) + rng.gauss(0, 0.02), 0, 1))
-            visits_due += due
-            visits_in_time += in_time
-            detail.append(_long_row(period, "cla_visits_in_time_pct", team, None, in_time, due))
-        series["cla_visits_in_time_pct"].append(_pct(visits_in_time, visits_due))
-
-        series["cin_visits_in_time_pct"].append(
-            round(_clamp(_along(70.0, 91.0, index) + rng.gauss(0, 1.5), 0, 100), 1))
-        series["supervision_in_time_pct"].append(
-            round(_clamp(_along(62.0, 89.0, index) + rng.gauss(0, 2.0), 0, 100), 1))
-        series["cla_3plus_placements_pct"].append(
-            round(_along(11.8, 8.4, index) + rng.gauss(0, 0.25), 1))
-        children = sum(row["children_allocated"] for row in month_workforce)
-        series["caseload_avg"].append(round(children / fte, 1))
-        series["care_leavers_accommodation"].append(
-            round(_clamp(_along(83.5, 93.0, index) + rng.gauss(0, 1.2), 0, 100), 1))
+        _scorecard_only(rng, index, period, series, detail, month_workforce, fte)
 
     for code, rows in authority_long.items():
         for index, row in enumerate(rows):
@@ -413,7 +408,7 @@ def build_kpis(rng: random.Random, workforce: list[dict]) -> tuple[dict, list[di
 
 def _long_row(period: str, code: str, team: str | None, breakdown: str | None,
               numerator: int, denominator: int) -> dict:
-    return {"period": period, "indicator": CATALOGUE_LABEL[code], "team": team,
+    return {"period": period, "indicator": _label(code), "team": team,
             "breakdown": breakdown, "value": _pct(numerator, denominator),
             "numerator": numerator, "denominator": denominator,
             "target": INDICATOR[code].target if team else None,
@@ -425,7 +420,7 @@ SHORT_NAME = {
     "referrals_rate": "Referrals per 10,000 children (rolling 12 months)",
     "re_referrals_pct": "Re-referrals within 12 months (rolling 12 months)",
     "assessments_rate": "Assessments completed per 10,000 children (rolling 12 months)",
-    "assessments_45wd_pct": "Assessments completed within 45 working days",
+    "assessments_45wd_pct": _label("assessments_45wd_pct"),
     "s47_rate": "Children subject to section 47 enquiries per 10,000 (rolling 12 months)",
     "agency_worker_pct": "The share of social workers employed through agencies",
 }
@@ -553,16 +548,15 @@ def _commentary(rng: random.Random, code: str, index: int, values: list) -> str:
 
 
 # ------------------------------------------------------------------------------ audits --
-GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]  # rank 1 to 4
+GRADES = [grade.label for grade in sorted(contract.load().grades, key=lambda grade: grade.rank)]
+# Grades as people type them, by rank (1 is best); each is one of the catalogue's spellings.
 HUMAN_SPELLINGS = {
-    "Outstanding": ["outstanding"],
-    "Good": ["good", "Good "],
-    "Requires improvement": ["RI", "Requires improvement to be good", "requires improvement"],
-    "Inadequate": ["inadequate"],
+    1: ["outstanding"],
+    2: ["good", "Good "],
+    3: ["RI", "Requires improvement to be good", "requires improvement"],
+    4: ["inadequate"],
 }
-PRACTICE_AREAS = ["voice_of_child", "identification_of_harm", "assessment", "planning",
-                  "permanence", "multi_agency", "management_oversight", "relationships",
-                  "outcomes", "diversity"]
+PRACTICE_AREAS = [area.code for area in contract.load().practice_areas]
 # How a practice area tends to sit against the overall grade: chance of one grade better,
 # chance of one grade worse (the seeds: outcomes judged more kindly, voice and oversight less).
 AREA_LEAN = {
@@ -667,11 +661,65 @@ def _month_grades(rng: random.Random, index: int, count: int, carry: list[float]
     return ranks
 
 
-def _spelt(rng: random.Random, grade: str) -> str:
+def _spelt(rng: random.Random, rank: int) -> str:
     """Most cells carry the grade as listed; some as people type it."""
     if rng.random() < 0.08:
-        return rng.choice(HUMAN_SPELLINGS[grade])
-    return grade
+        return rng.choice(HUMAN_SPELLINGS[rank])
+    return GRADES[rank - 1]
+
+
+def _audit_team(rng: random.Random, audit_type: str) -> str:
+    if audit_type == "Foster carer":
+        return "Fostering"
+    if audit_type == "Dip sample":
+        return rng.choice(["MASH", "Assessment 1", "Assessment 2"])
+    return rng.choices(list(CASE_FILE_TEAM_WEIGHTS), list(CASE_FILE_TEAM_WEIGHTS.values()))[0]
+
+
+def _area_grades(rng: random.Random, row: dict, audit_type: str, team: str, rank: int) -> None:
+    """Each practice area's grade near the overall one; N/A or blank where it was not judged."""
+    judged = AREAS_JUDGED.get(audit_type, PRACTICE_AREAS)
+    for area in PRACTICE_AREAS:
+        if area not in judged:
+            row[area] = "N/A" if area == "permanence" else None
+            continue
+        if area == "permanence" and rng.random() >= PERMANENCE_APPLIES.get(team, 0.0):
+            row[area] = "N/A"
+            continue
+        better, worse = AREA_LEAN[area]
+        draw = rng.random()
+        shift = -1 if draw < better else 1 if draw < better + worse else 0
+        row[area] = _spelt(rng, int(_clamp(rank + shift, 1, 4)))
+
+
+def _moderation(rng: random.Random, row: dict, rank: int) -> None:
+    """A quarter of audits moderated; a few of those graded differently before, mostly down."""
+    row["moderated"], row["original_overall"] = "No", None
+    if rng.random() < 0.25:
+        row["moderated"] = "Yes"
+        original = rank
+        if rng.random() < 0.25:
+            if rng.random() < 0.8:
+                if rank in (3, 4):
+                    original = rank - 1  # graded down at moderation
+            elif rank in (1, 2, 3):
+                original = rank + 1  # graded up
+        row["original_overall"] = GRADES[original - 1]
+
+
+def _actions_and_themes(rng: random.Random, row: dict, audit_type: str, index: int, rank: int) -> None:
+    agreed = 0 if audit_type == "Practice observation" and rng.random() < 0.5 else rng.randint(1, 5)
+    months_ago = MONTH_COUNT - 1 - index
+    chance = _along(0.62, 0.9, index) * (0.5 if months_ago < 2 else 1.0)
+    row["actions_agreed"] = agreed
+    row["actions_completed"] = _binomial(rng, agreed, chance)
+    topic = SPECIAL_TOPICS.get(audit_type)
+    prefix = f"{rng.choice(topic)}: " if topic else ""
+    strengths = FOSTERING_STRENGTHS if audit_type == "Foster carer" else STRENGTHS
+    development = FOSTERING_DEVELOPMENT if audit_type == "Foster carer" else DEVELOPMENT
+    picks = 2 if rank <= 2 else 1
+    row["theme_strengths"] = prefix + "; ".join(rng.sample(strengths, picks))
+    row["theme_development"] = prefix + "; ".join(rng.sample(development, 3 - picks))
 
 
 def build_audits(rng: random.Random) -> list[dict]:
@@ -685,13 +733,7 @@ def build_audits(rng: random.Random) -> list[dict]:
         days = sorted(rng.choice(_weekdays(month)) for _ in range(count))
         for day, rank in zip(days, _month_grades(rng, index, count, carry)):
             audit_type = rng.choices(list(AUDIT_TYPE_WEIGHTS), list(AUDIT_TYPE_WEIGHTS.values()))[0]
-            if audit_type == "Foster carer":
-                team = "Fostering"
-            elif audit_type == "Dip sample":
-                team = rng.choice(["MASH", "Assessment 1", "Assessment 2"])
-            else:
-                team = rng.choices(list(CASE_FILE_TEAM_WEIGHTS),
-                                   list(CASE_FILE_TEAM_WEIGHTS.values()))[0]
+            team = _audit_team(rng, audit_type)
             sequence_by_year[day.year] = sequence_by_year.get(day.year, 0) + 1
             row = {
                 "audit_id": f"AUD-{day.year}-{sequence_by_year[day.year]:04d}",
@@ -699,46 +741,11 @@ def build_audits(rng: random.Random) -> list[dict]:
                 "team": team,
                 "service_area": None if rng.random() < 0.12 else SERVICE_AREA[team],
                 "audit_type": audit_type,
-                "overall": _spelt(rng, GRADES[rank - 1]),
+                "overall": _spelt(rng, rank),
             }
-            judged = AREAS_JUDGED.get(audit_type, PRACTICE_AREAS)
-            for area in PRACTICE_AREAS:
-                if area not in judged:
-                    row[area] = "N/A" if area == "permanence" else None
-                    continue
-                if area == "permanence" and rng.random() >= PERMANENCE_APPLIES.get(team, 0.0):
-                    row[area] = "N/A"
-                    continue
-                better, worse = AREA_LEAN[area]
-                draw = rng.random()
-                shift = -1 if draw < better else 1 if draw < better + worse else 0
-                row[area] = _spelt(rng, GRADES[int(_clamp(rank + shift, 1, 4)) - 1])
-
-            row["moderated"], row["original_overall"] = "No", None
-            if rng.random() < 0.25:
-                row["moderated"] = "Yes"
-                original = rank
-                if rng.random() < 0.25:
-                    if rng.random() < 0.8:
-                        if rank in (3, 4):
-                            original = rank - 1  # graded down at moderation
-                    elif rank in (1, 2, 3):
-                        original = rank + 1  # graded up
-                row["original_overall"] = GRADES[original - 1]
-
-            agreed = 0 if audit_type == "Practice observation" and rng.random() < 0.5 else rng.randint(1, 5)
-            months_ago = MONTH_COUNT - 1 - index
-            chance = _along(0.62, 0.9, index) * (0.5 if months_ago < 2 else 1.0)
-            row["actions_agreed"] = agreed
-            row["actions_completed"] = _binomial(rng, agreed, chance)
-
-            topic = SPECIAL_TOPICS.get(audit_type)
-            prefix = f"{rng.choice(topic)}: " if topic else ""
-            strengths = FOSTERING_STRENGTHS if audit_type == "Foster carer" else STRENGTHS
-            development = FOSTERING_DEVELOPMENT if audit_type == "Foster carer" else DEVELOPMENT
-            picks = 2 if rank <= 2 else 1
-            row["theme_strengths"] = prefix + "; ".join(rng.sample(strengths, picks))
-            row["theme_development"] = prefix + "; ".join(rng.sample(development, 3 - picks))
+            _area_grades(rng, row, audit_type, team, rank)
+            _moderation(rng, row, rank)
+            _actions_and_themes(rng, row, audit_type, index, rank)
             rows.append(row)
     return rows
 
@@ -888,8 +895,9 @@ def _answer(rng: random.Random, scale: str, chance_positive: float) -> str:
     return "Don't know"
 
 
-def build_feedback(rng: random.Random) -> list[dict]:
-    people = []  # (date, respondent, source, team)
+def _people_heard(rng: random.Random) -> list[tuple]:
+    """(date, respondent, source, team) for everyone heard, in date order."""
+    people = []
     for quarter in range(MONTH_COUNT // 3):
         year = quarter // 4
         quarter_months = MONTHS[quarter * 3: quarter * 3 + 3]
@@ -909,7 +917,11 @@ def build_feedback(rng: random.Random) -> list[dict]:
                 source = rng.choices(list(sources), list(sources.values()))[0]
                 people.append((day, respondent, source, rng.choice(RESPONDENT_TEAMS[respondent])))
     people.sort(key=lambda person: person[0])  # stable: equal dates keep their drawn order
+    return people
 
+
+def _answers(rng: random.Random, people: list[tuple]) -> list[dict]:
+    """Each person's answers to the questions asked, and now and then a comment."""
     rows = []
     markup_written = False
     for number, (day, respondent, source, team) in enumerate(people, start=1):
@@ -919,9 +931,8 @@ def build_feedback(rng: random.Random) -> list[dict]:
         low, high = QUESTIONS_ASKED[source]
         questions = QUESTIONS[group]
         asked = sorted(rng.sample(range(len(questions)), min(len(questions), rng.randint(low, high))))
-        response_id = f"FB-{number:05d}"
         shared = {"response_date": day, "respondent": respondent, "service_area": SERVICE_AREA[team],
-                  "team": team, "source": source, "response_id": response_id}
+                  "team": team, "source": source, "response_id": f"FB-{number:05d}"}
         positives = 0
         for position in asked:
             question, scale, lean = questions[position]
@@ -937,8 +948,12 @@ def build_feedback(rng: random.Random) -> list[dict]:
                 comment, markup_written = MARKUP_COMMENT, True
             rows.append({**shared, "question": None, "answer": None, "comment": comment,
                          "theme": theme})
+    return rows
 
-    # Compliments and complaints: a few a month, each a comment with no question.
+
+def _compliments_and_complaints(rng: random.Random) -> list[dict]:
+    """A few a month, each a comment with no question."""
+    rows = []
     for month in MONTHS:
         for source, pool, theme, count in (
             ("Compliment", COMPLIMENTS, GETTING_IT_RIGHT, rng.randint(2, 4)),
@@ -952,6 +967,11 @@ def build_feedback(rng: random.Random) -> list[dict]:
                              "team": team, "source": source, "response_id": None,
                              "question": None, "answer": None, "comment": comment,
                              "theme": theme})
+    return rows
+
+
+def build_feedback(rng: random.Random) -> list[dict]:
+    rows = _answers(rng, _people_heard(rng)) + _compliments_and_complaints(rng)
     rows.sort(key=lambda row: row["response_date"])
     sequence_by_year: dict[int, int] = {}
     for row in rows:
@@ -1008,14 +1028,14 @@ ACTIONS = [
 ]
 
 # ----------------------------------------------------------------------------- writers --
-TEAMS_HEADER = ["team", "service_area", "caseload_target", "active"]
-ACTIONS_HEADER = ["action_id", "title", "owner", "due_date", "status", "rag", "source", "updated"]
-KPI_HEADER = ["period", "indicator", "team", "breakdown", "value", "numerator", "denominator",
-              "target", "stat_neighbours", "region", "england", "commentary"]
-WORKFORCE_HEADER = ["period", "team", "service_area", "social_worker_fte", "agency_fte",
-                    "vacancy_fte", "nqsw_fte", "children_allocated", "caseload_target", "starters",
-                    "leavers", "children_open_6m", "same_worker_6m", "children_open_12m",
-                    "same_worker_12m"]
+def _contract_columns(sheet: str) -> list[str]:
+    return [column.name for column in contract.load().sheets[sheet].columns]
+
+
+TEAMS_HEADER = _contract_columns("teams")
+ACTIONS_HEADER = _contract_columns("actions")
+KPI_HEADER = list(contract.load().stored_columns("kpi"))  # a figure's own columns, no custom-indicator ones
+WORKFORCE_HEADER = _contract_columns("workforce")
 # Column keys, and the header written for each: three use the labels people type.
 AUDIT_COLUMNS = [("audit_id", "Audit ref"), ("audit_date", "Date completed"), ("team", "team"),
                  ("service_area", "service_area"), ("audit_type", "audit_type"),
@@ -1023,8 +1043,7 @@ AUDIT_COLUMNS = [("audit_id", "Audit ref"), ("audit_date", "Date completed"), ("
                  ("original_overall", "original_overall"), ("moderated", "moderated"),
                  ("actions_agreed", "actions_agreed"), ("actions_completed", "actions_completed"),
                  ("theme_strengths", "theme_strengths"), ("theme_development", "theme_development")]
-FEEDBACK_HEADER = ["response_date", "respondent", "service_area", "team", "source", "response_id",
-                   "question", "answer", "comment", "theme"]
+FEEDBACK_HEADER = _contract_columns("feedback")
 
 
 def _new_workbook() -> Workbook:
@@ -1090,6 +1109,10 @@ def _write_teams_and_actions(path: Path) -> None:
     _save(workbook, path)
 
 
+# The scorecard heads its comparator columns with the catalogue labels, one as people shorten it.
+SCORECARD_HEADINGS = {"stat_neighbours": "Stat neighbours"}
+
+
 def _write_scorecard(path: Path, series: dict) -> None:
     workbook = _new_workbook()
     sheet = workbook.create_sheet("scorecard")
@@ -1099,7 +1122,7 @@ def _write_scorecard(path: Path, series: dict) -> None:
     sheet.append([])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A2"].font = Font(italic=True)
-    header = ["Indicator", "Unit", "Polarity", "Target", "Stat neighbours", "Region", "England"]
+    header = ["Indicator", "Unit", "Polarity", *(SCORECARD_HEADINGS.get(c.column, c.label) for c in contract.load().comparators)]
     header += [month.strftime("%b-%y") for month in MONTHS]
     sheet.append(header)
     for cell in sheet[4]:
@@ -1107,7 +1130,7 @@ def _write_scorecard(path: Path, series: dict) -> None:
     for indicator in SCORECARD_INDICATORS:
         # Catalogue indicators know their unit; only the custom row needs one.
         unit = "%" if indicator.written_as == CUSTOM_INDICATOR else None
-        sheet.append([indicator.written_as, unit, indicator.polarity, indicator.target,
+        sheet.append([indicator.name, unit, indicator.polarity, indicator.target,
                       indicator.stat_neighbours, indicator.region, indicator.england,
                       *series[indicator.code]])
     sheet.column_dimensions["A"].width = 58

@@ -9,6 +9,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from qa_dashboard.periods import add_months, month_label  # noqa: F401 (the calendar lives in periods; pages call metrics.month_label)
+
 SMALL_N = 5  # a share of fewer than this many is flagged, not hidden
 
 UNIT_SUFFIX = {"%": "%", "rate10k": " per 10,000", "days": " days"}
@@ -148,10 +150,6 @@ def format_value(value, unit: str, digits: int | None = None, short: bool = Fals
     return number + UNIT_SUFFIX.get(unit, "")
 
 
-def month_label(month: dt.date) -> str:
-    return month.strftime("%B %Y")
-
-
 def what_changed(label: str, current, previous, unit: str, polarity: str, target=None,
                  comparator=None, comparator_name: str = "statistical neighbours") -> str | None:
     """One plain sentence about an indicator's latest move, e.g.
@@ -175,11 +173,6 @@ def what_changed(label: str, current, previous, unit: str, polarity: str, target
         gap = versus_comparator(current, comparator, previous, comparator)
         sentence += f"; {comparator_name} {format_value(comparator, unit)}, {gap}"
     return sentence + "."
-
-
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 # ------------------------------------------------------------------------------- tiles --

@@ -71,7 +71,8 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
     if latest.get("target") is not None:
         lines.append(f"Target {metrics.format_value(latest['target'], unit)}: {rag or 'no rating'}")
     if polarity == "neutral":
-        for name, key in (("statistical neighbours", "stat_neighbours"), ("England", "england")):
+        for name, key in ((c.phrase, c.column) for c in contract.load().published_comparators
+                          if c.column in ("stat_neighbours", "england")):
             gap = metrics.versus_comparator(latest["value"], latest.get(key),
                                             None if month_before is None else month_before["value"],
                                             None if month_before is None else month_before.get(key))
@@ -153,7 +154,7 @@ def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard:
     latest, previous = _latest_two(quarters, "quarter_start", chosen.end)
     if latest:
         tiles.append(_share_tile("Good or better", latest, previous, "good_or_better", "higher"))
-        tiles.append(_share_tile("Inadequate", latest, previous, "inadequate", "lower"))
+        tiles.append(_share_tile(contract.load().worst_grade.label, latest, previous, "inadequate", "lower"))
     else:
         tiles.append(Tile("Audits", "no audits", lines=["No audits are loaded for this choice. Upload the audits sheet."]))
     staff = _records(workforce)

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import contract, metrics
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.filters import Filters
 
 TREND_MONTHS = 24
-COMPARATORS = {"target": "Target", "stat_neighbours": "Statistical neighbours", "region": "Region", "england": "England"}
+COMPARATORS = contract.comparator_labels()  # kpi column -> label, the target first
 UNIT_TITLES = {"%": "Per cent", "rate10k": "Per 10,000 children", "count": "Number", "days": "Days"}
 
 
@@ -67,7 +67,7 @@ def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: p
             "Year before": metrics.format_value(year_before and year_before["value"], unit),
             "Target": metrics.format_value(latest.get("target"), unit) if latest.get("target") is not None else "",
             "RAG": metrics.rag(latest["value"], latest.get("target"), polarity) or "",
-            **dict(zip(("Statistical neighbours", "Region", "England"),
+            **dict(zip(contract.comparator_labels(with_target=False).values(),
                        _comparators({**latest, "indicator": first["indicator"]}, unit, latest_published).values())),
         })
     return pd.DataFrame(rows)
@@ -113,8 +113,7 @@ def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Fil
     table = rows[["period", "value", "numerator", "denominator", "target", "stat_neighbours", "region",
                   "england", "commentary"]].rename(columns={
         "period": "Month", "value": first["label"], "numerator": "Numerator", "denominator": "Denominator",
-        "target": "Target", "stat_neighbours": "Statistical neighbours", "region": "Region",
-        "england": "England", "commentary": "Commentary"})
+        **COMPARATORS, "commentary": "Commentary"})
     table = table.dropna(axis="columns", how="all")
     return IndicatorDetail(
         label=first["label"], polarity=polarity, unit_title=UNIT_TITLES.get(first["unit"], first["unit"]), direction_note=note,

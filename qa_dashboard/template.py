@@ -26,6 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from qa_dashboard import contract
 from qa_dashboard.contract import squash
+from qa_dashboard.periods import financial_year_months
 
 README = "README"
 LISTS = "lists"
@@ -117,13 +118,6 @@ def build_workbook(today: dt.date | None = None) -> Workbook:
     book.properties.created = FIXED_TIMESTAMP
     book.properties.modified = FIXED_TIMESTAMP
     return book
-
-
-def financial_year_months(today: dt.date) -> list[dt.date]:
-    """The twelve months, April to March, of the financial year `today` falls in."""
-    start_year = today.year if today.month >= 4 else today.year - 1
-    return [dt.date(start_year + (month_index + 3) // 12, (month_index + 3) % 12 + 1, 1)
-            for month_index in range(12)]
 
 
 def month_header(month: dt.date) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from qa_dashboard import exports, store
 from qa_dashboard.benchmarks.authority import Authority, set_authority
-from qa_dashboard.demo_data import DEMO_DIR, DEMO_FILES
+from qa_dashboard.demo import DEMO_DIR, DEMO_FILES
 from qa_dashboard.ingest import FileCheck, IngestResult, Problem, ingest
 from qa_dashboard.ingest import undo as undo_latest_load
 

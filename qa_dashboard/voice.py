@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import contract, metrics
-from qa_dashboard.periods import months_between, quarter_label, quarter_start
+from qa_dashboard.periods import quarter_label, quarter_start, quarter_starts
 from qa_dashboard.metrics import Tile
 from qa_dashboard.charts import PALETTE
 from qa_dashboard.contract import squash
@@ -38,11 +38,6 @@ DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3], [10, 4], [4, 2, 1, 2], [3, 6
 
 
 # ------------------------------------------------------------------------------ quarters --
-def quarter_starts(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every quarter start from `first` to `last`, both quarter starts, inclusive."""
-    return months_between(first, last, step=3)
-
-
 @dataclass(frozen=True)
 class Windows:
     """The quarters the page shows and the months its queries read.
@@ -348,7 +343,7 @@ def heard_chart(table: pd.DataFrame) -> alt.FacetChart:
     ])[["quarter", "respondent", "when", "people"]]
     long = long[long["people"].notna()].astype({"people": int})
     quarters = list(pd.unique(table["quarter"]))
-    colour = alt.Scale(domain=[THIS_YEAR, YEAR_EARLIER], range=[PALETTE[0], "#9ECAE9"])
+    colour = alt.Scale(domain=[THIS_YEAR, YEAR_EARLIER], range=[PALETTE[0], contract.palette().lighter])
     base = alt.Chart().encode(
         x=alt.X("quarter:O", title=None, sort=quarters, axis=alt.Axis(labelAngle=-45 if len(quarters) > 2 else 0)),
         xOffset=alt.XOffset("when:N", sort=[THIS_YEAR, YEAR_EARLIER]),

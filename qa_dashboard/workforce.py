@@ -20,7 +20,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from qa_dashboard import charts, metrics
+from qa_dashboard import charts, contract, metrics
 from qa_dashboard.metrics import Tile
 from qa_dashboard.filters import Filters
 
@@ -37,7 +37,7 @@ LEVEL_ORDER = {"selection": 0, "service area": 1, "team": 2}
 LEVEL_NAMES = {"selection": WHOLE_AUTHORITY, "service area": "Service area", "team": "Team"}
 LEVEL_COLOURS = {WHOLE_AUTHORITY: charts.PALETTE[7], "Service area": charts.PALETTE[4], "Team": charts.PALETTE[0]}
 ABOVE, AT_OR_BELOW, NO_TARGET = "Above target", "At or below target", "No target loaded"
-TARGET_COLOURS = {ABOVE: charts.PALETTE[5], AT_OR_BELOW: charts.PALETTE[0], NO_TARGET: "#767676"}
+TARGET_COLOURS = {ABOVE: charts.PALETTE[5], AT_OR_BELOW: charts.PALETTE[0], NO_TARGET: contract.palette().neutral}
 # Starters and leavers, and the two continuity measures, keep the colours charts.trend_chart
 # gives them (its unnamed series take the palette in alphabetical order), so bars and lines agree.
 MOVES_COLOURS = {"Starters": charts.PALETTE[1], "Leavers": charts.PALETTE[0]}
@@ -311,7 +311,7 @@ def _broken_at_gaps(lines: pd.DataFrame) -> pd.DataFrame:
 def _with_england(lines: pd.DataFrame, england_rows: pd.DataFrame) -> pd.DataFrame:
     if england_rows.empty:
         return lines
-    extra = pd.DataFrame({"period": pd.to_datetime(england_rows["period"]), "series": "England",
+    extra = pd.DataFrame({"period": pd.to_datetime(england_rows["period"]), "series": contract.comparator_labels()["england"],
                           "value": england_rows["value"].astype(float)})
     return pd.concat([lines, extra], ignore_index=True)
 

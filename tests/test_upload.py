@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from qa_dashboard import auth, exports, store, upload
-from qa_dashboard.demo_data import DEMO_FILES
+from qa_dashboard.demo import DEMO_FILES
 from qa_dashboard.ingest import ingest, undo
 from tests.workbooks import TODAY, audit, counts, kpi, query, snapshot, table, write_xlsx
 

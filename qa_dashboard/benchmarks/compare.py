@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import contract, metrics, periods
 
-SCORECARD_COLUMNS = {"Statistical neighbours": "stat_neighbours", "Region": "region", "England": "england"}
+SCORECARD_COLUMNS = {label: column for column, label in contract.comparator_labels(with_target=False).items()}
 PUBLISHED = "DfE published, year to 31 March"
 
 
 def financial_year(year_ending_march: int) -> str:
     """2025 (the year ending 31 March 2025) is written 2024-25."""
-    return f"{year_ending_march - 1}-{year_ending_march % 100:02d}"
+    return periods.financial_year_label(dt.date(year_ending_march, 3, 1))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """The data contract as Python objects, read once from ``catalogue.toml``.
 
-Everything the product knows about sheets, columns, grades, practice areas and indicators
-is spelt in that one file; code asks this module rather than spelling a label itself.
+Everything the product knows about sheets, columns, grades, practice areas, indicators,
+comparators and colours is spelt in that one file; code asks this module rather than spelling
+a label itself. `load(path)` reads another catalogue (tests use it to prove that a rule added
+to the file needs no code).
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ class Column:
     past: bool = False
     labels: tuple[str, ...] = ()
     help: str = ""
+    stored: bool = True
+    default: object = None  # what a blank cell means, when not "missing"
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class Sheet:
     aliases: tuple[str, ...]
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    derived: tuple[Column, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -45,6 +50,16 @@ class Sheet:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def past(self) -> tuple[Column, ...]:
+        """Date and month columns whose values may not be after today."""
+        return tuple(c for c in self.columns if c.past)
+
+    @property
+    def stored(self) -> tuple[str, ...]:
+        """The columns a row of this sheet keeps in the database: read ones, then derived ones."""
+        return tuple(c.name for c in self.columns if c.stored) + tuple(c.name for c in self.derived)
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,28 @@ class Grade:
     label: str
     rank: int
     spellings: tuple[str, ...]
+    good_or_better: bool = False
+    colour: str = ""
+
+
+@dataclass(frozen=True)
+class Comparator:
+    """What a figure is set against: a target, or a published comparator's figure."""
+
+    column: str                  # the kpi sheet's column
+    label: str                   # heading a table column or a chart line
+    phrase: str                  # inside a sentence
+    colour: str
+    dash: tuple[int, ...]
+    geography_level: str | None = None  # the benchmarks view's level; None for the target
+
+
+@dataclass(frozen=True)
+class Palette:
+    categorical: tuple[str, ...]
+    own_figure: str
+    lighter: str
+    neutral: str
 
 
 @dataclass(frozen=True)
@@ -89,6 +126,8 @@ class Contract:
     rags: tuple[str, ...]
     polarities: dict[str, str]  # squashed spelling -> higher / lower / neutral
     ignored_sheets: frozenset[str]  # squashed names of sheets that are never data
+    comparators: tuple[Comparator, ...] = ()
+    palette: Palette | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
@@ -98,51 +137,82 @@ class Contract:
     def grade_labels(self) -> tuple[str, ...]:
         return tuple(g.label for g in self.grades)
 
+    @property
+    def worst_grade(self) -> Grade:
+        return max(self.grades, key=lambda g: g.rank)
+
+    @property
+    def good_or_better_ranks(self) -> frozenset[int]:
+        return frozenset(g.rank for g in self.grades if g.good_or_better)
+
+    @property
+    def published_comparators(self) -> tuple[Comparator, ...]:
+        """Statistical neighbours, region and England: the comparators DfE publishes."""
+        return tuple(c for c in self.comparators if c.geography_level)
+
+    def stored_columns(self, dataset: str) -> tuple[str, ...]:
+        """The columns a dataset's rows keep, in table order (the load writes exactly these)."""
+        return self.sheets[dataset].stored
+
 
 def _tuple(value) -> tuple:
     return tuple(value or ())
 
 
-@cache
-def load() -> Contract:
-    raw = tomllib.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
-    sheets = {}
-    for name, spec in raw["sheets"].items():
-        columns = tuple(
-            Column(
-                name=c["name"], kind=c["kind"], required=c.get("required", False),
-                past=c.get("past", False), labels=_tuple(c.get("labels")), help=c.get("help", ""),
-            )
-            for c in spec["columns"]
-        )
-        sheets[name] = Sheet(name, spec["description"], _tuple(spec.get("aliases")), _tuple(spec["key"]), columns)
-    practice_areas = tuple(PracticeArea(p["code"], p["label"], _tuple(p["aliases"])) for p in raw["practice_areas"])
+def _column(spec: dict) -> Column:
+    return Column(name=spec["name"], kind=spec["kind"], required=spec.get("required", False),
+                  past=spec.get("past", False), labels=_tuple(spec.get("labels")), help=spec.get("help", ""),
+                  stored=spec.get("stored", True), default=spec.get("default"))
+
+
+def _sheets(raw: dict, practice_areas: tuple[PracticeArea, ...]) -> dict[str, Sheet]:
+    sheets = {
+        name: Sheet(name, spec["description"], _tuple(spec.get("aliases")), _tuple(spec["key"]),
+                    tuple(_column(c) for c in spec["columns"]), tuple(_column(c) for c in spec.get("derived", ())))
+        for name, spec in raw["sheets"].items()
+    }
     # Each practice area is an optional grade column of the audits sheet.
     audits = sheets["audits"]
     area_columns = tuple(
         Column(name=p.code, kind="grade", labels=(p.label, *p.aliases), help=f"Grade for {p.label}, or N/A when not judged.")
         for p in practice_areas
     )
-    sheets["audits"] = Sheet(audits.name, audits.description, audits.aliases, audits.key, audits.columns + area_columns)
-    answers = {squash(s): kind for kind, spellings in raw["answers"].items() for s in spellings}
-    polarities = {squash(s): kind for kind, spellings in raw["polarities"].items() for s in spellings}
+    sheets["audits"] = Sheet(audits.name, audits.description, audits.aliases, audits.key,
+                             audits.columns + area_columns, audits.derived)
+    return sheets
+
+
+def _by_kind(section: dict) -> dict[str, str]:
+    """{kind: [spellings]} -> {squashed spelling: kind}."""
+    return {squash(s): kind for kind, spellings in section.items() for s in spellings}
+
+
+@cache
+def load(path: Path = CATALOGUE_FILE) -> Contract:
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    practice_areas = tuple(PracticeArea(p["code"], p["label"], _tuple(p["aliases"])) for p in raw["practice_areas"])
+    sheets = _sheets(raw, practice_areas)
+    words = raw["vocabulary"]
     contract = Contract(
         sheets=sheets,
         indicators=tuple(Indicator(**{**i, "aliases": _tuple(i.get("aliases"))}) for i in raw["indicators"]),
         practice_areas=practice_areas,
-        grades=tuple(Grade(g["label"], g["rank"], _tuple(g["spellings"])) for g in raw["grades"]),
+        grades=tuple(Grade(g["label"], g["rank"], _tuple(g["spellings"]), g.get("good_or_better", False),
+                           g.get("colour", "")) for g in raw["grades"]),
         not_grades={squash(k): v for k, v in raw["not_grades"].items()},
         missing=frozenset(squash(m) for m in raw["cells"]["missing"]) | {""},
         yes=frozenset(squash(s) for s in raw["yesno"]["yes"]),
         no=frozenset(squash(s) for s in raw["yesno"]["no"]),
-        answers=answers,
-        respondents=_tuple(raw["vocabulary"]["respondents"]),
-        audit_types=_tuple(raw["vocabulary"]["audit_types"]),
-        sources=_tuple(raw["vocabulary"]["sources"]),
-        statuses=_tuple(raw["vocabulary"]["statuses"]),
-        rags=_tuple(raw["vocabulary"]["rags"]),
-        polarities=polarities,
-        ignored_sheets=frozenset(squash(n) for n in raw["vocabulary"]["ignored_sheets"]),
+        answers=_by_kind(raw["answers"]),
+        respondents=_tuple(words["respondents"]),
+        audit_types=_tuple(words["audit_types"]),
+        sources=_tuple(words["sources"]),
+        statuses=_tuple(words["statuses"]),
+        rags=_tuple(words["rags"]),
+        polarities=_by_kind(raw["polarities"]),
+        ignored_sheets=frozenset(squash(n) for n in words["ignored_sheets"]),
+        comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
+        palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
     )
     for sheet in sheets.values():
         lookup = {}
@@ -160,3 +230,18 @@ def indicator_lookup() -> dict[str, Indicator]:
         for spelling in (indicator.code, indicator.label, *indicator.aliases):
             found.setdefault(squash(spelling), indicator)
     return found
+
+
+def palette() -> Palette:
+    """The chart colours (Okabe–Ito) and the named ones the pages use."""
+    return load().palette
+
+
+def grade_colours() -> dict[str, str]:
+    """Grade label -> colour, best grade first."""
+    return {g.label: g.colour for g in sorted(load().grades, key=lambda g: g.rank)}
+
+
+def comparator_labels(with_target: bool = True) -> dict[str, str]:
+    """kpi column -> the comparator's label, in the catalogue's order."""
+    return {c.column: c.label for c in load().comparators if with_target or c.geography_level}

@@ -1,6 +1,6 @@
 """The one ingest function: the command line and the upload page both call `ingest`.
 
-extract file -> read -> recognise -> validate -> load (one transaction per file)
+extract file -> read -> recognise -> normalise -> validate -> load (one transaction per file)
 A file is checked whole first; if any file has an error, nothing from any file is written.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors
 from qa_dashboard.ingest.read import read_file
 from qa_dashboard.ingest.recognise import no_sheet_problem, recognise, unrecognised_problem
 from qa_dashboard.ingest.results import DatasetSummary, FileCheck, IngestResult
+from qa_dashboard.ingest.sheet import normalise_sheet
 from qa_dashboard.ingest.validate import dataset_of, duplicate_key_problems, validate
 
 __all__ = ["Problem", "DatasetSummary", "FileCheck", "IngestResult", "check_file", "ingest", "undo", "ERROR",
@@ -57,7 +58,9 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
         check.problems.extend(sheet_problems)
         if errors(sheet_problems):
             continue  # a sheet without its required columns cannot be read row by row
-        records, row_problems = validate(file_name, mapped, today)
+        records, row_problems = validate(normalise_sheet(file_name, mapped, today))
+        if records.dataset == "audits":
+            _note_practice_areas_in_file(records, mapped)
         check.problems.extend(row_problems)
         dataset = dataset_of(mapped.kind)
         if dataset in check.records:
@@ -78,6 +81,13 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None) -> Fil
             summary.first_period, summary.last_period = min(periods), max(periods)
         summary.teams = len({t for t in records.columns.get("team", []) if t})
     return check
+
+
+def _note_practice_areas_in_file(records, mapped) -> None:
+    """A practice area the sheet has a column for but left blank was not judged; one it has no
+    column for was never asked about. The grades alone cannot tell the two apart."""
+    asked = [p.code for p in contract.load().practice_areas if p.code in mapped.columns]
+    records.columns[loader.PRACTICE_AREAS_IN_FILE] = [asked] * len(records)
 
 
 def _placed(problem: Problem, mapped) -> Problem:

@@ -18,10 +18,14 @@ import pyarrow as pa
 
 from qa_dashboard import contract, store
 from qa_dashboard.ingest import dfe
-from qa_dashboard.ingest.validate import DATASET_COLUMNS, Records
+from qa_dashboard.ingest.validate import Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
           "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", **dfe.TABLES}
+# Kept per row beside the contract's columns: which practice-area columns an audit's file had,
+# so an area left blank (not judged) is told apart from one the file never asked about.
+PRACTICE_AREAS_IN_FILE = "practice_areas_in_file"
+KEPT_BESIDE = {"audits": (PRACTICE_AREAS_IN_FILE,)}
 # Key columns that may be blank and still identify a row (matched as '').
 _NULLABLE_KEYS = {"team", "breakdown", "question"}
 # Load order: reference lists first so views can resolve service areas at once.
@@ -44,7 +48,8 @@ def _layout(dataset: str) -> tuple[list[str], list[str]]:
     """(columns stored, natural key) of a dataset: the contract's sheets, or DfE's published files."""
     if dataset in dfe.KEYS:
         return list(dfe.COLUMNS[dataset]), list(dfe.KEYS[dataset])
-    return DATASET_COLUMNS[dataset], list(contract.load().sheets[dataset].key)
+    return [*contract.load().stored_columns(dataset), *KEPT_BESIDE.get(dataset, ())], \
+        list(contract.load().sheets[dataset].key)
 
 
 def _arrow(records: Records, columns: list[str], types: dict[str, str]) -> pa.Table:

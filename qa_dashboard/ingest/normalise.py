@@ -4,24 +4,17 @@ Every parser takes one cell as read (str, float, int, bool, date or datetime) an
 `(value, None)` or `(None, message)`. Missing cells (blank, `-`, `n/a`) become None, never 0.
 Parsers are memoised per distinct cell value, because extracts repeat the same months, teams
 and grades thousands of times.
+
+`ingest.sheet.normalise_sheet` applies them to a whole recognised sheet.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
 
 from qa_dashboard import contract
 from qa_dashboard.contract import squash
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)
-EARLIEST = dt.date(2000, 1, 1)
-_MONTHS = {m.lower(): n for n, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-_MONTHS.update({name.lower(): n for n, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)})
-_MONTHS["sept"] = 9
+from qa_dashboard.ingest import dates
 
 Parsed = tuple[object, str | None]
 
@@ -79,116 +72,39 @@ def has_percent_sign(raw: object) -> bool:
 
 
 # --------------------------------------------------------------------------------- dates --
-def _excel_serial(serial: float) -> dt.date | None:
-    if 1 <= serial < 2958466:  # Excel's last date is 31/12/9999
-        return EXCEL_EPOCH + dt.timedelta(days=int(serial))
-    return None
-
-
-_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T].*)?$")
-_UK_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?: .*)?$")
-_WORDY_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+([a-z]+)\.?[\s\-/,]+(\d{2}|\d{4})$")
-_ISO_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
-_MONTH_YEAR = re.compile(r"^([a-z]+)\.?[\s\-/']+(\d{2}|\d{4})$")
-_NUMERIC_MONTH_YEAR = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
-
-
-def _year(text: str) -> int:
-    year = int(text)
-    return 2000 + year if year < 100 else year
-
-
-def _make_date(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _parse_day(text: str) -> dt.date | None | str:
-    lowered = text.lower().strip()
-    if match := _ISO_DATE.match(lowered):
-        return _make_date(int(match[1]), int(match[2]), int(match[3]))
-    if match := _UK_DATE.match(lowered):
-        return _make_date(_year(match[3]), int(match[2]), int(match[1]))
-    if match := _WORDY_DATE.match(lowered):
-        month = _MONTHS.get(match[2])
-        return _make_date(_year(match[3]), month, int(match[1])) if month else None
-    return None
-
-
-def _to_date(raw: object) -> dt.date | None:
-    if isinstance(raw, dt.datetime):
-        return raw.date()
-    if isinstance(raw, dt.date):
-        return raw
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return _excel_serial(float(raw))
-    return None
-
-
 def date(raw: object) -> Parsed:
     """ISO, UK dd/mm/yyyy, `13 May 2024`, an Excel date or serial. Never US mm/dd."""
     if raw is None:
         return None, None
-    value = _to_date(raw)
+    value = dates.cell_date(raw)
     if value is None and isinstance(raw, str):
         text = raw.strip()
         if missing(text):
             return None, None
         if text.replace(".", "", 1).isdigit():
-            value = _excel_serial(float(text))
+            value = dates.excel_serial(float(text))
         else:
-            value = _parse_day(text)
+            value = dates.day_from_text(text)
     if value is None:
-        if isinstance(raw, str) and _UK_DATE.match(raw.strip().lower()):
+        if isinstance(raw, str) and dates.UK_DATE.match(raw.strip().lower()):
             return None, "is not a real date as day/month/year (dates are read the UK way, dd/mm/yyyy, never mm/dd)"
         return None, "is not a date: write it as dd/mm/yyyy (e.g. 13/05/2024) or use an Excel date"
-    if value < EARLIEST:
-        return None, f"is before {EARLIEST:%Y}: check the date"
+    if value < dates.EARLIEST:
+        return None, f"is before {dates.EARLIEST:%Y}: check the date"
     return value, None
 
 
 def month(raw: object) -> Parsed:
     """`2024-05`, `May-24`, `May 2024`, `01/05/2024`, an Excel date or serial -> 2024-05-01."""
-    if raw is None:
+    if raw is None or (isinstance(raw, str) and missing(raw.strip())):
         return None, None
-    value = _to_date(raw)
-    if value is None and isinstance(raw, str):
-        text = raw.strip().lower()
-        if missing(text):
-            return None, None
-        if match := _ISO_MONTH.match(text):
-            value = _make_date(int(match[1]), int(match[2]), 1)
-        elif match := _NUMERIC_MONTH_YEAR.match(text):
-            value = _make_date(int(match[2]), int(match[1]), 1)
-        elif (match := _MONTH_YEAR.match(text)) and match[1] in _MONTHS:
-            value = _make_date(_year(match[2]), _MONTHS[match[1]], 1)
-        elif text.replace(".", "", 1).isdigit():
-            value = _excel_serial(float(text))
-        else:
-            parsed = _parse_day(text)
-            value = parsed if isinstance(parsed, dt.date) else None
-    if value is None:
-        return None, "is not a month: write it as 2024-05, May-24, May 2024 or 01/05/2024"
-    if value < EARLIEST:
-        return None, f"is before {EARLIEST:%Y}: check the month"
-    return value.replace(day=1), None
-
-
-def looks_like_month(raw: object) -> bool:
-    """For spotting the month columns of a wide scorecard header."""
-    if isinstance(raw, (dt.date, dt.datetime)):
-        return True
-    if not isinstance(raw, str):
-        return False
-    text = raw.strip().lower()
-    if _ISO_MONTH.match(text) or _NUMERIC_MONTH_YEAR.match(text):
-        return True
-    match = _MONTH_YEAR.match(text)
-    if match and match[1] in _MONTHS:
-        return True
-    return bool(_ISO_DATE.match(text) or _UK_DATE.match(text))
+    value = dates.month_of(raw)
+    if value is not None:
+        return value, None
+    anything = dates.cell_date(raw) or (dates.month_from_text(raw) if isinstance(raw, str) else None)
+    if anything is not None:  # a real month, but before EARLIEST
+        return None, f"is before {dates.EARLIEST:%Y}: check the month"
+    return None, "is not a month: write it as 2024-05, May-24, May 2024 or 01/05/2024"
 
 
 # ------------------------------------------------------------------------ vocabularies --
@@ -340,3 +256,5 @@ def parse_column(kind: str, values: list) -> tuple[list, dict[int, str]]:
     bad_values = {v: r[1] for v, r in parsed.items() if r[1] is not None}
     bad = {i: bad_values[v] for i, v in enumerate(values) if v in bad_values} if bad_values else {}
     return out, bad
+
+

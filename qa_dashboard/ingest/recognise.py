@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from qa_dashboard import contract
 from qa_dashboard.contract import squash
-from qa_dashboard.ingest import normalise
-from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
+from qa_dashboard.ingest import dates
+from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
 from qa_dashboard.ingest.read import RawSheet, column_letter, column_number
 
 HEADER_SEARCH_ROWS = 30
@@ -80,10 +80,8 @@ def _match_counts(row: list) -> dict[str, int]:
 def _month_cells(row: list) -> list[tuple[int, dt.date]]:
     found = []
     for index, cell in enumerate(row):
-        if normalise.looks_like_month(cell):
-            value, problem = normalise.month(cell)
-            if problem is None and value is not None:
-                found.append((index, value))
+        if dates.looks_like_month(cell) and (value := dates.month_of(cell)) is not None:
+            found.append((index, value))
     return found
 
 
@@ -141,7 +139,7 @@ def _map_columns(file_name, raw, header_index, kind, months) -> tuple[MappedShee
     for index, cell in enumerate(header):
         text = _cell_text(cell)
         if index in month_indexes:
-            headers[index] = text if isinstance(cell, str) else normalise.text_value(cell)
+            headers[index] = text if isinstance(cell, str) else shown(cell)
             continue
         if not text:
             continue

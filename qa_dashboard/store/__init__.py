@@ -180,6 +180,9 @@ def _refresh_reference_lists(con: duckdb.DuckDBPyConnection) -> None:
     spec = contract.load()
     run(con, "DELETE FROM grade_scale")
     run_many(con, "INSERT INTO grade_scale VALUES (?, ?)", [(g.label, g.rank) for g in spec.grades])
+    # "Good or better" is defined once, in the catalogue; the views and queries ask this macro.
+    ranks = ", ".join(str(int(rank)) for rank in sorted(spec.good_or_better_ranks))
+    run(con, f"CREATE OR REPLACE MACRO good_or_better(grade_rank) AS coalesce(grade_rank IN ({ranks}), false)")
     run(con, "DELETE FROM practice_area_catalogue")
     areas = [("overall", "Overall judgement", 0)] + [
         (p.code, p.label, n) for n, p in enumerate(spec.practice_areas, start=1)
