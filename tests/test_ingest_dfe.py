@@ -1,13 +1,13 @@
 """DfE's published files are read inside ingest like every other upload: their cells come from
 read.py (so its limits apply), their checked rows are `Records`, and they load through the
 same merge as every dataset."""
-import ast
 from pathlib import Path
 
 from qa_dashboard.ingest import check_file, ingest, read, undo
 from qa_dashboard.ingest.problems import errors
 from qa_dashboard.ingest.validate import Records
 from tests.test_benchmarks import ENGLAND, GEOGRAPHY, neighbours_csv, referrals_csv, write_rows
+from tests.test_contract import _imports
 from tests.workbooks import query
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qa_dashboard"
@@ -52,17 +52,6 @@ def test_a_dfe_load_is_counted_superseded_and_undone_like_any_other(tmp_path):
     undo(db)
     assert query(db, "SELECT value FROM dfe_rows WHERE superseded_by IS NULL AND area_key = '801' AND year = 2025 "
                      "AND measure = 'referral_count'") == [(300.0,)]
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            found |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
-        elif isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-    return found
 
 
 def test_ingest_never_reaches_up_into_benchmarks():
