@@ -99,9 +99,8 @@ SCORECARD_COLUMNS = ["Indicator", "Month", "Latest", "Counted", "Better when", "
 
 def summary(scope: sections.Scope, by_indicator: dict) -> list:
     c = scope.chosen
-    pairs = scope.pairs
-    audit_quarters = f.query(scope.db, "audit_grades_by_quarter", *pairs, None, None)
-    staff = f.query(scope.db, "workforce_by_month", *pairs)
+    audit_quarters = f.query(scope.db, "audit_grades_by_quarter", c.params(audit_type=None))
+    staff = f.query(scope.db, "workforce_by_month", c.params())
     changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c)
     blocks = [Heading(1, "Summary"), Heading(2, "What changed")]
     blocks.append(Bullets(tuple(scope.say(s).text for s in changed)) if changed else
@@ -115,7 +114,7 @@ def summary(scope: sections.Scope, by_indicator: dict) -> list:
                              "note"),
                    scope.table(card[[col for col in SCORECARD_COLUMNS if col in card.columns]],
                                "System-health scorecard", rag_column="RAG")]
-    heard = f.query(scope.db, "heard_by_quarter", *pairs)
+    heard = f.query(scope.db, "heard_by_quarter", c.params())
     tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
     if tiles:
         blocks += [Heading(2, "Practice, workforce and voices"),
@@ -154,7 +153,7 @@ def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool =
     notes = f.commentary.latest_by_key(db, chosen.start, chosen.end, team=chosen.team,
                                        service_area=chosen.service_area)
     scope = sections.Scope(db, chosen, publish, notes)
-    kpis = f.query(db, "kpi_series", chosen.team)
+    kpis = f.query(db, "kpi_series", chosen.params())
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)
     demo = f.store.is_demo(db)
     doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),

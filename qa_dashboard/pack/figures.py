@@ -10,16 +10,19 @@ from __future__ import annotations
 from qa_dashboard import audits, commentary, contract, metrics, overview, periods, store, system_health, voice, workforce
 from qa_dashboard.benchmarks.authority import chosen_authority
 from qa_dashboard.charts import PALETTE, stacked_grades, trend_chart
-from qa_dashboard.filters import Filters, period_options
+from qa_dashboard.charts import voice as voice_charts
+from qa_dashboard.charts import workforce as workforce_charts
+from qa_dashboard.scope import Filters, period_options
 from qa_dashboard.queries import queries
 
 __all__ = [
     "audits", "commentary", "contract", "metrics", "overview", "periods", "store", "system_health", "voice",
-    "workforce", "chosen_authority", "PALETTE", "stacked_grades", "trend_chart", "Filters", "period_options",
+    "workforce", "voice_charts", "workforce_charts", "chosen_authority", "PALETTE", "stacked_grades", "trend_chart", "Filters", "period_options",
     "query",
 ]
 
 
-def query(db, name: str, *params):
-    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these `?` parameters."""
-    return queries.run(name, db, params)
+def query(db, name: str, params: dict | None = None):
+    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these named parameters
+    (the filter scope as `Filters.params()` gives it; names the query does not use are ignored)."""
+    return queries.run(name, db, params or {})
