@@ -145,7 +145,7 @@ def _run(files, db_path, user, role, today, dry_run: bool, as_at: dt.date | None
 def annex_previews(result: IngestResult) -> list[dict]:
     """Per Annex A file of a check: its extract date, what each list holds, the recording
     problems by list and team (counts only) and the visit standards used."""
-    from qa_dashboard.annex_a import preview
+    from qa_dashboard.ingest.annex_a import preview
 
     return [{"file": f.file_name, "as_at": f.annex.as_at, "lists": preview.lists_frame(f.annex),
              "quality": preview.quality_frame(f.annex.quality), "standards": preview.standards_sentence(f.annex.standards)}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qa_dashboard import auth, contract, store
 from qa_dashboard.contract import squash
-from qa_dashboard.ingest import annex, bounded, dfe
+from qa_dashboard.ingest import annex, annex_a, bounded, dfe
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
 from qa_dashboard.ingest.read import layout_problems, read_file
@@ -47,8 +47,6 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
     check.problems.extend(p for p in problems if not p.sheet or p.sheet not in {r.name for r in raw_sheets})
     if errors(problems) and not raw_sheets:
         return check
-    from qa_dashboard import annex_a  # here: the Annex A package builds on ingest's reader
-
     if found := annex_a.find_lists(raw_sheets):
         return _check_annex(check, found, problems, annex_context, raw_sheets)
     recognised = 0
@@ -93,8 +91,6 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
 
 def _check_annex(check: FileCheck, found, problems, context, raw_sheets) -> FileCheck:
     """An Annex A workbook: reduced in memory to figures, never kept row by row."""
-    from qa_dashboard import annex_a
-
     lists = {annex.sheet: annex for annex in found}
     # A problem met while reading a list (a formula with no saved value) names its place, not its value.
     check.problems.extend(replace(p, value="", column=lists[p.sheet].letter_to_header(p.column) if p.column else "")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import duckdb
 
 from qa_dashboard import contract, store
+from qa_dashboard.ingest import annex_a
 from qa_dashboard.ingest.problems import Problem
 from qa_dashboard.ingest.validate import Records
 
@@ -26,8 +27,6 @@ _POPULATION = """
 def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None):
     """The extract date with what the database knows: the chosen authority's ONS 0-17 population
     by mid-year, and the visit standards set for it (else the defaults)."""
-    from qa_dashboard import annex_a
-
     chosen = dict(annex_a.default_standards())
     estimates: dict[int, float] = {}
     if db_path is not None and store.exists(db_path):
@@ -111,15 +110,12 @@ def forget(con, upload_id: int) -> None:
 
 
 def missing_extract_date(file_name: str, found) -> Problem:
-    from qa_dashboard import annex_a
-
     return annex_a.refuse_without_extract_date(file_name, found)
 
 
 
 def proposed_extract_date(file_name: str, data: bytes) -> tuple[bool, dt.date | None]:
     """Whether the file is an Annex A workbook, and the latest date in it (the date to propose)."""
-    from qa_dashboard import annex_a
     from qa_dashboard.ingest.read import read_file
 
     sheets, _ = read_file(file_name, data)

@@ -49,7 +49,7 @@ class FileCheck:
     problems: list[Problem] = field(default_factory=list)
     upload_id: int | None = None
     nothing_new: bool = False
-    annex: object | None = None                 # an Annex A file's Reduction (qa_dashboard.annex_a)
+    annex: object | None = None                 # an Annex A file's Reduction (qa_dashboard.ingest.annex_a)
     proposed_as_at: dt.date | None = None       # an Annex A file's latest date, the extract date to propose
 
     @property

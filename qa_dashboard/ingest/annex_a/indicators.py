@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa_dashboard.annex_a.parse import Findings, ListRows
+from qa_dashboard.ingest.annex_a.parse import Findings, ListRows
 from qa_dashboard.metrics import add_months
 from qa_dashboard.periods import working_days
 

@@ -11,8 +11,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from qa_dashboard.annex_a import cells
-from qa_dashboard.annex_a.lists import AnnexList, vocabulary
+from qa_dashboard.ingest.annex_a import cells
+from qa_dashboard.ingest.annex_a.lists import AnnexList, vocabulary
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
 
 _LISTED_PER_COLUMN = 10   # problems of one kind listed one by one in a column; the rest summed up

@@ -11,12 +11,12 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
+from qa_dashboard import contract
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest.read import RawSheet
 
-VOCABULARY_FILE = Path(__file__).resolve().parents[1] / "contract" / "annex_a.toml"
+VOCABULARY_FILE = contract.CATALOGUE_FILE.parent / "annex_a.toml"
 _LIST_NAME = re.compile(r"^\s*list\s*[_\-.\s]?\s*(\d{1,2})(?!\d)", re.I)
 _HEADER_SEARCH_ROWS = 30
 

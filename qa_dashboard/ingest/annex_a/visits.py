@@ -8,10 +8,10 @@ import datetime as dt
 
 import numpy as np
 
-from qa_dashboard.annex_a.cells import code_text
-from qa_dashboard.annex_a.indicators import Figure, Tally, month_of
-from qa_dashboard.annex_a.lists import vocabulary
-from qa_dashboard.annex_a.parse import ListRows
+from qa_dashboard.ingest.annex_a.cells import code_text
+from qa_dashboard.ingest.annex_a.indicators import Figure, Tally, month_of
+from qa_dashboard.ingest.annex_a.lists import vocabulary
+from qa_dashboard.ingest.annex_a.parse import ListRows
 from qa_dashboard.periods import working_days
 
 # indicator -> (list, start, last visit, end, standard setting, working days?)

@@ -18,14 +18,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from qa_dashboard.annex_a import cells
-from qa_dashboard.annex_a.indicators import (
+from qa_dashboard.ingest.annex_a import cells
+from qa_dashboard.ingest.annex_a.indicators import (
     ASSESSMENT_WORKING_DAYS, ICPC_WORKING_DAYS, Figure, coverage, month_of, nfa, re_referrals, rolling_rates,
     s47_children, timeliness,
 )
-from qa_dashboard.annex_a.lists import AnnexList, find_lists, vocabulary
-from qa_dashboard.annex_a.parse import Findings, ListRows, read_list
-from qa_dashboard.annex_a.visits import VISITS, standard_text, visits_in_time
+from qa_dashboard.ingest.annex_a.lists import AnnexList, find_lists, vocabulary
+from qa_dashboard.ingest.annex_a.parse import Findings, ListRows, read_list
+from qa_dashboard.ingest.annex_a.visits import VISITS, standard_text, visits_in_time
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors
 
 __all__ = ["AnnexContext", "Reduction", "ListSummary", "find_lists", "latest_date", "reduce", "standard_text",

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pandas as pd
 
-from qa_dashboard.annex_a.visits import VISITS, standard_text
+from qa_dashboard.ingest.annex_a.visits import VISITS, standard_text
 
 _VISIT_NAMES = {"cp_visits_in_time_pct": "Child protection visits", "cin_visits_in_time_pct": "Child in need visits",
                 "cla_visits_in_time_pct": "Children in care visits"}
