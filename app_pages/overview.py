@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import cached, charts, filters, metrics, overview
+from qa_dashboard import cached, charts, filters, metrics, overview, system_health
 
 chosen = filters.current()
 st.title("Overview")
@@ -35,6 +35,9 @@ for row_start in range(0, len(health), 4):
     columns = st.columns(4)
     for column, tile in zip(columns, health[row_start:row_start + 4]):
         show_tile(column, tile)
+sources = cached.query("kpi_system_health_sources", scope)
+if note := system_health.source_note(sources, overview.tiles_scope(sources, chosen), chosen):
+    st.text(note)
 
 # ------------------------------------------------------------- practice, staff, voices --
 st.header("Practice, workforce and voices")

@@ -33,7 +33,7 @@ st.query_params["indicator"] = code
 detail, trend = cached.derived(drawn.indicator, ("kpi_series", chosen.params()), code, chosen)
 st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
-if note := system_health.source_note(cached.query("kpi_figure_sources", [code, chosen.team]), detail.scope, chosen):
+if note := system_health.source_note(cached.query("kpi_figure_sources", {"indicator": code, "team": chosen.team}), detail.scope, chosen):
     st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
 charts.figure(trend, detail.table, f"{detail.label}, 24 months")
 published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)

@@ -212,6 +212,12 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
     return sentences
 
 
+def tiles_scope(sources: pd.DataFrame, chosen: Filters) -> str:
+    """Whose figures the system-health tiles show, for the note on where they came from: the
+    chosen team's where it has any loaded, else the whole authority's (as the tiles fall back)."""
+    return "team" if chosen.team and sources["team"].notna().any() else "authority"
+
+
 # -------------------------------------------------------------------- improvement plan --
 # The plan's columns in plain words, as the page heads them (the frames keep the contract's names).
 PLAN_COLUMNS = {"action_id": "Action", "title": "What", "owner": "Owner", "due_date": "Due",

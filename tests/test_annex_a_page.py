@@ -55,3 +55,21 @@ def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp
     app.selectbox(key="detail_indicator").set_value("re_referrals_pct").run()
     assert not app.exception
     assert "Figures from Annex A, extract of 31 March 2024 (March 2023 to March 2024)." in texts(app)
+
+
+def test_the_overview_says_its_system_health_figures_came_from_annex_a(repo_root, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from qa_dashboard.ingest import ingest
+    from tests.workbooks import write_xlsx
+
+    db = tmp_path / "qa.duckdb"
+    path = write_xlsx(tmp_path / "annex_a.xlsx", sample.workbook_sheets())
+    assert ingest([path], db, "tester", as_at=sample.AS_AT).loaded
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120)
+    app.secrets.update({"qa_dashboard_tests": "yes"})
+    app.run()
+    assert not app.exception
+    notes = [t for t in texts(app) if t.startswith("Figures from ")]
+    assert notes and notes[0].startswith("Figures from Annex A, extract of 31 March 2024 (")
