@@ -11,6 +11,7 @@ so a comment holding `<script>` or `**bold**` shows exactly those characters."""
 import streamlit as st
 
 from qa_dashboard import cached, charts, exports, filters, voice
+from qa_dashboard.charts import commentary_box
 from qa_dashboard.charts import voice as drawn
 
 chosen = filters.current()
@@ -122,6 +123,7 @@ def compliments_and_complaints() -> None:
 
 PARTS = {"Survey answers": survey_answers, "How many were heard": how_many_were_heard,
          "In their own words": in_their_own_words, "Compliments and complaints": compliments_and_complaints}
+commentary_box.practice_analysis("section", "Voice", chosen)
 for (name, draw), tab in zip(PARTS.items(), st.tabs(list(PARTS), key="voice_tab", bind="query-params")):
     if tab.open:
         with tab:

@@ -151,8 +151,8 @@ def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool =
           today: dt.date | None = None) -> Document:
     """The pack of `chosen` as a document model. `wanted`: section names (all when None)."""
     today = today or dt.date.today()
-    notes = f.commentary.latest_by_key(db, chosen.start, chosen.end, team=chosen.team,
-                                       service_area=chosen.service_area)
+    notes = f.commentary.latest_by_key(db, chosen.start, chosen.end,
+                                       **f.commentary.scope_for(chosen.team, chosen.service_area))
     scope = sections.Scope(db, chosen, publish, notes)
     kpis = f.query(db, "kpi_series", chosen.team)
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)
