@@ -13,7 +13,7 @@ and the dashboard must work on a network that reaches nothing outside the author
 
 import streamlit as st
 
-from qa_dashboard import auth, filters, store
+from qa_dashboard import filters, signin, store
 
 st.set_page_config(page_title="QA dashboard", layout="wide")
 
@@ -31,7 +31,7 @@ loaded = st.Page("app_pages/home.py", title="What is loaded", url_path="home")
 # Upload is in the menu for uploaders only (everyone, when no sign-in is set up); for readers it
 # stays at its address, where it shows only the sign-in.
 upload = st.Page("app_pages/upload.py", title="Upload", url_path="upload",
-                 visibility=auth.upload_menu_visibility())
+                 visibility=signin.upload_menu_visibility())
 
 board_pages = [overview, system_health, audits, workforce, voice, board_pack]
 page = st.navigation(board_pages + [loaded, upload, overview_by_name])

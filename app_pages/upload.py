@@ -4,7 +4,9 @@ would change, load, look back over the loads, undo the latest, and leave the dem
 Nothing is written until the officer presses the load button; the check before it is the
 ingest function's dry run, so its counts are what the load will do. The page is not a
 filtered reader page. Readers never see it in the menu; at its address they see only the
-sign-in, and the ingest function refuses them anyway (`auth.require_uploader`).
+sign-in (`qa_dashboard.signin`), and the ingest function refuses them anyway
+(`auth.require_uploader`). Every change to the data, the authority included, goes through
+`qa_dashboard.upload` to the store's one write path.
 """
 
 from contextlib import contextmanager
@@ -13,65 +15,13 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import auth, cached, plain_text, store, upload
+from qa_dashboard import cached, plain_text, signin, store, upload
 from qa_dashboard.ingest import default_user
 from qa_dashboard.template import template_bytes
 
 st.title("Upload extracts")
-
-config = auth.current_config()
-role = auth.session_role(config)
 database = store.db_path()
-
-# ------------------------------------------------------------------------- who may upload --
-if config.mode == auth.OPEN:
-    st.warning("No sign-in is set up, so anyone who can open this dashboard can upload. That is "
-               "fine on an officer's own computer. On a shared server, set an uploader password or "
-               "single sign-on first (the README says how).")
-
-if role != auth.UPLOADER:
-    st.markdown("Uploading is for performance and quality assurance officers. Sign in to continue.")
-    if config.mode == auth.OIDC:
-        who = auth.signed_in_name(config)
-        if who:
-            st.text(f"You are signed in as {who}, which is not on the list of people who may upload. "
-                    "Ask the dashboard's administrator to add it.")
-            if st.button("Sign out"):
-                auth.sign_out()
-        elif st.button("Sign in with your organisation's account", type="primary"):
-            try:
-                st.login()
-            except Exception as error:  # e.g. Authlib not installed, or [auth] incomplete
-                st.error("Single sign-on is set up but cannot start. The administrator should check the "
-                         "[auth] section of the secrets file and that streamlit[auth] is installed.")
-                st.text(f"Details: {error}")
-    elif config.mode == auth.PASSWORD and not config.password_hash_usable:
-        st.error("Uploading is switched off: the uploader password is not set up in the expected form. "
-                 "The administrator can make it with: .venv/bin/python -m qa_dashboard hash-password")
-    elif config.mode == auth.PASSWORD:
-        with st.form("sign_in"):
-            name = st.text_input("Your name (recorded with each load)")
-            password = st.text_input("Uploader password", type="password")
-            if st.form_submit_button("Sign in", type="primary"):
-                check = auth.sign_in_with_password(name, password, config)
-                if check:
-                    st.rerun()
-                st.error(check.wait_sentence() or "That did not work. Check the password, and give your name.")
-    else:
-        st.error("Uploading is switched off: the dashboard's secrets file cannot be read. "
-                 "The administrator needs to correct .streamlit/secrets.toml.")
-    st.stop()
-
-if config.mode == auth.OPEN:
-    server_user = default_user()
-    user = st.text_input("Your name (recorded with each load)", key="upload_user_name",
-                         value="" if server_user == "unknown" else server_user).strip()
-else:
-    user = auth.signed_in_name(config) or "unknown"
-    st.text(f"Signed in as {user}.")
-    if st.button("Sign out"):
-        auth.sign_out()
-        st.rerun()
+role, user = signin.uploader_or_stop(default_user())
 
 
 def show_outcome(kind: str) -> None:
@@ -142,7 +92,7 @@ def annex_a_standards() -> dict[str, int]:
 
 def show_annex_a(checked) -> None:
     """Per list: rows read, months, teams, warnings, indicators to write; and the data-quality counts."""
-    for found in checked.annex:
+    for found in upload.annex_previews(checked):
         st.subheader(f"Annex A, extract of {found['as_at'].day} {found['as_at']:%B %Y}: what each list holds")
         st.text(found["standards"])
         st.dataframe(found["lists"], hide_index=True)
@@ -203,9 +153,10 @@ if chosen:
                  "Download the list, correct the file in Excel, and upload it again."
                  + (" No file is loaded while any file has errors." if len(files) > 1 else ""))
     for outcome in checked.files:
-        st.text(outcome.sentence(dry_run=True))
-    if not checked.preview.empty:
-        st.dataframe(checked.preview, hide_index=True, column_config={
+        st.text(upload.file_sentence(outcome, dry_run=True))
+    preview = upload.preview_frame(checked)
+    if not preview.empty:
+        st.dataframe(preview, hide_index=True, column_config={
             "Rows read": st.column_config.NumberColumn(format="localized"),
             "Rows to add": st.column_config.NumberColumn(
                 format="localized", help="New rows, and changed rows that replace the ones loaded earlier."),
@@ -262,7 +213,7 @@ if chosen:
                 headline = "Nothing was loaded: the data changed since the check. Read why below."
             st.session_state["upload_outcome"] = {
                 "kind": "load", "headline": headline,
-                "lines": [f.sentence(dry_run=False) for f in loaded.files]
+                "lines": [upload.file_sentence(f, dry_run=False) for f in loaded.files]
                          + [problem.line() for problem in loaded.errors],
                 "effect": effect_since(before)}
             reset_uploader()
@@ -364,10 +315,8 @@ else:
     pick = st.selectbox("Authority", names, index=names.index(chosen_now.iloc[0]["la_name"]) if not chosen_now.empty else None,
                         placeholder="Choose an authority", key="our_authority")
     if st.button("Save our authority", disabled=pick is None):
-        from qa_dashboard.benchmarks import set_authority
-
         with said_plainly_if_refused("Setting the authority"):
             picked = authorities[authorities["la_name"] == pick].iloc[0]
-            authority = set_authority(database, picked["old_la_code"], role=role)
+            authority = upload.choose_authority(database, picked["old_la_code"], role)
             st.success(plain_text.for_markdown(  # the name comes from an uploaded DfE file
                 f"The dashboard now belongs to {authority.la_name}. Benchmarks follow from it."))

@@ -24,8 +24,9 @@ Wrong passwords are slowed down and logged (never the password, nor the name typ
 few wrong tries a client waits, twice as long each time, and when wrong tries from everyone
 together come too fast, every sign-in waits; a try during a wait is refused without checking.
 
-The pure part (`config_from`, `hash_password`, `verify_password`, `check_uploader_password`,
-`PasswordThrottle`, `role_for`) tests without Streamlit; the functions below the line read `st.secrets`, `st.user` and `st.session_state`.
+This module imports no Streamlit and tests without it. The Streamlit side (reading
+`st.secrets`, `st.user` and `st.session_state`, and the sign-in the Upload page shows) is
+`qa_dashboard.signin`, which hands this module the session's role when it is imported.
 """
 from __future__ import annotations
 
@@ -34,15 +35,13 @@ import hashlib
 import hmac
 import logging
 import math
-import os
 import secrets as token_source
 import sys
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 UPLOADER = "uploader"
 READER = "reader"
@@ -60,9 +59,6 @@ UPLOADER_EMAILS_ENV = "QA_DASHBOARD_UPLOADER_EMAILS"
 HASH_SCHEME = "pbkdf2_sha256"
 HASH_ITERATIONS = 600_000          # OWASP's 2023 figure for PBKDF2-HMAC-SHA256
 MIN_PASSWORD_LENGTH = 12
-
-_SIGNED_IN_KEY = "_qa_uploader_signed_in"   # no widget uses this key, so no browser can set it
-
 
 @dataclass(frozen=True)
 class AuthConfig:
@@ -224,7 +220,7 @@ def check_uploader_password(password: str, stored: str, client: str,
     return PasswordCheck(False, throttle.retry_after(client))
 
 
-def _hash_fingerprint(stored: str) -> str:
+def password_fingerprint(stored: str) -> str:
     """Changes when the configured hash changes, so a new password signs everyone out."""
     return hashlib.sha256(stored.encode("utf-8")).hexdigest()[:16]
 
@@ -261,20 +257,32 @@ def role_for(config: AuthConfig, *, logged_in: bool = False, email: str | None =
         return READER
     if config.mode == PASSWORD:
         if (config.password_hash_usable and signed_in_fingerprint
-                and hmac.compare_digest(signed_in_fingerprint, _hash_fingerprint(config.password_hash))):
+                and hmac.compare_digest(signed_in_fingerprint, password_fingerprint(config.password_hash))):
             return UPLOADER
         return READER
     return READER
 
 
 # --------------------------------------------------------------------- the write gate --
-def in_streamlit_session() -> bool:
-    """True inside a Streamlit script run (a browser session), False for the command line and tests."""
-    if "streamlit" not in sys.modules:
-        return False
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
+def _no_session_role() -> str:
+    return READER  # a browser session whose sign-in side never loaded: fail closed
 
-    return get_script_run_ctx(suppress_warning=True) is not None
+
+_session_role: Callable[[], str] = _no_session_role
+
+
+def use_session_roles(session_role: Callable[[], str]) -> None:
+    """Called once by `qa_dashboard.signin`: how to find the role of the browser session running now."""
+    global _session_role
+    _session_role = session_role
+
+
+def in_streamlit_session() -> bool:
+    """True inside a Streamlit script run (a browser session), False for the command line and tests.
+
+    Asked of the Streamlit already loaded in this process, if any: nothing is imported for it."""
+    scriptrunner = sys.modules.get("streamlit.runtime.scriptrunner")
+    return scriptrunner is not None and scriptrunner.get_script_run_ctx(suppress_warning=True) is not None
 
 
 def require_uploader(role: str | None) -> None:
@@ -284,102 +292,8 @@ def require_uploader(role: str | None) -> None:
     the session's own role must be the uploader's, and so must any role the caller passes.
     """
     if in_streamlit_session():
-        if session_role() != UPLOADER or role not in (None, UPLOADER):
+        if _session_role() != UPLOADER or role not in (None, UPLOADER):
             raise PermissionError("Only an uploader may change the data. Sign in on the Upload page.")
         return
     if role not in (None, UPLOADER):
         raise PermissionError(f"The {role} role may not change the data; only an uploader may.")
-
-
-# --------------------------------------------- Streamlit: secrets, st.user, the session --
-def _secrets_files() -> list[Path]:
-    from streamlit import config
-
-    return [Path(p).expanduser() for p in config.get_option("secrets.files")]
-
-
-def _read_secrets() -> tuple[dict, bool]:
-    """(secrets, unreadable): no secrets file is an empty dict; a file that fails to parse fails closed."""
-    import streamlit as st
-
-    try:
-        return st.secrets.to_dict(), False
-    except FileNotFoundError:
-        return {}, any(path.exists() for path in _secrets_files())
-
-
-def current_config() -> AuthConfig:
-    secrets, unreadable = _read_secrets()
-    return config_from(secrets, os.environ, unreadable)
-
-
-def _oidc_identity() -> tuple[bool, str | None]:
-    import streamlit as st
-
-    user = st.user.to_dict()
-    return bool(user.get("is_logged_in")), user.get("email")
-
-
-def session_role(config: AuthConfig | None = None) -> str:
-    import streamlit as st
-
-    config = config or current_config()
-    if config.mode == OIDC:
-        logged_in, email = _oidc_identity()
-        return role_for(config, logged_in=logged_in, email=email)
-    signed_in = st.session_state.get(_SIGNED_IN_KEY) or {}
-    return role_for(config, signed_in_fingerprint=signed_in.get("fingerprint"))
-
-
-def upload_menu_visibility() -> str:
-    """For `st.Page(visibility=...)`: the Upload page is in the menu only for uploaders.
-
-    For everyone else it stays reachable at its address, where it shows only the sign-in.
-    """
-    return "visible" if session_role() == UPLOADER else "hidden"
-
-
-def signed_in_name(config: AuthConfig | None = None) -> str | None:
-    """Who the session is, as recorded with each load: the e-mail (single sign-on) or the
-    name given at sign-in (password); None when the session has not signed in."""
-    import streamlit as st
-
-    config = config or current_config()
-    if config.mode == OIDC:
-        logged_in, email = _oidc_identity()
-        return email if logged_in else None
-    if config.mode == PASSWORD:
-        return (st.session_state.get(_SIGNED_IN_KEY) or {}).get("name")
-    return None
-
-
-def _client_key() -> str:
-    """The browser's address when Streamlit knows it (a new session does not start afresh),
-    else the session's id."""
-    import streamlit as st
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    context = get_script_run_ctx(suppress_warning=True)
-    return str(st.context.ip_address or (context.session_id if context else "unknown"))
-
-
-def sign_in_with_password(name: str, password: str, config: AuthConfig | None = None) -> PasswordCheck:
-    """Give this session the uploader role if the password is right; a false PasswordCheck
-    (saying how long to wait, after repeated wrong tries) otherwise."""
-    import streamlit as st
-
-    config = config or current_config()
-    if config.mode != PASSWORD or not name.strip():
-        return PasswordCheck(False)
-    check = check_uploader_password(password, config.password_hash, _client_key())
-    if check:
-        st.session_state[_SIGNED_IN_KEY] = {"name": name.strip(), "fingerprint": _hash_fingerprint(config.password_hash)}
-    return check
-
-
-def sign_out() -> None:
-    import streamlit as st
-
-    st.session_state.pop(_SIGNED_IN_KEY, None)
-    if current_config().mode == OIDC and st.user.to_dict().get("is_logged_in"):
-        st.logout()

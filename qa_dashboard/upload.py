@@ -16,15 +16,16 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from qa_dashboard import exports, store
+from qa_dashboard.benchmarks.authority import Authority, set_authority
 from qa_dashboard.demo import DEMO_DIR, DEMO_FILES
-from qa_dashboard.ingest import ERROR, WARNING, IngestResult, Problem, ingest
+from qa_dashboard.ingest import FileCheck, IngestResult, Problem, ingest
 from qa_dashboard.ingest import undo as undo_latest_load
 
 UPLOAD_LIMIT_MB = 50          # per file; .streamlit/config.toml's server.maxUploadSize matches
@@ -65,64 +66,21 @@ def selection_id(files: list[Upload]) -> str:
     return hashlib.sha256(repr(selection_key(files)).encode()).hexdigest()[:12]
 
 
-@dataclass
-class FileOutcome:
-    name: str
-    ok: bool
-    nothing_new: bool
-    upload_id: int | None
-    rows_added: int | None
-    rows_superseded: int | None
-    rows_read: int
-
-    def sentence(self, dry_run: bool) -> str:
-        if not self.ok:
-            return f"{self.name}: refused. Fix the errors listed below and upload it again."
-        if self.nothing_new and not self.rows_read:
-            return f"{self.name}: its sheets hold no rows of figures yet, so there is nothing to load."
-        if self.nothing_new:
-            return f"{self.name}: nothing new. Every row is already loaded exactly so; loading it would change nothing."
-        if self.rows_added is None:
-            return f"{self.name}: no errors. It will be counted against the database once every file is free of errors."
-        if dry_run:
-            return (f"{self.name}: ready to load. {self.rows_added:,} rows to add, superseding "
-                    f"{self.rows_superseded:,} rows loaded earlier (kept as history).")
-        return (f"{self.name}: loaded as load {self.upload_id}. {self.rows_added:,} rows added, "
-                f"{self.rows_superseded:,} earlier rows superseded (kept as history).")
-
-
-@dataclass
-class UploadCheck:
-    """The page's summary of one ingest call (a dry run or a real load). It keeps no records,
-    so it is small enough to keep in the session between reruns."""
-
-    dry_run: bool
-    loaded: bool
-    files: list[FileOutcome]
-    preview: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
-    data_version: str = ""
-    annex: list[dict] = field(default_factory=list)  # per Annex A file: its lists, quality counts, standards
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def anything_new(self) -> bool:
-        return any(f.ok and not f.nothing_new and f.rows_added is not None for f in self.files)
-
-    def may_load(self, warnings_read: bool) -> bool:
-        """A file with errors can never be loaded; warnings need the officer's word that they were read."""
-        return self.ok and self.anything_new and (warnings_read or not self.warnings)
+def file_sentence(file: FileCheck, dry_run: bool) -> str:
+    """What one file of a check (`dry_run`) or a load did, in a sentence for the officer."""
+    if not file.ok:
+        return f"{file.file_name}: refused. Fix the errors listed below and upload it again."
+    if file.nothing_new and not file.rows_read:
+        return f"{file.file_name}: its sheets hold no rows of figures yet, so there is nothing to load."
+    if file.nothing_new:
+        return f"{file.file_name}: nothing new. Every row is already loaded exactly so; loading it would change nothing."
+    if file.rows_added is None:
+        return f"{file.file_name}: no errors. It will be counted against the database once every file is free of errors."
+    if dry_run:
+        return (f"{file.file_name}: ready to load. {file.rows_added:,} rows to add, superseding "
+                f"{file.rows_superseded:,} rows loaded earlier (kept as history).")
+    return (f"{file.file_name}: loaded as load {file.upload_id}. {file.rows_added:,} rows added, "
+            f"{file.rows_superseded:,} earlier rows superseded (kept as history).")
 
 
 # -------------------------------------------------------------------------- checking --
@@ -135,14 +93,14 @@ def oversize_problem(upload: Upload, limit_mb: int = UPLOAD_LIMIT_MB) -> Problem
 
 
 def check(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
-          as_at: dt.date | None = None, standards: dict | None = None) -> UploadCheck:
+          as_at: dt.date | None = None, standards: dict | None = None) -> IngestResult:
     """Check the files whole and count what loading them would do; writes nothing. `as_at` is
     the extract date of an Annex A workbook, `standards` its visit standards."""
     return _run(files, db_path, user, role, today, dry_run=True, as_at=as_at, standards=standards)
 
 
 def load(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
-         as_at: dt.date | None = None, standards: dict | None = None) -> UploadCheck:
+         as_at: dt.date | None = None, standards: dict | None = None) -> IngestResult:
     """Load the files for real (each checked again first, as the command line does)."""
     return _run(files, db_path, user, role, today, dry_run=False, as_at=as_at, standards=standards)
 
@@ -171,36 +129,22 @@ def annex_a_proposal(files: list[Upload]) -> dt.date | None | bool:
 
 
 def _run(files, db_path, user, role, today, dry_run: bool, as_at: dt.date | None = None,
-         standards: dict | None = None) -> UploadCheck:
-    too_big = [p for f in files if (p := oversize_problem(f))]
+         standards: dict | None = None) -> IngestResult:
+    """The ingest function's result, without the checked rows, so the page can keep it between
+    reruns. A file over the limit is refused without being read, and refuses the batch as any
+    error does."""
+    too_big = [FileCheck(f.name, f.sha256, problems=[p]) for f in files if (p := oversize_problem(f))]
     kept = [f for f in files if oversize_problem(f) is None]
-    # A file over the limit is refused without being read, and refuses the batch as any error does.
     result = ingest([(f.name, f.data) for f in kept], db_path, user=user, dry_run=dry_run or bool(too_big),
                     today=today, role=role, as_at=as_at, standards=standards)
-    summary = summarise(result, store.data_version(db_path))
-    if too_big:
-        summary.loaded = False
-        summary.problems = too_big + summary.problems
-        summary.files = [FileOutcome(p.file, False, False, None, None, None, 0) for p in too_big] + summary.files
-    return summary
+    result = result.without_records()
+    result.files[:0] = too_big
+    return result
 
 
-def summarise(result: IngestResult, data_version: str = "") -> UploadCheck:
-    outcomes = []
-    for file in result.files:
-        summaries = list(file.datasets.values())
-        counted = result.ok and all(s.rows_added is not None for s in summaries)
-        outcomes.append(FileOutcome(
-            name=file.file_name, ok=file.ok, nothing_new=file.nothing_new, upload_id=file.upload_id,
-            rows_added=sum(s.rows_added for s in summaries) if counted else None,
-            rows_superseded=sum(s.rows_superseded for s in summaries) if counted else None,
-            rows_read=sum(s.rows_read for s in summaries)))
-    return UploadCheck(dry_run=result.dry_run, loaded=result.loaded, files=outcomes,
-                       preview=preview_frame(result), problems=list(result.problems),
-                       data_version=data_version, annex=_annex_previews(result))
-
-
-def _annex_previews(result: IngestResult) -> list[dict]:
+def annex_previews(result: IngestResult) -> list[dict]:
+    """Per Annex A file of a check: its extract date, what each list holds, the recording
+    problems by list and team (counts only) and the visit standards used."""
     from qa_dashboard.annex_a import preview
 
     return [{"file": f.file_name, "as_at": f.annex.as_at, "lists": preview.lists_frame(f.annex),
@@ -321,6 +265,11 @@ def undo_sentence(undone: dict | None) -> str:
 
 def undo(db_path, role: str | None) -> dict | None:
     return undo_latest_load(db_path, role=role)
+
+
+def choose_authority(db_path, old_la_code: str, role: str | None) -> Authority:
+    """Remember which authority the dashboard belongs to (checked as a load is), in one write."""
+    return set_authority(db_path, old_la_code, role=role)
 
 
 def start_for_real(db_path, role: str | None, now: dt.datetime | None = None) -> Path | None:

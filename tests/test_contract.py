@@ -89,6 +89,17 @@ def test_good_or_better_is_one_definition_read_by_python_and_sql(tmp_path):
     assert "good_or_better(grade_rank)" in (PACKAGE / "queries" / "audit_grades_by_quarter.sql").read_text()
 
 
+def test_a_database_written_before_the_macro_still_answers_good_or_better_for_readers(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    _macro(db)
+    import duckdb
+    with duckdb.connect(str(db)) as con:  # as a file written before the macro existed
+        con.execute("DROP MACRO good_or_better")
+    with store.read_connection(db) as con:
+        answers = dict(store.run(con, "SELECT grade_rank, good_or_better(grade_rank) FROM grade_scale"))
+    assert answers == {g.rank: g.good_or_better for g in contract.load().grades}
+
+
 def test_changing_good_or_better_in_the_catalogue_changes_python_and_sql_alike(tmp_path, monkeypatch):
     text = contract.CATALOGUE_FILE.read_text(encoding="utf-8")
     stricter = re.sub(r'(label = "Good"\ncolour = "[^"]+"\ngood_or_better = )true', r"\1false", text)

@@ -38,8 +38,9 @@ def db(tmp_path) -> Path:
 def test_a_template_like_workbook_loads_every_sheet_into_its_view(tmp_path, db):
     result = load(tmp_path, db, template_like_sheets())
     assert result.loaded
-    assert counts(db) == {"kpi_values": 3, "audits": 2, "audit_judgements": 2 * 11, "workforce": 2,
-                          "feedback": 3, "actions": 2, "teams": 2, "uploads": 1}
+    # Judgements made: two overall, two voice of the child, one planning (the other is N/A).
+    assert counts(db) == {"kpi_values": 3, "audits": 2, "audit_judgements": 5, "audit_areas_not_judged": 1,
+                          "workforce": 2, "feedback": 3, "actions": 2, "teams": 2, "uploads": 1}
 
 
 def test_a_load_is_recorded_with_its_file_user_and_counts(tmp_path, db):

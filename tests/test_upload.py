@@ -99,14 +99,14 @@ def test_with_a_password_a_session_is_a_reader_until_it_signs_in():
     stored = auth.hash_password("x" * 12, iterations=1_000)
     config = auth.config_from({auth.PASSWORD_HASH_SECRET: stored}, {})
     assert auth.role_for(config) == auth.READER
-    assert auth.role_for(config, signed_in_fingerprint=auth._hash_fingerprint(stored)) == auth.UPLOADER
+    assert auth.role_for(config, signed_in_fingerprint=auth.password_fingerprint(stored)) == auth.UPLOADER
 
 
 def test_changing_the_password_signs_everyone_out():
     old = auth.hash_password("old password 123", iterations=1_000)
     new = auth.hash_password("new password 456", iterations=1_000)
     config = auth.config_from({auth.PASSWORD_HASH_SECRET: new}, {})
-    assert auth.role_for(config, signed_in_fingerprint=auth._hash_fingerprint(old)) == auth.READER
+    assert auth.role_for(config, signed_in_fingerprint=auth.password_fingerprint(old)) == auth.READER
 
 
 def test_with_single_sign_on_only_listed_emails_upload():
@@ -177,22 +177,22 @@ def test_checking_writes_nothing_and_counts_what_the_load_then_does(tmp_path, de
     checked = upload.check(files, demo_copy, "officer", auth.UPLOADER, today=dt.date(2026, 3, 31))
     assert snapshot(demo_copy) == before
     assert checked.ok and checked.may_load(warnings_read=False)
-    [row] = checked.preview.to_dict("records")
+    [row] = upload.preview_frame(checked).to_dict("records")
     assert (row["Data"], row["Rows read"], row["Rows to add"], row["Earlier rows superseded"]) == ("audits", 3, 3, 1)
     assert (row["From"], row["To"]) == ("Apr 2024", "Jan 2026")
 
     loaded = upload.load(files, demo_copy, "officer", auth.UPLOADER, today=dt.date(2026, 3, 31))
     assert loaded.loaded
-    [after] = loaded.preview.to_dict("records")
+    [after] = upload.preview_frame(loaded).to_dict("records")
     assert (after["Rows to add"], after["Earlier rows superseded"]) == (3, 1)
     assert query(demo_copy, "SELECT overall FROM audits WHERE audit_id = ?", [existing_id]) == [("Inadequate",)]
-    assert "loaded as load 7" in loaded.files[0].sentence(dry_run=False)
+    assert "loaded as load 7" in upload.file_sentence(loaded.files[0], dry_run=False)
 
 
 def test_a_check_against_no_database_creates_none(tmp_path):
     db = tmp_path / "qa.duckdb"
     checked = upload.check([xlsx_bytes(tmp_path, {"audits": table(audit())})], db, "officer", auth.UPLOADER, today=TODAY)
-    assert checked.preview["Rows to add"].tolist() == [1]
+    assert upload.preview_frame(checked)["Rows to add"].tolist() == [1]
     assert not db.exists()
 
 
@@ -202,9 +202,9 @@ def test_a_file_with_errors_cannot_be_loaded_whatever_is_ticked(tmp_path, demo_c
     assert not checked.ok
     assert not checked.may_load(warnings_read=True)
     assert len(checked.errors) == 2
-    assert "Rows to add" not in checked.preview.columns  # not counted: no column of blanks, never 0
-    assert checked.preview["Rows read"].tolist() == [2]
-    assert "refused" in checked.files[0].sentence(dry_run=True)
+    assert "Rows to add" not in upload.preview_frame(checked).columns  # not counted: no column of blanks, never 0
+    assert upload.preview_frame(checked)["Rows read"].tolist() == [2]
+    assert "refused" in upload.file_sentence(checked.files[0], dry_run=True)
 
 
 def test_one_bad_file_keeps_the_good_one_out_too(tmp_path, demo_copy):
@@ -228,7 +228,7 @@ def test_a_file_already_loaded_offers_nothing_to_load(demo_copy):
     checked = upload.check([upload.Upload("audits.xlsx", demo_file.read_bytes())], demo_copy, "officer", auth.UPLOADER)
     assert checked.ok and not checked.anything_new
     assert not checked.may_load(warnings_read=True)
-    assert "nothing new" in checked.files[0].sentence(dry_run=True)
+    assert "nothing new" in upload.file_sentence(checked.files[0], dry_run=True)
 
 
 def test_a_file_over_the_limit_is_refused_without_being_read(tmp_path, demo_copy):

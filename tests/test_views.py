@@ -3,8 +3,10 @@ calendar, and what a blank cell becomes."""
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from qa_dashboard import contract, store
 from qa_dashboard.ingest import ingest
 from tests.workbooks import TODAY, audit, feedback, kpi, query, table, team, template_like_sheets, workforce, write_xlsx
 
@@ -15,6 +17,8 @@ CONTRACT_COLUMNS = {
               "original_overall, moderated, actions_agreed, actions_completed, theme_strengths, theme_development, upload_id",
     "audit_judgements": "audit_id, audit_date, month, financial_year, quarter, team, service_area, audit_type, "
                         "practice_area, grade, grade_rank",
+    "audit_areas_not_judged": "audit_id, practice_area, audit_date, month, financial_year, quarter, team, service_area, "
+                              "audit_type",
     "workforce": "period, financial_year, quarter, team, service_area, social_worker_fte, agency_fte, vacancy_fte, "
                  "nqsw_fte, children_allocated, caseload_target, starters, leavers, children_open_6m, same_worker_6m, "
                  "children_open_12m, same_worker_12m, upload_id",
@@ -49,9 +53,37 @@ def test_audit_judgements_hold_the_overall_judgement_as_practice_area_overall(te
         ("AUD-001", "Good", 2), ("AUD-002", "Requires improvement", 3)]
 
 
-def test_a_practice_area_marked_na_is_a_null_grade(template_db):
-    assert query(template_db, "SELECT grade, grade_rank FROM audit_judgements WHERE audit_id = 'AUD-002' AND practice_area = 'planning'") == [
-        (None, None)]
+def test_a_practice_area_marked_na_is_not_judged_not_a_judgement(template_db):
+    assert query(template_db, "SELECT grade, grade_rank FROM audit_judgements WHERE audit_id = 'AUD-002' AND practice_area = 'planning'") == []
+    assert query(template_db, "SELECT audit_id FROM audit_areas_not_judged WHERE practice_area = 'planning'") == [
+        ("AUD-002",)]
+
+
+def test_audit_judgements_hold_only_judgements_made_and_areas_left_blank_are_not_judged(tmp_path):
+    """Planning is left blank for AUD-2; the file has no column for assessment at all."""
+    db = load(tmp_path, {"audits": table(
+        audit(audit_id="AUD-1", overall="Good", voice_of_child="Good", planning="Good"),
+        audit(audit_id="AUD-2", audit_date="20/05/2024", team="Court Team", service_area="Children in Care",
+              audit_type="Themed", overall="Inadequate", voice_of_child="Good", planning=None),
+        audit(audit_id="AUD-3", audit_date="01/07/2024", overall="Requires improvement", voice_of_child="N/A",
+              planning="Outstanding"))})
+    assert query(db, "SELECT audit_id, practice_area, audit_date, month, financial_year, quarter, team, service_area, "
+                     "audit_type FROM audit_areas_not_judged ORDER BY audit_id") == [
+        ("AUD-2", "planning", dt.date(2024, 5, 20), dt.date(2024, 5, 1), "2024-25", "Q1 2024-25", "Court Team",
+         "Children in Care", "Themed"),
+        ("AUD-3", "voice_of_child", dt.date(2024, 7, 1), dt.date(2024, 7, 1), "2024-25", "Q2 2024-25",
+         "Assessment Team 1", "Front Door", "Case file")]
+    assert query(db, "SELECT count(*) FROM audit_judgements WHERE practice_area = 'assessment' OR grade IS NULL") == [(0,)]
+    assert query(db, "SELECT count(*) FROM audit_areas_not_judged WHERE practice_area = 'assessment'") == [(0,)]
+    # As any tool reads it, a row that is not Good counting against the share (pandas' mean does).
+    [(share, per_row)] = query(db, "SELECT avg(CAST(grade = 'Good' AS INTEGER)), "
+                                   "count(*) FILTER (WHERE grade = 'Good') / count(*) FROM audit_judgements")
+    assert per_row == share
+    # Independently, cell by cell from the audits as loaded: every grade given, whichever column.
+    given = [grade for row in query(db, "SELECT overall, voice_of_child, planning, assessment FROM audits")
+             for grade in row if grade is not None]
+    assert share == pytest.approx(sum(grade == "Good" for grade in given) / len(given))
+    assert len(given) == 7  # 3 overall, 2 voice of the child, 2 planning; 4 of them Good
 
 
 def test_kpi_values_take_label_unit_and_polarity_from_the_catalogue(template_db):
@@ -129,3 +161,16 @@ def test_views_show_current_rows_only(tmp_path):
         ingest([write_xlsx(tmp_path / name, {"audits": table(audit(overall=grade))})], db, "tester", today=TODAY)
     assert query(db, "SELECT overall FROM audits") == [("Good",)]
     assert query(db, "SELECT count(*) FROM audit_judgements WHERE practice_area = 'overall'") == [(1,)]
+
+
+def test_audits_loaded_before_the_files_columns_were_recorded_count_every_blank_area_as_not_judged(tmp_path):
+    db = load(tmp_path, {"audits": table(audit(planning=None))})
+    con = duckdb.connect(str(db))
+    try:  # the table as a database made before the column existed has it
+        con.execute("ALTER TABLE audit_rows DROP COLUMN practice_areas_in_file")
+    finally:
+        con.close()
+    with store.write_transaction(db):
+        pass  # any write connection brings the schema up to date
+    not_judged = {area for (area,) in query(db, "SELECT practice_area FROM audit_areas_not_judged")}
+    assert not_judged == {p.code for p in contract.load().practice_areas} - {"voice_of_child"}

@@ -19,7 +19,8 @@ import openpyxl
 # A day safely after every sample date, passed as `today` so tests never depend on the clock.
 TODAY = dt.date(2024, 12, 15)
 
-VIEWS = ["kpi_values", "audits", "audit_judgements", "workforce", "feedback", "actions", "teams", "uploads"]
+VIEWS = ["kpi_values", "audits", "audit_judgements", "audit_areas_not_judged", "workforce", "feedback", "actions",
+         "teams", "uploads"]
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,12 @@
 statistical neighbours, its region and England (DATA_CONTRACT sections 5 and 6).
 
 How it fits together:
-- `published`: DfE's CSVs are recognised by their columns inside `ingest.check_file` and load
-  through the same `ingest` (one transaction per file, recorded in `upload_log`, undoable):
-  referrals and re-referrals (c1), children in need (b1), workforce indicators (csww), ONS 0-17
-  population, placement stability, and the statistical-neighbour model. Cells are kept as
-  published (`dfe_rows`, `statistical_neighbours`); suppressed ones have no value, never zero.
+- Reading is not here: DfE's CSVs are read by `ingest/dfe.py`, recognised by their columns, and
+  load through the same `ingest` as every extract (one transaction per file, recorded in
+  `upload_log`, undoable): referrals and re-referrals (c1), children in need (b1), workforce
+  indicators (csww), ONS 0-17 population, placement stability, and the statistical-neighbour
+  model. Cells are kept as published (`dfe_rows`, `statistical_neighbours`); suppressed ones
+  have no value, never zero.
 - `store/views.sql`: `dfe_authorities`, `dfe_figures` and `benchmarks` compute the figures from
   those cells: DfE's own percentages, averages and rates as published, and rates per 10,000
   children from the count over the previous year's ONS 0-17 population; the statistical-neighbour

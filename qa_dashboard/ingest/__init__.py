@@ -11,72 +11,22 @@ import os
 import shutil
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, store
 from qa_dashboard.contract import squash
-from qa_dashboard.ingest import annex, bounded
+from qa_dashboard.ingest import annex, bounded, dfe
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
 from qa_dashboard.ingest.read import layout_problems, read_file
 from qa_dashboard.ingest.recognise import no_sheet_problem, recognise, unrecognised_problem
+from qa_dashboard.ingest.results import DatasetSummary, FileCheck, IngestResult
 from qa_dashboard.ingest.sheet import normalise_sheet
-from qa_dashboard.ingest.validate import Records, dataset_of, duplicate_key_problems, validate
+from qa_dashboard.ingest.validate import dataset_of, duplicate_key_problems, validate
 
-__all__ = ["Problem", "FileCheck", "IngestResult", "check_file", "ingest", "undo", "ERROR", "WARNING"]
-
-
-@dataclass
-class DatasetSummary:
-    """What one file holds for one dataset, and (after a load or dry run) what it changed."""
-
-    dataset: str
-    sheets: list[str]
-    rows_read: int
-    first_period: dt.date | None = None
-    last_period: dt.date | None = None
-    teams: int = 0
-    rows_added: int | None = None
-    rows_superseded: int | None = None
-
-    @property
-    def rows_unchanged(self) -> int | None:
-        if self.rows_added is None:
-            return None
-        return max(self.rows_read - self.rows_added, 0)
-
-
-@dataclass
-class FileCheck:
-    file_name: str
-    sha256: str
-    records: dict[str, Records] = field(default_factory=dict)
-    datasets: dict[str, DatasetSummary] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    upload_id: int | None = None
-    nothing_new: bool = False
-    annex: object | None = None                 # an Annex A file's Reduction (qa_dashboard.annex_a)
-    proposed_as_at: dt.date | None = None       # an Annex A file's latest date, the extract date to propose
-
-    @property
-    def ok(self) -> bool:
-        return not errors(self.problems)
-
-
-@dataclass
-class IngestResult:
-    files: list[FileCheck]
-    loaded: bool
-    dry_run: bool = False
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [p for f in self.files for p in f.problems]
-
-    @property
-    def ok(self) -> bool:
-        return all(f.ok for f in self.files)
+__all__ = ["Problem", "DatasetSummary", "FileCheck", "IngestResult", "check_file", "ingest", "undo", "ERROR",
+           "WARNING"]
 
 
 _PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date", "feedback": "response_date",
@@ -87,12 +37,11 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
     """Read and validate one file without touching any database. An Annex A workbook needs
     `annex_context` (its extract date and what the database knows: `annex.context_for`)."""
     check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
-    from qa_dashboard.benchmarks.published import read_published  # here: it builds on this module
-
-    if (published := read_published(file_name, data)) is not None:  # a DfE file, known by its columns
-        check.records, check.datasets, check.problems = published
-        return check
     raw_sheets, problems = read_file(file_name, data)
+    if (published := dfe.published_sheet(raw_sheets)) is not None:  # a DfE file, known by its columns
+        check.records, check.datasets, check.problems = dfe.read_published(file_name, published)
+        check.problems[:0] = problems
+        return check
     # Problems found while reading a sheet (a formula with no saved value, a sheet past the size
     # cap) count only if the sheet is one we read; a sheet we ignore cannot refuse the file.
     check.problems.extend(p for p in problems if not p.sheet or p.sheet not in {r.name for r in raw_sheets})
@@ -118,6 +67,8 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
         if errors(sheet_problems):
             continue  # a sheet without its required columns cannot be read row by row
         records, row_problems = validate(normalise_sheet(file_name, mapped, today))
+        if records.dataset == "audits":
+            _note_practice_areas_in_file(records, mapped)
         check.problems.extend(row_problems)
         dataset = dataset_of(mapped.kind)
         if dataset in check.records:
@@ -173,6 +124,13 @@ def _check_bounded(file_name: str, data: bytes, today: dt.date | None, annex_con
         check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
         check.problems.append(Problem(sheet="", row=None, column="", value="", message=str(refused), file=file_name))
         return check
+
+
+def _note_practice_areas_in_file(records, mapped) -> None:
+    """A practice area the sheet has a column for but left blank was not judged; one it has no
+    column for was never asked about. The grades alone cannot tell the two apart."""
+    asked = [p.code for p in contract.load().practice_areas if p.code in mapped.columns]
+    records.columns[loader.PRACTICE_AREAS_IN_FILE] = [asked] * len(records)
 
 
 def _placed(problem: Problem, mapped) -> Problem:

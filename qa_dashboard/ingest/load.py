@@ -17,18 +17,22 @@ import duckdb
 import pyarrow as pa
 
 from qa_dashboard import contract, store
+from qa_dashboard.ingest import dfe
 from qa_dashboard.ingest.validate import Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
-          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows",
-          # DfE's published files (qa_dashboard/benchmarks): their records merge themselves.
-          "dfe_neighbours": "statistical_neighbours", "dfe_statistics": "dfe_rows"}
+          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", **dfe.TABLES}
+# Kept per row beside the contract's columns: which practice-area columns an audit's file had,
+# so an area left blank (not judged) is told apart from one the file never asked about.
+PRACTICE_AREAS_IN_FILE = "practice_areas_in_file"
+KEPT_BESIDE = {"audits": (PRACTICE_AREAS_IN_FILE,)}
 # Key columns that may be blank and still identify a row (matched as '').
 _NULLABLE_KEYS = {"team", "breakdown", "question"}
 # Load order: reference lists first so views can resolve service areas at once.
-LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", "dfe_neighbours", "dfe_statistics"]
+LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", dfe.NEIGHBOURS_DATASET,
+              dfe.STATISTICS_DATASET]
 _ARROW_TYPES = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "VARCHAR": pa.string(),
-                "DATE": pa.date32(), "BOOLEAN": pa.bool_()}
+                "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
 
 
 class NothingNew(Exception):
@@ -40,9 +44,16 @@ def _column_types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
                                "WHERE table_name = ? AND table_schema = 'main'", [table]))
 
 
-def _arrow(records: Records, types: dict[str, str]) -> pa.Table:
-    return pa.table({name: pa.array(records.columns[name], type=_ARROW_TYPES[types[name]])
-                     for name in contract.load().stored_columns(records.dataset)})
+def _layout(dataset: str) -> tuple[list[str], list[str]]:
+    """(columns stored, natural key) of a dataset: the contract's sheets, or DfE's published files."""
+    if dataset in dfe.KEYS:
+        return list(dfe.COLUMNS[dataset]), list(dfe.KEYS[dataset])
+    return [*contract.load().stored_columns(dataset), *KEPT_BESIDE.get(dataset, ())], \
+        list(contract.load().sheets[dataset].key)
+
+
+def _arrow(records: Records, columns: list[str], types: dict[str, str]) -> pa.Table:
+    return pa.table({name: pa.array(records.columns[name], type=_ARROW_TYPES[types[name]]) for name in columns})
 
 
 def _key_match(key: list[str], left: str, right: str) -> str:
@@ -60,12 +71,9 @@ def load_records(con: duckdb.DuckDBPyConnection, upload_id: int, records: Record
     """Stage one dataset and merge it; returns (rows added, rows superseded)."""
     if not len(records):
         return 0, 0
-    if hasattr(records, "merge_into"):  # DfE's published cells (qa_dashboard.benchmarks.published)
-        return records.merge_into(con, upload_id)
     table = TABLES[records.dataset]
-    columns = list(contract.load().stored_columns(records.dataset))
-    key = list(contract.load().sheets[records.dataset].key)
-    con.register("incoming", _arrow(records, _column_types(con, table)))
+    columns, key = _layout(records.dataset)
+    con.register("incoming", _arrow(records, columns, _column_types(con, table)))
     try:
         store.run(con, "CREATE OR REPLACE TEMP TABLE staged AS SELECT * FROM incoming")
     finally:

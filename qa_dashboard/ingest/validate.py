@@ -31,8 +31,8 @@ class Records:
         return len(self.origin)
 
     def extend(self, other: "Records") -> None:
-        for name in contract.load().stored_columns(self.dataset):
-            self.columns.setdefault(name, []).extend(other.columns[name])
+        for name in self.columns:  # the contract's stored columns, and any the ingest keeps beside them
+            self.columns[name].extend(other.columns[name])
         self.origin.extend(other.origin)
         for code, custom in other.custom_indicators.items():
             self.custom_indicators.setdefault(code, custom)

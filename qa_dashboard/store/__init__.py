@@ -195,6 +195,7 @@ def read_connection(path: str | os.PathLike, wait: float | None = None):
     with _LOCK.reading(), _translating_errors():
         con = _connect_with_retry(path, read_only=True, wait=WAIT_SECONDS if wait is None else wait)
         try:
+            run(con, _good_or_better_macro(temporary=True))
             yield con
         finally:
             con.close()
@@ -252,13 +253,21 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         raise
 
 
+def _good_or_better_macro(temporary: bool) -> str:
+    """The `good_or_better(grade_rank)` macro from the catalogue. It is kept in the file for other
+    tools, and every read connection defines it again for itself (TEMP), so a database written
+    before the macro existed, or under an older catalogue, still answers the pages' queries."""
+    ranks = ", ".join(str(int(rank)) for rank in sorted(contract.load().good_or_better_ranks))
+    kind = "TEMP MACRO" if temporary else "MACRO"
+    return f"CREATE OR REPLACE {kind} good_or_better(grade_rank) AS coalesce(grade_rank IN ({ranks}), false)"
+
+
 def _refresh_reference_lists(con: duckdb.DuckDBPyConnection) -> None:
     spec = contract.load()
     run(con, "DELETE FROM grade_scale")
     run_many(con, "INSERT INTO grade_scale VALUES (?, ?)", [(g.label, g.rank) for g in spec.grades])
     # "Good or better" is defined once, in the catalogue; the views and queries ask this macro.
-    ranks = ", ".join(str(int(rank)) for rank in sorted(spec.good_or_better_ranks))
-    run(con, f"CREATE OR REPLACE MACRO good_or_better(grade_rank) AS coalesce(grade_rank IN ({ranks}), false)")
+    run(con, _good_or_better_macro(temporary=False))
     run(con, "DELETE FROM practice_area_catalogue")
     areas = [("overall", "Overall judgement", 0)] + [
         (p.code, p.label, n) for n, p in enumerate(spec.practice_areas, start=1)

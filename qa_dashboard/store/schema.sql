@@ -54,8 +54,13 @@ CREATE TABLE IF NOT EXISTS audit_rows (
     voice_of_child VARCHAR, identification_of_harm VARCHAR, assessment VARCHAR, planning VARCHAR,
     permanence VARCHAR, multi_agency VARCHAR, management_oversight VARCHAR, relationships VARCHAR,
     outcomes VARCHAR, diversity VARCHAR,
-    upload_id INTEGER NOT NULL, superseded_by INTEGER
+    upload_id INTEGER NOT NULL, superseded_by INTEGER,
+    practice_areas_in_file VARCHAR[]
 );
+-- Which practice-area columns the audit's file had, so an area left blank or N/A (not judged)
+-- is told apart from one the file never asked about. NULL on rows loaded before this column
+-- existed: for those, every area counts as asked about, as it did then.
+ALTER TABLE audit_rows ADD COLUMN IF NOT EXISTS practice_areas_in_file VARCHAR[];
 
 CREATE TABLE IF NOT EXISTS workforce_rows (
     period DATE, team VARCHAR, service_area VARCHAR,

@@ -37,22 +37,39 @@ SELECT a.audit_id, a.audit_date, CAST(date_trunc('month', a.audit_date) AS DATE)
        a.actions_completed, a.theme_strengths, a.theme_development, a.upload_id,
        financial_quarter_start(a.audit_date) AS quarter_start,
        a.voice_of_child, a.identification_of_harm, a.assessment, a.planning, a.permanence,
-       a.multi_agency, a.management_oversight, a.relationships, a.outcomes, a.diversity
+       a.multi_agency, a.management_oversight, a.relationships, a.outcomes, a.diversity,
+       a.practice_areas_in_file
 FROM audit_rows a LEFT JOIN teams t ON t.team = a.team
 WHERE a.superseded_by IS NULL;
 
--- One row per audit and practice area, with the overall judgement as practice_area 'overall'.
--- Areas not judged are kept with a NULL grade so pages can say how many were not judged.
+-- One row per judgement made: each audit's overall judgement (practice_area 'overall') and each
+-- practice area it graded. An area left blank or N/A is in audit_areas_not_judged instead, and
+-- an area the audit's file had no column for is in neither, so avg(grade = 'Good') is a share
+-- of judgements made.
 CREATE OR REPLACE VIEW audit_judgements AS
 SELECT u.audit_id, u.audit_date, u.month, u.financial_year, u.quarter, u.team, u.service_area,
        u.audit_type, u.practice_area, u.grade, g.grade_rank, u.quarter_start,
        p.label AS practice_area_label, p.sort_order AS practice_area_order
-FROM audits UNPIVOT INCLUDE NULLS (
+FROM audits UNPIVOT (
     grade FOR practice_area IN (overall, voice_of_child, identification_of_harm, assessment, planning,
         permanence, multi_agency, management_oversight, relationships, outcomes, diversity)
 ) u
 LEFT JOIN grade_scale g ON g.grade = u.grade
 LEFT JOIN practice_area_catalogue p ON p.code = u.practice_area;
+
+-- One row per practice area an audit's file asked about (it had the column) but the auditor
+-- left blank or N/A. Rows loaded before the file's columns were recorded count every area.
+CREATE OR REPLACE VIEW audit_areas_not_judged AS
+SELECT u.audit_id, u.practice_area, u.audit_date, u.month, u.financial_year, u.quarter, u.team,
+       u.service_area, u.audit_type, u.quarter_start,
+       p.label AS practice_area_label, p.sort_order AS practice_area_order
+FROM audits UNPIVOT INCLUDE NULLS (
+    grade FOR practice_area IN (voice_of_child, identification_of_harm, assessment, planning,
+        permanence, multi_agency, management_oversight, relationships, outcomes, diversity)
+) u
+LEFT JOIN practice_area_catalogue p ON p.code = u.practice_area
+WHERE u.grade IS NULL
+  AND (u.practice_areas_in_file IS NULL OR list_contains(u.practice_areas_in_file, u.practice_area));
 
 CREATE OR REPLACE VIEW workforce AS
 SELECT w.period, financial_year(w.period) AS financial_year, financial_quarter(w.period) AS quarter,

@@ -18,24 +18,25 @@ authority (North Yorkshire, Somerset, Buckinghamshire, Barnsley, Sheffield). A j
 together) is stored once per member with `joint_return` naming it; a member's own row for the
 same year wins over the joint one.
 
-The checking is set-based SQL on a scratch in-memory DuckDB (the files are read by pyarrow), so
-checking a 2,000-row, 30-column file takes milliseconds and pandas is never imported for it.
+The cells come from `read.read_file`, as every other upload's do, so the same size limits
+apply; the checking is set-based SQL on a scratch in-memory DuckDB, so checking a 2,000-row,
+30-column file takes milliseconds and pandas is never imported for it. The checked cells are
+`Records` like any sheet's, and load through the same merge (`load.load_records`).
 """
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 
-from qa_dashboard import store
-from qa_dashboard.ingest import DatasetSummary, read
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
+from qa_dashboard.ingest.read import RawSheet
+from qa_dashboard.ingest.results import DatasetSummary
+from qa_dashboard.ingest.validate import Records
 
 # DfE's symbols for a figure it does not publish: c confidential, x not available, z not
 # applicable, low and k "rounds to zero but is not zero", u low reliability, : not available.
@@ -87,52 +88,18 @@ _NEIGHBOUR_COLUMNS = ("old_la_code", "la_name", "region_name", "rank", "neighbou
 _NEIGHBOUR_KEY = ("old_la_code", "rank")
 
 
-@dataclass
-class PublishedSummary(DatasetSummary):
-    """A DatasetSummary whose rows are published cells, with the suppressed ones counted by symbol."""
-
-    suppressed: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def suppressed_cells(self) -> int:
-        return sum(self.suppressed.values())
-
-
-@dataclass
-class PublishedRecords:
-    """Checked cells of one DfE file. `ingest` loads them like any dataset: the loader hands
-    them its connection (`merge_into`), and undo removes them by upload_id."""
-
-    dataset: str
-    table: str
-    cells: pa.Table
-    key: tuple[str, ...]
-    custom_indicators: dict = field(default_factory=dict)  # none: indicators come from the catalogue
-
-    def __len__(self) -> int:
-        return self.cells.num_rows
-
-    def merge_into(self, con, upload_id: int) -> tuple[int, int]:
-        return merge(con, self.table, self.cells, self.key, upload_id)
+# How the loader stores each dataset: its table and natural key (`load.load_records`).
+TABLES = {STATISTICS_DATASET: "dfe_rows", NEIGHBOURS_DATASET: "statistical_neighbours"}
+COLUMNS = {STATISTICS_DATASET: _STATISTICS_COLUMNS, NEIGHBOURS_DATASET: _NEIGHBOUR_COLUMNS}
+KEYS = {STATISTICS_DATASET: _STATISTICS_KEY, NEIGHBOURS_DATASET: _NEIGHBOUR_KEY}
 
 
 # ------------------------------------------------------------------------ recognising --
-def header_of(data: bytes) -> list[str] | None:
-    """The first line of a CSV as lower-case column names; None when the bytes are not CSV text."""
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+def header_of(raw: RawSheet) -> list[str] | None:
+    """A CSV's first line as lower-case column names; None for a workbook's sheet or an empty file."""
+    if not raw.from_csv or not raw.rows:
         return None
-    codec = read.utf16_codec(data)  # Excel's "Unicode text" save
-    head = data[:65536].decode(codec, "replace") if codec else _decode(data[:65536].split(b"\n", 1)[0])
-    if head is None:
-        return None
-    text = head.split("\n", 1)[0].rstrip("\r")
-    import csv
-
-    try:
-        cells = next(csv.reader([text.lstrip("\ufeff")]))
-    except (csv.Error, StopIteration):
-        return None
-    return [c.strip().lower() for c in cells]
+    return [str(c).strip().lower() for c in raw.rows[0]]
 
 
 def is_statistics_layout(header: list[str]) -> bool:
@@ -149,29 +116,22 @@ def publication_of(header: list[str]) -> Publication | None:
     return next((p for p in PUBLICATIONS if p.identified_by <= columns), None)
 
 
-def read_published(file_name: str, data: bytes):
-    """`check_file`'s hook: (records, summaries, problems) for a DfE file, None for anything else."""
-    header = header_of(data)
-    if header is None:
+def published_sheet(raw_sheets: list[RawSheet]) -> RawSheet | None:
+    """The sheet to read as a DfE file: a CSV whose columns are one of DfE's layouts."""
+    if len(raw_sheets) != 1 or (header := header_of(raw_sheets[0])) is None:
         return None
-    if is_neighbour_model(header):
-        return _checked(file_name, data, header, _neighbour_model)
-    if is_statistics_layout(header):
-        return _checked(file_name, data, header, _statistics)
-    return None
+    return raw_sheets[0] if is_neighbour_model(header) or is_statistics_layout(header) else None
 
 
-def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
+def read_published(file_name: str, raw: RawSheet) -> tuple[dict[str, Records], dict[str, DatasetSummary], list[Problem]]:
+    """(records, summaries, problems) for a DfE file, read by `published_sheet`."""
+    header = header_of(raw)
+    reader = _neighbour_model if is_neighbour_model(header) else _statistics
+    return _checked(file_name, raw, header, reader)
 
 
 def _sheet(file_name: str) -> str:
-    return PurePath(file_name).stem
+    return PurePath(file_name).stem  # as read.py names a CSV's one sheet
 
 
 def _problem(file_name: str, message: str, *, row=None, column="", value="", severity=ERROR) -> Problem:
@@ -183,42 +143,41 @@ def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _checked(file_name: str, data: bytes, header: list[str], reader):
+def _checked(file_name: str, raw: RawSheet, header: list[str], reader):
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         return {}, {}, [_problem(file_name, "Two columns have this name; keep one.", column=name) for name in repeated]
-    # The caps every reader applies (qa_dashboard.ingest.read): columns before parsing, then rows.
-    too_big = read.size_problem(file_name, _sheet(file_name), 0, len(header))
-    text, unreadable = read.read_text(file_name, data)
-    if too_big or unreadable or text is None:
-        return {}, {}, [too_big or unreadable or _problem(file_name, "The file is not CSV text. Download it again and upload that.")]
-    try:
-        raw = _read_csv(text.encode("utf-8"), header)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        return {}, {}, [_problem(file_name, "The file cannot be read as a CSV table "
-                                            f"({str(error).splitlines()[0]}). Download it again and upload that.")]
-    too_big = read.size_problem(file_name, _sheet(file_name), raw.num_rows + 1, len(header))
-    if too_big:
-        return {}, {}, [too_big]
+    table, ragged = _cells_table(raw, len(header))
+    if ragged:
+        row, width = ragged
+        return {}, {}, [_problem(file_name, f"This row has {width} cells but the header has {len(header)} columns, "
+                                            "so the file cannot be read as a table. Download it again and upload that.",
+                                 row=row)]
     # A scratch database in memory (checking never touches the dashboard's), on one thread: the
     # tables are small, and more threads only cost start-up time on a busy machine.
     con = duckdb.connect(config={"threads": 1})
     try:
-        con.register("raw", raw)
+        con.register("raw", pa.table({**dict(zip(header, table[:-1])), "excel_row": table[-1]}))
         return reader(con, file_name, header)
     finally:
         con.close()
 
 
-def _read_csv(data: bytes, header: list[str]) -> pa.Table:
-    """Every cell as text (a suppression symbol is text), plus the row number as Excel shows it.
-    `data` is UTF-8 without a byte-order mark (`read.read_text` decoded it)."""
-    table = pa_csv.read_csv(
-        io.BytesIO(data),
-        read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
-        convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in header},
-                                              strings_can_be_null=False, quoted_strings_can_be_null=False))
-    return table.append_column("excel_row", pa.array(range(2, table.num_rows + 2), type=pa.int64()))
+def _cells_table(raw: RawSheet, width: int) -> tuple[list[pa.Array], tuple[int, int] | None]:
+    """Every cell as text (a suppression symbol is text), column by column, then the row number
+    as Excel shows it; blank lines are skipped. Or the first row whose width is not the
+    header's, as (row, cells)."""
+    rows, excel_rows = [], []
+    for index, row in enumerate(raw.rows[1:], start=1):
+        if not any(row):
+            continue
+        if len(row) != width:
+            return [], (raw.excel_row(index), len(row))
+        rows.append(row)
+        excel_rows.append(raw.excel_row(index))
+    columns = [pa.array(column, type=pa.string()) for column in zip(*rows)] if rows else \
+              [pa.array([], type=pa.string()) for _ in range(width)]
+    return [*columns, pa.array(excel_rows, type=pa.int64())], None
 
 
 # ------------------------------------------------------------- EES statistics files --
@@ -250,13 +209,13 @@ def _statistics(con, file_name: str, header: list[str]):
                nullif(old_la_code, '') AS old_la_code, nullif(new_la_code, '') AS new_la_code,
                nullif(la_name, '') AS la_name, joint_return, breakdown, measure,
                CASE WHEN is_suppressed THEN NULL ELSE number END AS value,
-               CASE WHEN is_suppressed THEN symbol END AS suppressed
-        FROM cells WHERE NOT is_bad
+               CASE WHEN is_suppressed THEN symbol END AS suppressed, excel_row
+        FROM cells WHERE NOT is_bad ORDER BY excel_row, measure
     """).to_arrow_table()
     first, last = con.execute("SELECT min(year), max(year) FROM cells WHERE NOT is_bad").fetchone()
 
-    summary = PublishedSummary(dataset=publication.title, sheets=[_sheet(file_name)], rows_read=cells.num_rows,
-                               suppressed=suppressed)
+    summary = DatasetSummary(dataset=publication.title, sheets=[_sheet(file_name)], rows_read=cells.num_rows,
+                             suppressed=suppressed)
     if first is not None:
         summary.first_period, summary.last_period = publication.as_at(first), publication.as_at(last)
     if suppressed:
@@ -270,8 +229,7 @@ def _statistics(con, file_name: str, header: list[str]):
     for name in text_columns:
         problems.append(_problem(file_name, "This column holds text, not figures, so it is not loaded.",
                                  column=name, severity=WARNING))
-    records = PublishedRecords(STATISTICS_DATASET, "dfe_rows", cells, _STATISTICS_KEY)
-    return {STATISTICS_DATASET: records}, {STATISTICS_DATASET: summary}, problems
+    return {STATISTICS_DATASET: _records(STATISTICS_DATASET, file_name, cells)}, {STATISTICS_DATASET: summary}, problems
 
 
 def _text(header: list[str], name: str) -> str:
@@ -437,36 +395,15 @@ def _neighbour_model(con, file_name: str, header: list[str]):
     if unknown:
         problems.append(_problem(file_name, f"Neighbours {', '.join(unknown)} have no row of their own in the model; "
                                             "they still count as neighbours.", severity=WARNING))
-    cells = con.sql(f"SELECT {', '.join(_NEIGHBOUR_COLUMNS)} FROM neighbours WHERE well_formed").to_arrow_table()
-    summary = PublishedSummary(dataset=NEIGHBOUR_MODEL_TITLE, sheets=[_sheet(file_name)], rows_read=cells.num_rows)
-    records = PublishedRecords(NEIGHBOURS_DATASET, "statistical_neighbours", cells, _NEIGHBOUR_KEY)
-    return {NEIGHBOURS_DATASET: records}, {NEIGHBOURS_DATASET: summary}, problems
+    cells = con.sql(f"SELECT {', '.join(_NEIGHBOUR_COLUMNS)}, excel_row FROM neighbours WHERE well_formed "
+                    "ORDER BY excel_row, rank").to_arrow_table()
+    summary = DatasetSummary(dataset=NEIGHBOUR_MODEL_TITLE, sheets=[_sheet(file_name)], rows_read=cells.num_rows)
+    return {NEIGHBOURS_DATASET: _records(NEIGHBOURS_DATASET, file_name, cells)}, {NEIGHBOURS_DATASET: summary}, problems
 
 
-# --------------------------------------------------------------------------- loading --
-def merge(con, table: str, cells: pa.Table, key: tuple[str, ...], upload_id: int) -> tuple[int, int]:
-    """As the monthly datasets merge: a cell whose key is loaded with other values supersedes the
-    loaded one (kept as history); an identical cell changes nothing. Returns (added, superseded)."""
-    columns = list(cells.column_names)
-    con.register("incoming_published", cells)
-    try:
-        store.run(con, "CREATE OR REPLACE TEMP TABLE staged_published AS SELECT * FROM incoming_published")
-    finally:
-        con.unregister("incoming_published")
-    same_key = " AND ".join(f"cur.{c} = new.{c}" for c in key)
-    same_values = " AND ".join(f"cur.{c} IS NOT DISTINCT FROM new.{c}" for c in columns if c not in key)
-    column_list = ", ".join(columns)
-    store.run(con, f"""
-        CREATE OR REPLACE TEMP TABLE changed_published AS
-        SELECT * FROM staged_published new WHERE NOT EXISTS (
-            SELECT 1 FROM {table} cur WHERE cur.superseded_by IS NULL AND {same_key} AND {same_values})
-    """)
-    superseded = store.run(con, f"""
-        UPDATE {table} cur SET superseded_by = ? WHERE cur.superseded_by IS NULL AND EXISTS (
-            SELECT 1 FROM changed_published new WHERE {same_key})
-    """, [upload_id])[0][0]
-    added = store.run(con, f"""
-        INSERT INTO {table} ({column_list}, upload_id, superseded_by)
-        SELECT {column_list}, ?, NULL FROM changed_published
-    """, [upload_id])[0][0]
-    return added, superseded
+def _records(dataset: str, file_name: str, cells: pa.Table) -> Records:
+    """Checked cells in the shape every sheet's rows take, each with the row it came from."""
+    columns = cells.to_pydict()
+    sheet = _sheet(file_name)
+    return Records(dataset, {name: columns[name] for name in COLUMNS[dataset]},
+                   origin=[(sheet, row) for row in columns["excel_row"]])
