@@ -64,6 +64,15 @@ def last_months(rows: list[dict], latest: dt.date, value_of, key: str = "period"
     return months, tuple(by_month.get(month) for month in months)
 
 
+def trend_frame(tiles: list[Tile]) -> pd.DataFrame:
+    """The tiles' small lines as rows for the chart layer's `sparklines`: panel (the tile's name
+    and latest figure), period, value (None where a month has no figure)."""
+    frame = pd.DataFrame([{"panel": f"{t.label}\nLatest: {t.value}", "period": month, "value": value}
+                          for t in tiles for month, value in zip(t.trend_months, t.trend)],
+                         columns=["panel", "period", "value"])
+    return frame.assign(period=pd.to_datetime(frame["period"]), value=pd.to_numeric(frame["value"], errors="coerce"))
+
+
 def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
     first = rows[0]
     label, unit, polarity = first["label"], first["unit"], first["polarity"]

@@ -13,7 +13,7 @@ import getpass
 
 import streamlit as st
 
-from qa_dashboard import auth, commentary, metrics, plain_text, store
+from qa_dashboard import auth, commentary, metrics, plain_text, signin, store
 from qa_dashboard.scope import Filters
 
 
@@ -21,7 +21,7 @@ def _author() -> str:
     """The signed-in uploader (e-mail or the name given at sign-in); the shell user when the
     dashboard runs open on an officer's own computer."""
     try:
-        return auth.signed_in_name() or getpass.getuser()
+        return signin.signed_in_name() or getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
 
@@ -74,7 +74,7 @@ def practice_analysis(scope_kind: str, key: str, chosen: Filters, trend: list[st
     st.markdown("**Practice analysis** (written by officers)")
     [note] = commentary.latest(db, chosen.start, chosen.end, scope_kind, key, **where) or [None]
     _show_note(note, chosen)
-    if auth.session_role() != auth.UPLOADER:
+    if signin.session_role() != auth.UPLOADER:
         return
     _earlier_versions(db, chosen, scope_kind, key)
     widget = f"commentary_{scope_kind}_{key}_{chosen.end:%Y-%m}_{where['team']}_{where['service_area']}"

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from qa_dashboard import audits, commentary, contract, metrics, overview, periods, store, system_health, voice, workforce
 from qa_dashboard.benchmarks.authority import chosen_authority
-from qa_dashboard.charts import PALETTE, stacked_grades, trend_chart
+from qa_dashboard.charts import PALETTE, sparklines, stacked_grades, trend_chart
+from qa_dashboard.charts import voice as voice_charts
+from qa_dashboard.charts import workforce as workforce_charts
 from qa_dashboard.filters import Filters, period_options
 from qa_dashboard.queries import queries
 
 __all__ = [
     "audits", "commentary", "contract", "metrics", "overview", "periods", "store", "system_health", "voice",
-    "workforce", "chosen_authority", "PALETTE", "stacked_grades", "trend_chart", "Filters", "period_options",
+    "workforce", "voice_charts", "workforce_charts", "chosen_authority", "PALETTE", "sparklines", "stacked_grades", "trend_chart", "Filters", "period_options",
     "query",
 ]
 
 
-def query(db, name: str, *params):
-    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these `?` parameters."""
+def query(db, name: str, params=()):
+    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these parameters: a
+    mapping of `$name` parameters (a `Filters.params()`, extra names ignored), as the pages pass."""
     return queries.run(name, db, params)

@@ -119,12 +119,12 @@ def system_health(scope: Scope, by_indicator: dict) -> list | None:
 # ------------------------------------------------------------------------------- audits --
 def audit_blocks(scope: Scope) -> list | None:
     c = scope.chosen
-    pairs = (*scope.pairs, None, None)
-    in_period = f.query(scope.db, "audits_in_period", c.start, c.end_exclusive, *pairs)
+    params = c.params(audit_type=None)
+    in_period = f.query(scope.db, "audits_in_period", params)
     if in_period.empty:
         return None
-    overall = f.query(scope.db, "audits_overall_by_month", *pairs)
-    area_grades = f.query(scope.db, "audits_area_grades", c.start, c.end_exclusive, *pairs)
+    overall = f.query(scope.db, "audits_overall_by_month", params)
+    area_grades = f.query(scope.db, "audits_area_grades", params)
     fig = f.audits.page_figures(overall, area_grades, in_period, c.start, c.end)
     top = fig.headline
     blocks = [Heading(1, "Audits"),
@@ -169,7 +169,7 @@ WORKFORCE_PARTS = ("Caseloads", "Agency social workers", "Recruitment and retent
 
 def workforce_blocks(scope: Scope) -> list | None:
     c = scope.chosen
-    sums = f.query(scope.db, "workforce_sums", f.workforce.first_month_asked(c), c.end_exclusive, *scope.pairs)
+    sums = f.query(scope.db, "workforce_sums", c.params(first_month=f.workforce.first_month_asked(c)))
     top = f.workforce.headline(sums, c)
     if top.month is None:
         return None
@@ -183,7 +183,7 @@ def workforce_blocks(scope: Scope) -> list | None:
     for part in WORKFORCE_PARTS:
         blocks.append(Heading(2, part))
         said = ""  # the part's first sentence gives its latest figure, for the charts' alt text
-        for block in f.workforce.tab_blocks(sums, england, c, part):
+        for block in f.workforce_charts.tab_blocks(sums, england, c, part):
             if block.kind == "text":
                 said = said or f"Latest: {block.text}"
                 blocks.append(scope.say(block.text))
@@ -205,10 +205,9 @@ def voice_blocks(scope: Scope) -> list | None:
     c = scope.chosen
     win = f.voice.windows(c.start, c.end)
     params = win.params(c.service_area, c.team)
-    counts = f.query(scope.db, "voice_survey_counts", *params)
-    heard = f.voice.heard_part(f.query(scope.db, "voice_heard_by_quarter", *params), c.start, c.end)
-    cc = f.voice.compliments_part(f.query(scope.db, "voice_compliments_complaints",
-                                          *f.voice.compliment_sources(), *params), c.start, c.end)
+    counts = f.query(scope.db, "voice_survey_counts", params)
+    heard = f.voice_charts.heard_part(f.query(scope.db, "voice_heard_by_quarter", params), c.start, c.end)
+    cc = f.voice_charts.compliments_part(f.query(scope.db, "voice_compliments_complaints", params), c.start, c.end)
     if not cc.any_feedback:
         return None
     survey = f.voice.survey_part(counts, c.start, c.end)
@@ -238,7 +237,7 @@ def comments_blocks(scope: Scope, win) -> list:
     """People's words, exactly as written. Choosing comments for the pack on the Voice page is
     not built yet: the pack shows the period's newest comments and says so."""
     found = f.voice.comments_for_reading(f.query(scope.db, "voice_comments",
-                                                 *win.period_params(scope.chosen.service_area, scope.chosen.team)))
+                                                 win.period_params(scope.chosen.service_area, scope.chosen.team)))
     if found.empty:
         return []
     shown = found.head(COMMENTS_SHOWN)
@@ -257,9 +256,9 @@ def plan_blocks(scope: Scope, today: dt.date) -> list | None:
         return None
     plan = f.overview.plan_summary(actions, today)
     changes = f.query(scope.db, "actions_status_changes")
-    rag_words = Bullets(tuple(f"{r['RAG']}: {r['actions']:,}" for r in plan.by_rag.to_dict("records")))
+    rag_words = Bullets(tuple(f"{r['rag']}: {r['actions']:,}" for r in plan.by_rag.to_dict("records")))
     blocks = [Heading(1, "Improvement plan"), Paragraph("Actions by RAG rating:", "body"), rag_words,
-              scope.table(plan.by_status, "Actions by status"),
+              scope.table(plan.by_status.rename(columns=f.overview.PLAN_COLUMNS), "Actions by status"),
               Heading(2, f"Overdue ({len(plan.overdue)})")]
     if plan.overdue.empty:
         blocks.append(Paragraph(f"No action is past its due date and still open on {today:%d %B %Y}.", "body"))
