@@ -319,7 +319,14 @@ def _listed(values) -> str:
 
 def _write_readme(worksheet: Worksheet, spec: contract.Contract, months: list[dt.date]) -> None:
     out = _Writer(worksheet)
-    first, last = months[0], months[-1]
+    _readme_how_to(out, months[0], months[-1])
+    _readme_sheets(out, spec, months[0], months[-1])
+    _readme_vocabulary(out, spec)
+    for letter, width in zip("ABCDEF", (30, 42, 60, 40, 14, 60)):
+        worksheet.column_dimensions[letter].width = width
+
+
+def _readme_how_to(out: "_Writer", first: dt.date, last: dt.date) -> None:
     out.line("QA dashboard upload workbook", TITLE)
     out.line("This workbook is the layout the QA dashboard reads. Fill in the sheets you have figures for, "
              "save it as .xlsx, and upload it on the dashboard's upload page.")
@@ -347,6 +354,9 @@ def _write_readme(worksheet: Worksheet, spec: contract.Contract, months: list[dt
     out.line("Uploading a row again with the same reference (e.g. the same audit_id) replaces the earlier row; "
              "nothing is deleted, and the latest upload can be undone.")
     out.line()
+
+
+def _readme_sheets(out: "_Writer", spec: contract.Contract, first: dt.date, last: dt.date) -> None:
     out.line("Sheets", HEADING)
     out.table(["Sheet", "What one row is", "Each row is identified by"],
               [[s.name, s.description, _listed(s.key)] for s in spec.sheets.values()])
@@ -363,6 +373,8 @@ def _write_readme(worksheet: Worksheet, spec: contract.Contract, months: list[dt
             fills.append(OPTIONAL_FILL)
         out.table(["Column", "Required", "What it holds", "Headers accepted (the column name or another)"], rows, fills)
 
+
+def _readme_vocabulary(out: "_Writer", spec: contract.Contract) -> None:
     out.line("Indicator catalogue", HEADING)
     out.line("Give an indicator by its code, its label or one of its other names. Any other name is loaded as a custom "
              "indicator: add its polarity (higher, lower or neutral) and unit. System-health indicators lead the scorecard.")
@@ -389,9 +401,6 @@ def _write_readme(worksheet: Worksheet, spec: contract.Contract, months: list[dt
     out.line("Values offered in the drop-down lists", HEADING)
     out.table(["List", "Values"],
               [[d.title, _listed(d.values)] for d in _drop_downs(spec).values()])
-
-    for letter, width in zip("ABCDEF", (30, 42, 60, 40, 14, 60)):
-        worksheet.column_dimensions[letter].width = width
 
 
 # ------------------------------------------------------------------------- deterministic --

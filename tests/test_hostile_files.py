@@ -193,7 +193,7 @@ def test_a_dfe_file_with_too_many_columns_is_refused_before_it_is_read(tmp_path,
 def test_a_dfe_file_with_too_many_rows_is_refused(tmp_path, db, monkeypatch):
     monkeypatch.setattr(read, "MAX_ROWS", 5)
     [problem] = refused(db, "c1_referrals.csv", dfe_csv(measures=0, rows=10))
-    assert "11 rows, above the limit of 5" in problem.message
+    assert "more than 5 rows, above the limit" in problem.message and problem.file == "c1_referrals.csv"
 
 
 def test_a_csv_cell_longer_than_the_field_limit_is_refused_naming_its_row(tmp_path, db):

@@ -115,11 +115,10 @@ def headline_trends(tiles: list) -> list:
 
 def summary(scope: sections.Scope, by_indicator: dict) -> list:
     c = scope.chosen
-    params = c.params(audit_type=None)
-    audit_quarters = f.query(scope.db, "audit_grades_by_quarter", params)
-    staff = f.query(scope.db, "workforce_by_month", params)
+    audit_quarters = f.query(scope.db, "audit_grades_by_quarter", c.params(audit_type=None))
+    staff = f.query(scope.db, "workforce_by_month", c.params())
     changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c)
-    heard = f.query(scope.db, "heard_by_quarter", params)
+    heard = f.query(scope.db, "heard_by_quarter", c.params())
     tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
     blocks = [Heading(1, "Summary"), *headline_trends(
         f.overview.kpi_tiles(by_indicator, c, system_health_only=True) + tiles), Heading(2, "What changed")]
@@ -171,7 +170,7 @@ def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool =
     notes = f.commentary.latest_by_key(db, chosen.start, chosen.end,
                                        **f.commentary.scope_for(chosen.team, chosen.service_area))
     scope = sections.Scope(db, chosen, publish, notes)
-    kpis = f.query(db, "kpi_series", {"team": chosen.team})
+    kpis = f.query(db, "kpi_series", chosen.params())
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)
     demo = f.store.is_demo(db)
     doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),

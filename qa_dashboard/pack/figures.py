@@ -12,7 +12,7 @@ from qa_dashboard.benchmarks.authority import chosen_authority
 from qa_dashboard.charts import PALETTE, sparklines, stacked_grades, trend_chart
 from qa_dashboard.charts import voice as voice_charts
 from qa_dashboard.charts import workforce as workforce_charts
-from qa_dashboard.filters import Filters, period_options
+from qa_dashboard.scope import Filters, period_options
 from qa_dashboard.queries import queries
 
 __all__ = [
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-def query(db, name: str, params=()):
-    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these parameters: a
-    mapping of `$name` parameters (a `Filters.params()`, extra names ignored), as the pages pass."""
-    return queries.run(name, db, params)
+def query(db, name: str, params: dict | None = None):
+    """The frame `qa_dashboard/queries/{name}.sql` gives the pages for these named parameters
+    (the filter scope as `Filters.params()` gives it; names the query does not use are ignored)."""
+    return queries.run(name, db, params or {})

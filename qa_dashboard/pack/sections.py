@@ -20,11 +20,6 @@ class Scope:
     publish: bool
     notes: dict              # (scope_kind, key) -> commentary Note in force for the period
 
-    @property
-    def pairs(self) -> tuple:
-        c = self.chosen
-        return (c.service_area, c.service_area, c.team, c.team)
-
     def say(self, text: str) -> Paragraph:
         return Paragraph(words(text, self.publish))
 
@@ -119,7 +114,7 @@ def system_health(scope: Scope, by_indicator: dict) -> list | None:
 # ------------------------------------------------------------------------------- audits --
 def audit_blocks(scope: Scope) -> list | None:
     c = scope.chosen
-    params = c.params(audit_type=None)
+    params = c.params()
     in_period = f.query(scope.db, "audits_in_period", params)
     if in_period.empty:
         return None
@@ -262,21 +257,20 @@ def plan_blocks(scope: Scope, today: dt.date) -> list | None:
         return None
     plan = f.overview.plan_summary(actions, today)
     changes = f.query(scope.db, "actions_status_changes")
+    plain = f.overview.PLAN_COLUMNS  # the page's plain-word headings, one mapping for both
+    rag = plain["rag"]
     rag_words = Bullets(tuple(f"{r['rag']}: {r['actions']:,}" for r in plan.by_rag.to_dict("records")))
     blocks = [Heading(1, "Improvement plan"), Paragraph("Actions by RAG rating:", "body"), rag_words,
-              scope.table(plan.by_status.rename(columns=f.overview.PLAN_COLUMNS), "Actions by status"),
+              scope.table(plan.by_status.rename(columns=plain), "Actions by status"),
               Heading(2, f"Overdue ({len(plan.overdue)})")]
     if plan.overdue.empty:
         blocks.append(Paragraph(f"No action is past its due date and still open on {today:%d %B %Y}.", "body"))
     else:
-        blocks.append(scope.table(plan.overdue.rename(columns={
-            "action_id": "Action", "title": "Title", "owner": "Owner", "due_date": "Due", "status": "Status",
-            "rag": "RAG"}), "Overdue actions", rag_column="RAG"))
+        blocks.append(scope.table(plan.overdue.rename(columns=plain), "Overdue actions", rag_column=rag))
     blocks.append(Heading(2, f"Changed by the latest plan update ({len(changes)})"))
     if changes.empty:
         blocks.append(Paragraph("No action changed status in the latest load of the plan.", "body"))
     else:
-        blocks.append(scope.table(changes.drop(columns=["loaded_at"]).rename(columns={
-            "action_id": "Action", "title": "Title", "owner": "Owner", "previous_status": "Was",
-            "status": "Now", "rag": "RAG"}), "Actions whose status changed", rag_column="RAG"))
+        blocks.append(scope.table(changes.drop(columns=["loaded_at"]).rename(columns=plain),
+                                  "Actions whose status changed", rag_column=rag))
     return blocks
