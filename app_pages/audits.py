@@ -10,6 +10,7 @@ each rerun.
 import streamlit as st
 
 from qa_dashboard import audits, cached, charts, filters, metrics
+from qa_dashboard.charts import commentary_box
 from qa_dashboard.charts import audits as drawn
 
 QUERIES = ("audits_overall_by_month", "audits_area_grades", "audits_in_period")
@@ -38,6 +39,8 @@ for column, label, share, note in (
         (tiles[4], "Actions completed", top.actions, "of actions agreed")):
     column.metric(label, audits.percent_text(share))
     column.text(audits.tile_note(share, note))
+
+commentary_box.practice_analysis("section", "Audits", chosen)
 
 # ----------------------------------------------------------------- headline judgements --
 def show_headline_judgements() -> None:

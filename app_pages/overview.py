@@ -25,8 +25,12 @@ if not health:
 def show_tile(column, tile: overview.Tile) -> None:
     with column.container(border=True):
         st.text(tile.label)  # plain text, wrapped: a metric's own label is cut to one line
+        # The small line: the tile's last 12 months (quarters for quarterly figures); a missing
+        # month is NaN, a gap, never zero.
+        trend = [float("nan") if metrics.is_missing(v) else float(v) for v in tile.trend] or None
         st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
-                  delta_arrow="off", help=charts.plain(tile.help or ""), label_visibility="collapsed")
+                  delta_arrow="off", help=charts.plain(tile.help or ""), label_visibility="collapsed",
+                  chart_data=trend, chart_type="line")
         for line in tile.lines:
             st.text(line)
 

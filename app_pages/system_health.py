@@ -3,7 +3,7 @@
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, overview, system_health
-from qa_dashboard.charts import published
+from qa_dashboard.charts import commentary_box, published
 from qa_dashboard.charts import system_health as drawn
 
 chosen = filters.current()
@@ -37,8 +37,8 @@ if note := system_health.source_note(cached.query("kpi_figure_sources", {"indica
     st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
 charts.figure(trend, detail.table, f"{detail.label}, 24 months")
 published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
-st.subheader(f"Commentary, {detail.commentary_month}")
-st.text(detail.commentary or "No commentary was loaded for this month.")
+commentary_box.practice_analysis("indicator", code, chosen, system_health.trend_analysis(by_indicator[code], chosen),
+                                 heading="Analysis")
 
 breakdowns = ("kpi_breakdowns", [code, chosen.team if detail.scope == "team" else None])
 if not cached.query(*breakdowns).empty:

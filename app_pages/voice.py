@@ -8,9 +8,12 @@ is built (`tab.open`), so a rerun pays for one part at a time. The open tab is i
 People's words are shown only through st.dataframe and st.text, never st.markdown or st.write,
 so a comment holding `<script>` or `**bold**` shows exactly those characters."""
 
+import getpass
+
 import streamlit as st
 
-from qa_dashboard import cached, charts, exports, filters, voice
+from qa_dashboard import auth, cached, charts, chosen_comments, exports, filters, signin, store, voice
+from qa_dashboard.charts import commentary_box
 from qa_dashboard.charts import voice as drawn
 
 chosen = filters.current()
@@ -99,13 +102,38 @@ def in_their_own_words() -> None:
         found, hide_index=True, width="stretch", height=voice.table_height(len(found), most=12),
         key="voice_comment_rows", on_select="rerun", selection_mode="single-row",
         column_config={"Date": st.column_config.DateColumn("Date", format="D MMM YYYY", width=90),
-                       "Comment": st.column_config.TextColumn("Comment", width=560)})
+                       "Comment": st.column_config.TextColumn("Comment", width=560), "comment_key": None})
     rows = [r for r in picked.selection.rows if r < len(found)]
     if not found.empty:
         row = found.iloc[rows[0] if rows else 0].to_dict()
         with st.container(border=True):
             st.text(("Chosen comment: " if rows else "Newest comment: ") + voice.comment_heading(row))
             st.text(row["Comment"])
+            pack_choice(row["comment_key"], comments)
+
+
+def _choose(key: str, widget: str) -> None:
+    try:
+        chosen_comments.choose(store.db_path(), key, st.session_state[widget], signin.signed_in_name() or getpass.getuser(),
+                               role=auth.UPLOADER)
+    except (PermissionError, ValueError) as problem:
+        st.session_state["voice_choice_problem"] = str(problem)
+
+
+def pack_choice(key: str, comments) -> None:
+    """The board pack shows the comments chosen here (else the period's newest, saying so)."""
+    chosen = chosen_comments.chosen_keys(store.db_path())
+    count = int(comments["comment_key"].isin(chosen).sum())
+    if signin.session_role() == auth.UPLOADER:
+        widget = f"voice_pack_{key}"
+        st.session_state[widget] = key in chosen
+        st.checkbox("Include in the board pack", key=widget, on_change=_choose, args=(key, widget))
+    elif key in chosen:
+        st.text("Chosen for the board pack.")
+    st.text(f"{count:,} of the period's comments chosen for the board pack."
+            if count else "No comments chosen for the board pack: it shows the period's newest.")
+    if problem := st.session_state.pop("voice_choice_problem", None):
+        st.error(charts.plain(problem))
 
 
 def compliments_and_complaints() -> None:
@@ -122,6 +150,7 @@ def compliments_and_complaints() -> None:
 
 PARTS = {"Survey answers": survey_answers, "How many were heard": how_many_were_heard,
          "In their own words": in_their_own_words, "Compliments and complaints": compliments_and_complaints}
+commentary_box.practice_analysis("section", "Voice", chosen)
 for (name, draw), tab in zip(PARTS.items(), st.tabs(list(PARTS), key="voice_tab", bind="query-params")):
     if tab.open:
         with tab:

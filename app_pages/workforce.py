@@ -8,6 +8,7 @@ link (`?workforce_tab=...`), so a copied link opens the same view."""
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, workforce
+from qa_dashboard.charts import commentary_box
 from qa_dashboard.charts import published
 from qa_dashboard.charts import workforce as drawn
 
@@ -31,6 +32,7 @@ for column, tile in zip(st.columns(4), top.tiles):
         for line in tile.lines:
             st.text(line)
 
+commentary_box.practice_analysis("section", "Workforce", chosen)
 tabs = st.tabs(list(workforce.TABS), key="workforce_tab", bind="query-params")
 for name, tab in zip(workforce.TABS, tabs):
     if not tab.open:

@@ -38,6 +38,13 @@ class Note:
         return f"{self.author}, {self.written_at:%d %B %Y %H:%M}"
 
 
+def scope_for(team: str | None, service_area: str | None) -> dict:
+    """The scope commentary is kept under for a choice of team and service area: the team alone
+    when one is chosen (as a KPI sheet's team rows are), else the service area, else the whole
+    authority (both None). The pages and the pack ask with this, so they find the same words."""
+    return {"team": team, "service_area": None} if team else {"team": None, "service_area": service_area}
+
+
 def _month(value: dt.date) -> dt.date:
     return dt.date(value.year, value.month, 1)
 

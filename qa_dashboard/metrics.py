@@ -32,6 +32,10 @@ class Tile:
     delta_color: str = "off"      # normal: better (green); inverse: worse (red); off: neither
     help: str | None = None
     lines: list[str] = field(default_factory=list)
+    # The last months to the tile's figure, oldest first, and the figure of each (None: missing,
+    # never zero): the small line a tile carries. Quarterly tiles carry their quarters.
+    trend_months: tuple = ()
+    trend: tuple = ()
 
 
 # -------------------------------------------------------------------------------- shares --

@@ -53,6 +53,26 @@ def kpi_scope_note(kpis: pd.DataFrame, chosen: Filters) -> str:
     return "KPI figures are for the whole authority: no team figures are loaded for this choice."
 
 
+TREND_MONTHS = 12
+
+
+def last_months(rows: list[dict], latest: dt.date, value_of, key: str = "period", step: int = 1) -> tuple[tuple, tuple]:
+    """(months, figures) for the 12 months to `latest` (every `step`-th month: 3 for quarters),
+    oldest first; a month with no row or no figure is None, never zero."""
+    by_month = {r[key]: value_of(r) for r in rows}
+    months = tuple(metrics.add_months(latest, -back) for back in range(TREND_MONTHS - step, -1, -step))
+    return months, tuple(by_month.get(month) for month in months)
+
+
+def trend_frame(tiles: list[Tile]) -> pd.DataFrame:
+    """The tiles' small lines as rows for the chart layer's `sparklines`: panel (the tile's name
+    and latest figure), period, value (None where a month has no figure)."""
+    frame = pd.DataFrame([{"panel": f"{t.label}\nLatest: {t.value}", "period": month, "value": value}
+                          for t in tiles for month, value in zip(t.trend_months, t.trend)],
+                         columns=["panel", "period", "value"])
+    return frame.assign(period=pd.to_datetime(frame["period"]), value=pd.to_numeric(frame["value"], errors="coerce"))
+
+
 def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
     first = rows[0]
     label, unit, polarity = first["label"], first["unit"], first["polarity"]
@@ -81,9 +101,10 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
                 break
         else:
             lines.append("No comparator loaded: judge this figure against statistical neighbours.")
+    months, trend = last_months(rows, month, lambda r: r["value"])
     return Tile(label=label, value=metrics.format_value(latest["value"], unit, short=True),
                 delta=versus_month.change(unit), delta_color=_colour(versus_month.move),
-                help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines)
+                help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines, trend_months=months, trend=trend)
 
 
 def kpi_tiles(by_indicator: dict[str, list[dict]], chosen: Filters, system_health_only: bool) -> list[Tile]:
@@ -106,7 +127,8 @@ def _latest_two(rows: list[dict], key: str, end: dt.date) -> tuple[dict | None, 
     return within[-1], (within[-2] if len(within) > 1 else None)
 
 
-def _share_tile(label: str, latest: dict, previous: dict | None, count_key: str, polarity: str) -> Tile:
+def _share_tile(label: str, latest: dict, previous: dict | None, count_key: str, polarity: str,
+                quarters: list[dict]) -> Tile:
     share = metrics.Share(int(latest[count_key]), int(latest["audits"]))
     before = metrics.Share(int(previous[count_key]), int(previous["audits"])) if previous else None
     move = metrics.direction(share.percent, before.percent if before else None, polarity)
@@ -119,8 +141,11 @@ def _share_tile(label: str, latest: dict, previous: dict | None, count_key: str,
         lines.append(f"On the quarter: {previous['quarter']} was {before.text()}")
     if share.small:
         lines.append("Fewer than 5 audits this quarter: read with care.")
+    months, trend = last_months(quarters, latest["quarter_start"], key="quarter_start", step=3,
+                                value_of=lambda r: metrics.Share(int(r[count_key]), int(r["audits"])).percent)
     return Tile(label=label, value=share.figure(), delta=delta, delta_color=_colour(move),
-                help=f"Share of audits whose overall judgement is {label.lower()}, by financial quarter.", lines=lines)
+                help=f"Share of audits whose overall judgement is {label.lower()}, by financial quarter.", lines=lines,
+                trend_months=months, trend=trend)
 
 
 def _workforce_tile(label: str, rows: list[dict], end: dt.date, value_of, unit: str, target_note: str) -> Tile | None:
@@ -133,7 +158,8 @@ def _workforce_tile(label: str, rows: list[dict], end: dt.date, value_of, unit: 
     move = metrics.direction(value_of(latest), value_of(previous) if previous else None, "lower")
     against = metrics.month_label(metrics.add_months(latest["period"], -1))
     comparison = metrics.Comparison(against, value_of(previous) if previous else None, move)
-    return Tile(label=label, value=metrics.format_value(value_of(latest), unit), delta=comparison.change(unit),
+    months, trend = last_months(rows, latest["period"], value_of)
+    return Tile(trend_months=months, trend=trend, label=label, value=metrics.format_value(value_of(latest), unit), delta=comparison.change(unit),
                 delta_color=_colour(move), help=f"{label}: lower is better. {target_note}",
                 lines=[f"{metrics.month_label(latest['period'])} · lower is better · {latest['teams']} teams",
                        f"On the month: {comparison.text(unit)}"])
@@ -153,8 +179,8 @@ def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard:
     quarters = _records(audit_quarters)
     latest, previous = _latest_two(quarters, "quarter_start", chosen.end)
     if latest:
-        tiles.append(_share_tile("Good or better", latest, previous, "good_or_better", "higher"))
-        tiles.append(_share_tile(contract.load().worst_grade.label, latest, previous, "inadequate", "lower"))
+        tiles.append(_share_tile("Good or better", latest, previous, "good_or_better", "higher", quarters))
+        tiles.append(_share_tile(contract.load().worst_grade.label, latest, previous, "inadequate", "lower", quarters))
     else:
         tiles.append(Tile("Audits", "no audits", lines=["No audits are loaded for this choice. Upload the audits sheet."]))
     staff = _records(workforce)
@@ -171,7 +197,8 @@ def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard:
     if now:
         year_ago = next((r for r in heard_rows if r["quarter_start"] == metrics.add_months(now["quarter_start"], -12)), None)
         compared = f"{year_ago['people_heard']:,} in {year_ago['quarter']}" if year_ago else "no figure a year before"
-        tiles.append(Tile("Children and families heard", f"{now['people_heard']:,}",
+        months, trend = last_months(heard_rows, now["quarter_start"], lambda r: r["people_heard"], "quarter_start", 3)
+        tiles.append(Tile("Children and families heard", f"{now['people_heard']:,}", trend_months=months, trend=trend,
                           help="Distinct people who gave feedback in the quarter (by response reference, else one per answer).",
                           lines=[f"{now['quarter']} · more voices heard is better",
                                  f"A year before: {compared}"]))

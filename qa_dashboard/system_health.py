@@ -20,6 +20,18 @@ def _window(chosen: Filters) -> tuple[dt.date, dt.date]:
     return metrics.add_months(chosen.end, -(TREND_MONTHS - 1)), chosen.end
 
 
+def trend_analysis(rows: list[dict], chosen: Filters) -> list[str]:
+    """The "what changed" sentence of one indicator (its latest month against the month before,
+    within the period), as the Overview writes it for the system-health indicators."""
+    first = rows[0]
+    latest, before, _ = metrics.latest_and_earlier(rows, chosen.end)
+    if latest is None or before is None:
+        return []
+    sentence = metrics.what_changed(first["label"], latest["value"], before["value"], first["unit"],
+                                    first["polarity"], latest.get("target"), latest.get("stat_neighbours"))
+    return [f"{sentence[:-1]} in {metrics.month_label(latest['period'])}."] if sentence else []
+
+
 def _comparators(latest: dict, unit: str, published: dict) -> dict[str, str]:
     """The scorecard's comparator cells: the upload's own where it gave any; otherwise DfE's
     latest published annual figure, labelled with its year so it is never read as monthly."""

@@ -1,6 +1,7 @@
 """The Overview and System health pages, run headless with AppTest, on the demo database and on
 hand-made workbooks whose answers the tests know."""
 
+import math
 from pathlib import Path
 
 import duckdb
@@ -243,3 +244,39 @@ def test_the_plan_tables_are_headed_in_plain_words(known_db, tmp_path, monkeypat
     overdue = [df for df in plan if "due_date" in df.value.columns and "previous_status" not in df.value.columns][0]
     assert json.loads(overdue.proto.columns)["action_id"]["label"] == "Action"
     assert json.loads(overdue.proto.columns)["rag"]["label"] == "RAG rating"
+
+
+# --------------------------------------------------------------------- tiles as trends --
+def sparkline(app: AppTest, label: str) -> list[float]:
+    return list(tiles(app)[label].proto.chart_data)
+
+
+def same_figures(shown: list[float], expected: list) -> bool:
+    """NaN (a missing month, drawn as a gap) where the database has no figure; never zero."""
+    return len(shown) == len(expected) and all(
+        (e is None and math.isnan(s)) or (e is not None and s == pytest.approx(e)) for s, e in zip(shown, expected))
+
+
+def test_each_system_health_tile_carries_its_last_twelve_months(demo_db, monkeypatch):
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch)  # April 2025 to March 2026
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        codes = con.execute("SELECT indicator, label FROM kpi_values WHERE team IS NULL AND breakdown IS NULL "
+                            "AND system_health GROUP BY ALL").fetchall()
+        assert len(codes) == len(system_health_labels())
+        for code, label in codes:
+            expected = [value for (value,) in con.execute("""
+                WITH latest AS (SELECT max(period) AS m FROM kpi_values WHERE indicator = ? AND team IS NULL
+                                AND breakdown IS NULL AND value IS NOT NULL AND period <= DATE '2026-03-01'),
+                     months AS (SELECT (m - INTERVAL (n) MONTH)::DATE AS period FROM latest, range(12) t(n))
+                SELECT k.value FROM months LEFT JOIN kpi_values k ON k.period = months.period
+                       AND k.indicator = ? AND k.team IS NULL AND k.breakdown IS NULL
+                ORDER BY months.period""", [code, code]).fetchall()]
+            shown = sparkline(app, label)
+            assert len(shown) == 12 and same_figures(shown, expected), (label, shown, expected)
+
+
+def test_a_missing_month_stays_a_gap_on_the_tiles_line(known_db, monkeypatch):
+    app = open_page(known_db, "app_pages/overview.py", monkeypatch)
+    shown = sparkline(app, "Re-referrals within 12 months")
+    # 12 months to November 2024: only October and November 2024 are loaded (November 2023 is 13 back).
+    assert same_figures(shown, [None] * 10 + [22.0, 24.0])

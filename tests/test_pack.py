@@ -196,3 +196,18 @@ def test_a_period_without_data_or_an_unknown_option_exits_1_with_a_sentence(tmp_
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "pack.docx").exists()
+
+
+def test_the_summary_opens_with_the_headline_trends_picture_and_its_alt_text(packs):
+    db, texts, made = packs
+    assert texts["docx"].find("Headline trends") < texts["docx"].find("What changed")
+    first = docx.Document(str(made["docx"])).inline_shapes[0]._inline.docPr.get("descr")
+    assert first.startswith("Small line charts, one per headline figure")
+    _, end = latest_period(db)
+    for (label,) in query(db, "SELECT DISTINCT label FROM kpi_values WHERE system_health AND team IS NULL"):
+        [(value,)] = query(db, (
+            "SELECT value FROM kpi_values k WHERE label = ? AND team IS NULL AND breakdown IS NULL AND period = "
+            "(SELECT max(period) FROM kpi_values WHERE label = k.label AND team IS NULL AND period <= ?)"), [label, end])
+        assert f"{label}, " in first and f"to {end:%B %Y}" in first, label
+        shown = re.search(re.escape(label) + r", \w+ \d{4} to \w+ \d{4}, latest ([\d,.]+)", first).group(1)
+        assert abs(float(shown.replace(",", "")) - value) <= (0.05 if "." in shown else 0.5), (label, shown, value)

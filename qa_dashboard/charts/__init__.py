@@ -114,6 +114,22 @@ def stacked_grades(frame: pd.DataFrame, x: str, x_title: str, title: str, height
     return (bars + counts).properties(title=title, height=height)
 
 
+def sparklines(frame: pd.DataFrame, title: str, columns: int = 4) -> alt.FacetChart:
+    """Small multiples: one small line per headline figure, each on its own scale, headed with
+    the figure's name and latest value (a line break between them). `frame` columns: panel (str), period (date), value
+    (float, empty for a missing month: the line breaks there, never drops to zero)."""
+    base = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2,
+                                      color=contract.palette().own_figure).encode(
+        x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelAngle=0, tickCount=3, grid=False)),
+        y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(tickCount=3)),
+    ).properties(width=130, height=55)
+    return base.facet(
+        facet=alt.Facet("panel:N", title=None, sort=list(dict.fromkeys(frame["panel"])),
+                        header=alt.Header(labelLimit=0, labelFontWeight="bold", labelExpr="split(datum.value, '\\n')")),
+        columns=columns, title=title,
+    ).resolve_scale(y="independent", x="independent")
+
+
 def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
     """A chart (an Altair chart or a cached spec) with its figures one click away and downloads
     of exactly those figures. Without a chart the table is the figure, shown open."""

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard.pack import figures as f
 from qa_dashboard.pack import sections
-from qa_dashboard.pack.model import Bullets, Document, Heading, PageBreak, Paragraph, table_from
+from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, table_from
 
 SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan")
 SECTION_SLUGS = {name.lower().replace(" ", "-"): name for name in SECTIONS}
@@ -97,12 +97,31 @@ SCORECARD_COLUMNS = ["Indicator", "Month", "Latest", "Counted", "Better when", "
                      "Target", "RAG"]
 
 
+def headline_trends(tiles: list) -> list:
+    """The Overview's tiles as small lines, each over its last 12 months, heading the summary."""
+    shown = [t for t in tiles if any(v is not None for v in t.trend)]
+    if not shown:
+        return []
+    parts = []
+    for t in shown:
+        months = [m for m, v in zip(t.trend_months, t.trend) if v is not None]
+        parts.append(f"{t.label}, {f.metrics.month_label(months[0])} to {f.metrics.month_label(months[-1])}, "
+                     f"latest {t.value}")
+    alt = ("Small line charts, one per headline figure, each over its last 12 months (a gap where a month has "
+           "no figure): " + "; ".join(parts) + ".")
+    spec = f.sparklines(f.overview.trend_frame(shown), "Headline figures, last 12 months").to_dict(validate=False)
+    return [Heading(2, "Headline trends"), Chart(spec, alt, "Headline figures, last 12 months")]
+
+
 def summary(scope: sections.Scope, by_indicator: dict) -> list:
     c = scope.chosen
     audit_quarters = f.query(scope.db, "audit_grades_by_quarter", c.params(audit_type=None))
     staff = f.query(scope.db, "workforce_by_month", c.params())
     changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c)
-    blocks = [Heading(1, "Summary"), Heading(2, "What changed")]
+    heard = f.query(scope.db, "heard_by_quarter", c.params())
+    tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
+    blocks = [Heading(1, "Summary"), *headline_trends(
+        f.overview.kpi_tiles(by_indicator, c, system_health_only=True) + tiles), Heading(2, "What changed")]
     blocks.append(Bullets(tuple(scope.say(s).text for s in changed)) if changed else
                   Paragraph("Nothing to compare yet: each figure needs an earlier month or quarter.", "body"))
     card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"))
@@ -114,8 +133,6 @@ def summary(scope: sections.Scope, by_indicator: dict) -> list:
                              "note"),
                    scope.table(card[[col for col in SCORECARD_COLUMNS if col in card.columns]],
                                "System-health scorecard", rag_column="RAG")]
-    heard = f.query(scope.db, "heard_by_quarter", c.params())
-    tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
     if tiles:
         blocks += [Heading(2, "Practice, workforce and voices"),
                    scope.table(pd.DataFrame([{"Figure": t.label, "Latest": t.value, "Change": t.delta or "",
@@ -150,8 +167,8 @@ def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool =
           today: dt.date | None = None) -> Document:
     """The pack of `chosen` as a document model. `wanted`: section names (all when None)."""
     today = today or dt.date.today()
-    notes = f.commentary.latest_by_key(db, chosen.start, chosen.end, team=chosen.team,
-                                       service_area=chosen.service_area)
+    notes = f.commentary.latest_by_key(db, chosen.start, chosen.end,
+                                       **f.commentary.scope_for(chosen.team, chosen.service_area))
     scope = sections.Scope(db, chosen, publish, notes)
     kpis = f.query(db, "kpi_series", chosen.params())
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)

@@ -229,16 +229,22 @@ def voice_blocks(scope: Scope) -> list | None:
 
 
 def comments_blocks(scope: Scope, win) -> list:
-    """People's words, exactly as written. Choosing comments for the pack on the Voice page is
-    not built yet: the pack shows the period's newest comments and says so."""
+    """People's words, exactly as written: the comments an officer chose on the Voice page for
+    this period and scope; when none were chosen, the newest, saying so."""
     found = f.voice.comments_for_reading(f.query(scope.db, "voice_comments",
                                                  win.period_params(scope.chosen.service_area, scope.chosen.team)))
     if found.empty:
         return []
-    shown = found.head(COMMENTS_SHOWN)
-    blocks = [Heading(2, "In their own words"),
-              Paragraph(f"The {len(shown)} newest of the period's {len(found):,} comments, shown exactly as written.",
-                        "note")]
+    chosen = found[found["comment_key"].isin(f.chosen_comments.chosen_keys(scope.db))]
+    if chosen.empty:
+        shown = found.head(COMMENTS_SHOWN)
+        said = (f"No comments were chosen for the pack on the Voice page for this period, so these are the "
+                f"{len(shown)} newest of the period's {len(found):,} comments, shown exactly as written.")
+    else:
+        shown = chosen
+        said = (f"The {len(shown)} of the period's {len(found):,} comments chosen by officers on the Voice page, "
+                "newest first, shown exactly as written.")
+    blocks = [Heading(2, "In their own words"), Paragraph(said, "note")]
     for row in shown.to_dict("records"):
         blocks += [Paragraph(row["Comment"], "quote"), Paragraph(f.voice.comment_heading(row), "byline")]
     return blocks

@@ -132,6 +132,16 @@ CREATE TABLE IF NOT EXISTS commentary_rows (
     written_at TIMESTAMP NOT NULL, version INTEGER NOT NULL
 );
 
+-- Comments an officer chose on the Voice page for the board pack (qa_dashboard/chosen_comments.py):
+-- append-only, the newest row per comment_key in force (chosen true, or false when taken out
+-- again). comment_key is the feedback row's identity (an md5 of its date, respondent, place,
+-- source, response reference, question and comment, made in queries/voice_comments.sql), so the
+-- comment's text is never copied here and a re-upload of the same row keeps the choice. No
+-- upload_id: undoing a load never removes a choice; a comment no longer loaded is simply not shown.
+CREATE TABLE IF NOT EXISTS chosen_comments (
+    comment_key VARCHAR NOT NULL, chosen BOOLEAN NOT NULL, chosen_by VARCHAR NOT NULL, chosen_at TIMESTAMP NOT NULL
+);
+
 -- Ofsted's Annex A (qa_dashboard/annex_a): its figures load as kpi rows; these keep, per load,
 -- the extract date and the visit standards used, what each list held, and the data-quality
 -- counts (rows with a problem, by list, problem and team). Counts only: never a child's row.

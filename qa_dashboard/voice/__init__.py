@@ -199,11 +199,12 @@ def filter_comments(comments: pd.DataFrame, theme: str = ALL_THEMES, respondent:
 
 def comments_for_reading(comments: pd.DataFrame) -> pd.DataFrame:
     """The query's comments with the columns a reader needs, in plain words, newest first.
-    Nothing that points to a person."""
+    Nothing that points to a person; `comment_key` (a hash) stays last, for choosing comments
+    for the board pack, and is not shown."""
     shown = as_dates(comments, "response_date")
     return shown.rename(columns={"response_date": "Date", "respondent": "Who", "service_area": "Service area",
                                  "team": "Team", "source": "How heard", "theme": "Theme", "comment": "Comment"})[
-        ["Date", "Comment", "Theme", "Who", "Service area", "Team", "How heard"]].reset_index(drop=True)
+        ["Date", "Comment", "Theme", "Who", "Service area", "Team", "How heard", "comment_key"]].reset_index(drop=True)
 
 
 def comment_heading(row: dict) -> str:

@@ -1,0 +1,87 @@
+"""The practice analysis box the System health, Audits, Workforce and Voice pages share: the
+words in force for the period (written here or uploaded in a KPI sheet's commentary column),
+who wrote them and when, the earlier versions, and, for an uploader, a text area to write the
+month's words. Beside it, the generated "what changed" sentences, labelled as the trend analysis.
+
+Everything an officer wrote is shown with `st.text`, never as Markdown or HTML. Writes go
+through `commentary.write`, the store's one write path; they are read back uncached, so the
+new words show on the rerun that follows the Save.
+"""
+from __future__ import annotations
+
+import getpass
+
+import streamlit as st
+
+from qa_dashboard import auth, commentary, metrics, plain_text, signin, store
+from qa_dashboard.scope import Filters
+
+
+def _author() -> str:
+    """The signed-in uploader (e-mail or the name given at sign-in); the shell user when the
+    dashboard runs open on an officer's own computer."""
+    try:
+        return signin.signed_in_name() or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _save(db, chosen: Filters, scope_kind: str, key: str, widget: str) -> None:
+    try:
+        commentary.write(db, chosen.end, scope_kind, key, st.session_state.get(widget, ""), _author(),
+                         role=auth.UPLOADER, **commentary.scope_for(chosen.team, chosen.service_area))
+        st.session_state[widget + "_said"] = ("success", "Saved. Earlier versions are kept.")
+    except (PermissionError, ValueError) as problem:
+        st.session_state[widget + "_said"] = ("error", str(problem))
+
+
+def _show_note(note: commentary.Note | None, chosen: Filters) -> None:
+    if note is None:
+        st.text(f"No practice analysis was written for {chosen.period_label}.")
+        return
+    st.text(note.text)
+    written = "uploaded in" if note.source == "uploaded" else "written by"
+    st.caption(f"{metrics.month_label(note.period)}, {written} {plain_text.for_markdown(note.author)} "
+               f"on {note.written_at:%d %B %Y at %H:%M}.")
+
+
+def _earlier_versions(db, chosen: Filters, scope_kind: str, key: str) -> None:
+    versions = commentary.history(db, chosen.end, scope_kind, key,
+                                  **commentary.scope_for(chosen.team, chosen.service_area))
+    earlier = versions.iloc[1:]
+    if earlier.empty:
+        return
+    with st.expander(f"Earlier versions ({len(earlier)})"):
+        for row in earlier.to_dict("records"):
+            st.text(f"Version {row['version']}, {row['author']}, {row['written_at']:%d %B %Y at %H:%M}:")
+            st.text(row["text"] or "(left blank)")
+
+
+def practice_analysis(scope_kind: str, key: str, chosen: Filters, trend: list[str] | None = None,
+                      heading: str | None = None) -> None:
+    """The box for one indicator (`scope_kind` 'indicator', `key` its code) or one page section
+    ('section', its name, as the board pack names it). `trend`: the what-changed sentences,
+    shown as the trend analysis (None: the section has none)."""
+    db = store.db_path()
+    if heading:
+        st.subheader(heading)
+    where = commentary.scope_for(chosen.team, chosen.service_area)
+    if trend is not None:
+        st.markdown("**Trend analysis** (generated from the figures)")
+        for sentence in trend or ["No change to report: the period has no figure for the latest month, "
+                                  "or none for a month before it to compare with."]:
+            st.text(sentence)
+    st.markdown("**Practice analysis** (written by officers)")
+    [note] = commentary.latest(db, chosen.start, chosen.end, scope_kind, key, **where) or [None]
+    _show_note(note, chosen)
+    if signin.session_role() != auth.UPLOADER:
+        return
+    _earlier_versions(db, chosen, scope_kind, key)
+    widget = f"commentary_{scope_kind}_{key}_{chosen.end:%Y-%m}_{where['team']}_{where['service_area']}"
+    if widget not in st.session_state:
+        st.session_state[widget] = note.text if note is not None and note.period == chosen.end else ""
+    st.text_area(f"Practice analysis for {metrics.month_label(chosen.end)} (plain text)", key=widget,
+                 max_chars=commentary.MAX_LENGTH)
+    st.button("Save", key=widget + "_save", on_click=_save, args=(db, chosen, scope_kind, key, widget))
+    if said := st.session_state.pop(widget + "_said", None):
+        (st.success if said[0] == "success" else st.error)(plain_text.for_markdown(said[1]))
