@@ -6,6 +6,7 @@ Needs Debian's haproxy: without it this test skips on a developer's machine and 
 
 import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +42,13 @@ def _cached_queries(replica_port: int) -> int:
     return sum(1 for line in text.splitlines() if "cached._frame" in line or "cached:_frame" in line)
 
 
+def _run_on_its_own_loop(coroutine):
+    """asyncio.run in a thread of its own: in the whole suite, the browser tests' Playwright may
+    still hold an event loop in this thread, and asyncio.run refuses to start inside one."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
+
 def test_each_reader_stays_on_one_replica_and_gets_the_page(cluster):
     counter = load.Counter(deadline=time.monotonic() + 300)
     first = load._fetch_cookie(cluster.port, "", counter, None)
@@ -49,7 +57,7 @@ def test_each_reader_stays_on_one_replica_and_gets_the_page(cluster):
     assert {first, second} == {f"{serve.COOKIE}=replica1", f"{serve.COOKIE}=replica2"}
 
     before = [_cached_queries(port) for port in cluster.replica_ports]
-    visit = asyncio.run(load.visit(cluster.port, "system-health", "", counter, cookie=f"{serve.COOKIE}=replica2"))
+    visit = _run_on_its_own_loop(load.visit(cluster.port, "system-health", "", counter, cookie=f"{serve.COOKIE}=replica2"))
     assert visit.error is None, visit.error
     assert visit.tables >= 1  # the scorecard reached the reader through the proxy's websocket
     after = [_cached_queries(port) for port in cluster.replica_ports]
