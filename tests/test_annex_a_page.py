@@ -37,7 +37,8 @@ def test_annex_a_asks_for_the_extract_date_previews_each_list_then_loads(open_up
     assert query(demo_copy, "SELECT DISTINCT extract_date FROM annex_a_quality") == [(sample.AS_AT,)]
 
 
-def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp_path, monkeypatch):
+def annex_a_app(repo_root, tmp_path, monkeypatch):
+    """The app over a database holding only the sample Annex A, loaded with its extract date."""
     from streamlit.testing.v1 import AppTest
 
     from qa_dashboard.ingest import ingest
@@ -50,6 +51,11 @@ def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp
     app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120)
     app.secrets.update({"qa_dashboard_tests": "yes"})
     app.run()
+    return app
+
+
+def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp_path, monkeypatch):
+    app = annex_a_app(repo_root, tmp_path, monkeypatch)
     app.switch_page("app_pages/system_health.py").run()
     assert not app.exception
     app.selectbox(key="detail_indicator").set_value("re_referrals_pct").run()
@@ -58,18 +64,7 @@ def test_system_health_shows_the_annex_a_source_beside_the_figure(repo_root, tmp
 
 
 def test_the_overview_says_its_system_health_figures_came_from_annex_a(repo_root, tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
-    from qa_dashboard.ingest import ingest
-    from tests.workbooks import write_xlsx
-
-    db = tmp_path / "qa.duckdb"
-    path = write_xlsx(tmp_path / "annex_a.xlsx", sample.workbook_sheets())
-    assert ingest([path], db, "tester", as_at=sample.AS_AT).loaded
-    monkeypatch.setenv("QA_DASHBOARD_DB", str(db))
-    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120)
-    app.secrets.update({"qa_dashboard_tests": "yes"})
-    app.run()
+    app = annex_a_app(repo_root, tmp_path, monkeypatch)
     assert not app.exception
     notes = [t for t in texts(app) if t.startswith("Figures from ")]
     assert notes and notes[0].startswith("Figures from Annex A, extract of 31 March 2024 (")

@@ -211,3 +211,12 @@ def test_the_summary_opens_with_the_headline_trends_picture_and_its_alt_text(pac
         assert f"{label}, " in first and f"to {end:%B %Y}" in first, label
         shown = re.search(re.escape(label) + r", \w+ \d{4} to \w+ \d{4}, latest ([\d,.]+)", first).group(1)
         assert abs(float(shown.replace(",", "")) - value) <= (0.05 if "." in shown else 0.5), (label, shown, value)
+
+
+def test_publish_suppresses_a_count_under_five_even_without_a_share_before_it():
+    from qa_dashboard.pack.model import suppress_text
+
+    assert suppress_text("Good or better: 40% (n = 3)") == "Good or better: suppressed (n fewer than 5)"
+    assert suppress_text("Moderated audits (n = 4)") == "Moderated audits (n fewer than 5)"
+    assert suppress_text("Moderated audits (n = 12)") == "Moderated audits (n = 12)"
+    assert suppress_text("3 of 40 children") == "fewer than 5 of 40 children"

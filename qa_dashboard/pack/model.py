@@ -92,6 +92,7 @@ def cell(value) -> str:
 
 _SHARE_WITH_N = re.compile(r"(\d+(?:\.\d+)?)% \(n = ([\d,]+)\)")
 _COUNT_OF_N = re.compile(r"\b([\d,]+) of ([\d,]+)\b")
+_BARE_N = re.compile(r"\(n = ([\d,]+)\)")
 
 
 def _small(number: str) -> bool:
@@ -103,6 +104,7 @@ def suppress_text(text: str) -> str:
     """For a paper that goes on a public website: a count under 5, and a share built on one,
     becomes "fewer than 5"."""
     text = _SHARE_WITH_N.sub(lambda m: f"suppressed (n {SUPPRESSED})" if _small(m.group(2)) else m.group(0), text)
+    text = _BARE_N.sub(lambda m: f"(n {SUPPRESSED})" if _small(m.group(1)) else m.group(0), text)
     return _COUNT_OF_N.sub(lambda m: f"{SUPPRESSED} of {m.group(2)}" if _small(m.group(1)) and not _small(m.group(2))
                            else (f"suppressed (n {SUPPRESSED})" if _small(m.group(2)) else m.group(0)), text)
 
