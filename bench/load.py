@@ -44,6 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import pages  # noqa: E402
 from deploy import serve  # noqa: E402
 
 HOST = serve.HOST  # 127.0.0.1: the benchmark never talks to another address
@@ -230,22 +231,6 @@ def percentile(values: list[float], share: float) -> float:
 
 # ------------------------------------------------------------------------------- the setup --
 
-def build_database(scratch: Path) -> Path:
-    database = scratch / "large.duckdb"
-    if database.exists():
-        return database
-    from bench.large_authority import write_large_authority
-    from qa_dashboard.ingest import ingest
-
-    workbook = scratch / "large_authority.xlsx"
-    print("generating and loading the large authority ...", flush=True)
-    write_large_authority(workbook)
-    result = ingest([workbook], database, user="bench")
-    if not result.ok:
-        raise SystemExit("\n".join(p.line() for p in result.problems[:20]))
-    return database
-
-
 def write_bench_app() -> Path:
     """app.py with the floor page added to its menu, so the floor pays for the same shell."""
     source = (ROOT / "app.py").read_text(encoding="utf-8")
@@ -374,7 +359,7 @@ def main() -> int:
     counter = Counter(deadline=time.monotonic() + RUN_DEADLINE_S)
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-load-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    database = build_database(scratch)
+    database = pages.large_database(scratch)  # the same large authority bench/pages.py times
     app = write_bench_app()
     loadavg_before = Path("/proc/loadavg").read_text().split()[0]
     try:
