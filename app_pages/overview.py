@@ -7,6 +7,7 @@ import streamlit as st
 from qa_dashboard import cached, charts, filters, metrics, overview, system_health
 
 chosen = filters.current()
+charts.sparkline_style()
 st.title("Overview")
 st.text(f"Showing {chosen.describe()}.")
 

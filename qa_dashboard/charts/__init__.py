@@ -130,6 +130,18 @@ def sparklines(frame: pd.DataFrame, title: str, columns: int = 4) -> alt.FacetCh
     ).resolve_scale(y="independent", x="independent")
 
 
+# Streamlit draws a metric's small line as SVG with an empty layer for the point it highlights
+# on hover, and marks that layer role="graphics-symbol" with no name: axe's svg-img-alt
+# (serious) on every tile. The layer is hidden (hidden elements leave the accessibility tree);
+# the tile's value and the sentences under it say in words what the line shows.
+SPARKLINE_STYLE = "<style>[data-testid='stMetric'] g[class*='_highlighted_points_marks'] {display: none;}</style>"
+
+
+def sparkline_style() -> None:
+    """Once per page that draws metrics with a small line (a constant, never upload text)."""
+    st.html(SPARKLINE_STYLE)
+
+
 def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, caption: str | None = None) -> None:
     """A chart (an Altair chart or a cached spec) with its figures one click away and downloads
     of exactly those figures. Without a chart the table is the figure, shown open."""
