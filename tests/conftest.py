@@ -1,6 +1,10 @@
 """Fixtures every test may use: where the repository is, the shared reference data, and a
-demo database built once per test session."""
+demo database built once per test session.
 
+Every chart the tests build is checked against the Vega-Lite schema (the running app skips the
+check: see `qa_dashboard.charts.spec_of`); the browser tests' servers inherit the setting."""
+
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+os.environ["QA_DASHBOARD_CHECK_CHARTS"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -220,3 +220,20 @@ def test_publish_suppresses_a_count_under_five_even_without_a_share_before_it():
     assert suppress_text("Moderated audits (n = 4)") == "Moderated audits (n fewer than 5)"
     assert suppress_text("Moderated audits (n = 12)") == "Moderated audits (n = 12)"
     assert suppress_text("3 of 40 children") == "fewer than 5 of 40 children"
+
+
+def test_the_whole_pack_reads_one_snapshot_through_one_connection(demo_db, monkeypatch):
+    """Every query of a pack goes through one connection, so a load finishing halfway cannot
+    mix two versions of the data in one paper."""
+    from qa_dashboard import pack, store
+
+    chosen = pack.filters_for(demo_db, None, None, None)
+    opened = []
+    real = store._connect_with_retry
+    monkeypatch.setattr(store, "_connect_with_retry", lambda *args, **kw: opened.append(args) or real(*args, **kw))
+    document = pack.build(demo_db, chosen)
+    assert len(opened) == 1
+    assert document.charts() and len(document.blocks) > 50
+    with store.read_connection(demo_db) as con:  # after the pack, reads open their own again
+        assert con.execute("SELECT 1").fetchall() == [(1,)]
+    assert len(opened) == 2

@@ -12,6 +12,8 @@ different dashes, bars carry their counts, and grades keep the same colours on e
 from __future__ import annotations
 
 
+import os
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -31,6 +33,20 @@ SERIES_STYLE = {
 def plain(text: str) -> str:
     """Text from an upload, escaped for the few Streamlit labels that read Markdown."""
     return plain_text.for_markdown(text)
+
+
+# Altair checks a chart against the Vega-Lite schema as it turns it into a spec: about 50 ms a
+# chart, and the same answer every time for charts this code builds (the schema never looks at
+# the data's values). The test suite checks every chart it builds (tests/conftest.py sets
+# QA_DASHBOARD_CHECK_CHARTS=1, and the browser tests' servers inherit it); the app skips it.
+CHECK_ENV = "QA_DASHBOARD_CHECK_CHARTS"
+
+
+def spec_of(chart: alt.TopLevelMixin | dict) -> dict:
+    """A chart as its Vega-Lite spec (a spec is returned as it is)."""
+    if isinstance(chart, dict):
+        return chart
+    return chart.to_dict(validate=os.environ.get(CHECK_ENV) == "1")
 
 
 def grade_colours() -> dict[str, str]:
@@ -147,7 +163,7 @@ def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, capti
     of exactly those figures. Without a chart the table is the figure, shown open."""
     described = f"Chart: {name}. Its figures are in the table below it."
     if chart is not None:
-        spec = chart if isinstance(chart, dict) else chart.to_dict()
+        spec = spec_of(chart)
         st.vega_lite_chart(spec=spec, width="stretch", alt=described)
     if caption:
         st.text(caption)

@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import audits
-from qa_dashboard.charts import PALETTE, stacked_grades, trend_chart
+from qa_dashboard.charts import PALETTE, spec_of, stacked_grades, trend_chart
 
 
 def share_chart(over_time: audits.ShareOverTime) -> alt.Chart:
@@ -65,6 +65,6 @@ def page(overall: pd.DataFrame, area_grades: pd.DataFrame, in_period: pd.DataFra
         "area_mix": area_mix_chart(figures.area_mix),
         "activity": activity_chart(figures.activity, figures.month_labels, types),
     }
-    specs = {name: chart.to_dict() for name, chart in made.items()}
-    specs["over_time"] = [share_chart(over_time).to_dict() for over_time in figures.over_time]
+    specs = {name: spec_of(chart) for name, chart in made.items()}
+    specs["over_time"] = [spec_of(share_chart(over_time)) for over_time in figures.over_time]
     return figures, specs

@@ -9,7 +9,7 @@ import streamlit as st
 
 from qa_dashboard import cached, contract, metrics
 from qa_dashboard.benchmarks import compare
-from qa_dashboard.charts import PALETTE, figure, plain
+from qa_dashboard.charts import PALETTE, figure, plain, spec_of
 
 _GROUP_COLOURS = {"Our authority": PALETTE[0], "Statistical neighbour": PALETTE[1], "Same region": PALETTE[2]}
 
@@ -62,7 +62,7 @@ def annual_figure(series: pd.DataFrame, label: str, unit_title: str) -> tuple[di
     chart = annual_chart(series, f"{label}, published annual figures", unit_title)
     table = series[["financial_year", "series", "value", "neighbours_averaged"]].rename(columns={
         "financial_year": "Year", "series": "Line", "value": label, "neighbours_averaged": "Neighbours averaged"})
-    return chart.to_dict(), table
+    return spec_of(chart), table
 
 
 def ranking_figure(ranking: pd.DataFrame, label: str, unit_title: str, year: int) -> tuple[dict, pd.DataFrame]:
@@ -71,7 +71,7 @@ def ranking_figure(ranking: pd.DataFrame, label: str, unit_title: str, year: int
     table = ranking[["area_name", "region_name", "value", "is_authority", "is_neighbour", "in_region"]].rename(columns={
         "area_name": "Authority", "region_name": contract.comparator_labels()["region"], "value": label, "is_authority": "Our authority",
         "is_neighbour": "Statistical neighbour", "in_region": "Same region"})
-    return chart.to_dict(), table
+    return spec_of(chart), table
 
 
 def published_comparison(indicator: str, label: str, polarity: str, unit_title: str) -> bool:

@@ -7,24 +7,24 @@ from __future__ import annotations
 import pandas as pd
 
 from qa_dashboard import system_health
-from qa_dashboard.charts import trend_chart
+from qa_dashboard.charts import spec_of, trend_chart
 from qa_dashboard.scope import Filters
 
 
 def indicator(kpis: pd.DataFrame, code: str, chosen: Filters) -> tuple[system_health.IndicatorDetail, dict]:
     """One indicator's detail (from the `kpi_series` rows) and its trend chart's spec."""
     detail = system_health.detail_from_kpis(kpis, chosen.team, code, chosen)
-    return detail, trend_chart(detail.lines, detail.label, detail.unit_title).to_dict()
+    return detail, spec_of(trend_chart(detail.lines, detail.label, detail.unit_title))
 
 
 def breakdowns(rows: pd.DataFrame, chosen: Filters, label: str, unit_title: str) -> tuple[dict, pd.DataFrame]:
     """The indicator's breakdowns (the `kpi_breakdowns` rows), one line each."""
     lines, table = system_health.breakdown_lines(rows, chosen)
-    return trend_chart(lines, f"{label} by breakdown", unit_title).to_dict(), table
+    return spec_of(trend_chart(lines, f"{label} by breakdown", unit_title)), table
 
 
 def teams(rows: pd.DataFrame, chosen: Filters, team: str | None, label: str,
           unit_title: str) -> tuple[dict, pd.DataFrame]:
     """The indicator team by team (the `kpi_team_rows` rows), or one team's line."""
     lines, table = system_health.team_lines(rows, chosen, team)
-    return trend_chart(lines, f"{label} by team", unit_title).to_dict(), table
+    return spec_of(trend_chart(lines, f"{label} by team", unit_title)), table

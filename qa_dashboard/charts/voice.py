@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import contract, voice
-from qa_dashboard.charts import PALETTE
+from qa_dashboard.charts import PALETTE, spec_of
 from qa_dashboard.metrics import Tile
 
 END_LABELS_UP_TO = 3  # more lines than this and their end labels overprint: the legend names them
@@ -135,10 +135,10 @@ def compliments_service_chart(table: pd.DataFrame, period: str) -> alt.LayerChar
 
 
 def prepared_spec(chart: alt.TopLevelMixin) -> dict:
-    """A chart as its finished Vega-Lite spec, for `charts.figure`: built and validated against
-    the Vega-Lite schema once (about 50 ms a chart), then cached with the figures beside it. Its
+    """A chart as its finished Vega-Lite spec, for `charts.figure`: built once (`spec_of`),
+    then cached with the figures beside it. Its
     data (a few hundred rows at most) travels inside the spec as `values`, plain JSON."""
-    spec = chart.to_dict()
+    spec = spec_of(chart)
     # Altair's default theme adds a fixed view size Streamlit does not want (it switches the
     # theme off when it converts a chart itself); everything else is the chart's own.
     view = spec.get("config", {}).pop("view", None)

@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 
 from qa_dashboard import contract, metrics, workforce as wf
-from qa_dashboard.charts import PALETTE, trend_chart
+from qa_dashboard.charts import PALETTE, spec_of, trend_chart
 from qa_dashboard.scope import Filters
 
 LEVEL_COLOURS = {wf.WHOLE_AUTHORITY: PALETTE[7], "Service area": PALETTE[4], "Team": PALETTE[0]}
@@ -160,7 +160,7 @@ def _text(*lines: str) -> list[Block]:
 
 
 def _figure(chart, table: pd.DataFrame, name: str) -> Block:
-    return Block("figure", name, None if chart is None else chart.to_dict(), table)
+    return Block("figure", name, None if chart is None else spec_of(chart), table)
 
 
 def _trend_figure(by_month: wf.Trend, title: str, unit_title: str, name: str) -> Block:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.toml")
@@ -131,7 +131,11 @@ class Contract:
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
-        return next((i for i in self.indicators if i.code == code), None)
+        return self._indicators_by_code.get(code)
+
+    @cached_property
+    def _indicators_by_code(self) -> dict[str, Indicator]:
+        return {i.code: i for i in self.indicators}
 
     @property
     def grade_labels(self) -> tuple[str, ...]:

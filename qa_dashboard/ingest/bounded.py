@@ -17,6 +17,7 @@ costs about 6% of checking it, where reading it again in the parent would cost 1
 from __future__ import annotations
 
 import faulthandler
+import gc
 import io
 import logging
 import multiprocessing
@@ -89,6 +90,11 @@ def _die_with_parent() -> None:
 def _child(connection, function, args: tuple, limits: dict, memory_bytes: int, cpu_seconds: int) -> None:
     _die_with_parent()
     faulthandler.disable()  # a native abort under the memory cap is expected, not a crash to dump
+    # The cyclic garbage collector off: checking makes millions of short-lived cells and tuples,
+    # and its passes over them cost a fifth of the check (0.5 s of 2.2 s on the large authority).
+    # Reference counting still frees them; the child ends when the check does, and its memory is
+    # capped whatever happens.
+    gc.disable()
     for name, value in limits.items():
         setattr(read, name, value)  # the caller's caps (tests lower them)
     try:

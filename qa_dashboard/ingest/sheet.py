@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from qa_dashboard import contract
 from qa_dashboard.contract import UNIT_SCALE, squash
@@ -47,6 +48,7 @@ class Sheet:
     raw_values: list = field(default_factory=list)        # KPI: each value as written
     custom_indicators: dict[str, CustomIndicator] = field(default_factory=dict)
     future_months: list[int] = field(default_factory=list)  # scorecard month columns after today holding figures
+    _columns: list | None = field(default=None, repr=False)  # `raw_column`'s working copy, dropped after
     unnamed_rows: list[int] = field(default_factory=list)   # scorecard rows with figures but no indicator
     problems: list[Problem] = field(default_factory=list)
 
@@ -62,7 +64,11 @@ class Sheet:
         """The cells of one column as read, blank-padded; all None when the sheet lacks it."""
         if index is None:
             return [None] * len(self.rows)
-        return [row[index] if index < len(row) else "" for row in self.rows]
+        if self._columns is None:  # the rows turned into columns once, while the sheet is normalised
+            self._columns = list(zip_longest(*self.rows, fillvalue=""))
+        if index < len(self._columns):
+            return list(self._columns[index])
+        return [""] * len(self.rows)
 
     def raw(self, column: str) -> list:
         return self.raw_column(self.mapped.columns.get(column))
@@ -84,7 +90,8 @@ def _data_rows(mapped: MappedSheet) -> tuple[list[list], list[int]]:
     raw, rows, numbers = mapped.raw, [], []
     for offset in range(mapped.header_index + 1, len(raw.rows)):
         row = raw.rows[offset]
-        if all(cell in ("", None) for cell in row):
+        first = row[0] if row else None
+        if (first == "" or first is None) and row.count("") + row.count(None) == len(row):
             continue  # a blank row between blocks of figures
         rows.append(row)
         numbers.append(raw.excel_row(offset))
@@ -95,11 +102,20 @@ def normalise_sheet(file_name: str, mapped: MappedSheet, today: dt.date | None =
     """Every column of a recognised sheet typed as the contract says; see the module docstring."""
     rows, numbers = _data_rows(mapped)
     sheet = Sheet(file_name, mapped, today or dt.date.today(), rows, numbers)
+    try:
+        _normalise(sheet)
+    finally:
+        sheet._columns = None
+    return sheet
+
+
+def _normalise(sheet: Sheet) -> None:
+    mapped, numbers = sheet.mapped, sheet.row_numbers
     spec = contract.load().sheets[mapped.kind]
     sheet.values = {column.name: sheet.parse(column) for column in spec.columns}
     if mapped.kind == "scorecard":
         _unpivot(sheet)
-        return sheet
+        return
     sheet.record_rows = list(numbers)
     sheet.origin = [(mapped.name, r) for r in numbers]
     if mapped.kind == "kpi":
@@ -111,7 +127,6 @@ def normalise_sheet(file_name: str, mapped: MappedSheet, today: dt.date | None =
         _implied_moderation(sheet.values)
     for column in spec.derived:
         sheet.values[column.name] = _DERIVED[column.kind](sheet.values)
-    return sheet
 
 
 def _implied_moderation(values: dict) -> None:
@@ -183,7 +198,8 @@ def _kpi(sheet: Sheet) -> None:
     sheet.value_refs = [m.header_of("value")] * len(sheet.rows)
     values["indicator"] = _indicator_codes(sheet, values["indicator"], values["unit"], values["polarity"],
                                            [has_percent_sign(v) for v in sheet.raw_values])
-    units = [unit_of(sheet, code) for code in values["indicator"]]
+    unit_by_code = {code: unit_of(sheet, code) for code in set(values["indicator"])}
+    units = [unit_by_code[code] for code in values["indicator"]]
     for name in ("value", *_comparator_columns()):
         _as_percent(values[name], _percent_flags(sheet, m.columns.get(name), sheet.row_numbers), units)
     _value_from_fraction(values, units)

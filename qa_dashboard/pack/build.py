@@ -109,7 +109,7 @@ def headline_trends(tiles: list) -> list:
                      f"latest {t.value}")
     alt = ("Small line charts, one per headline figure, each over its last 12 months (a gap where a month has "
            "no figure): " + "; ".join(parts) + ".")
-    spec = f.sparklines(f.overview.trend_frame(shown), "Headline figures, last 12 months").to_dict(validate=False)
+    spec = f.spec_of(f.sparklines(f.overview.trend_frame(shown), "Headline figures, last 12 months"))
     return [Heading(2, "Headline trends"), Chart(spec, alt, "Headline figures, last 12 months")]
 
 
@@ -165,8 +165,13 @@ def appendix(scope: sections.Scope, by_indicator: dict) -> list:
 # ------------------------------------------------------------------------------ assemble --
 def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool = False,
           today: dt.date | None = None) -> Document:
-    """The pack of `chosen` as a document model. `wanted`: section names (all when None)."""
-    today = today or dt.date.today()
+    """The pack of `chosen` as a document model. `wanted`: section names (all when None).
+    Every query reads through one connection: one snapshot of the data for the whole pack."""
+    with f.store.one_read(db):
+        return _build(db, chosen, wanted, publish, today or dt.date.today())
+
+
+def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date) -> Document:
     notes = f.commentary.latest_by_key(db, chosen.start, chosen.end,
                                        **f.commentary.scope_for(chosen.team, chosen.service_area))
     scope = sections.Scope(db, chosen, publish, notes)

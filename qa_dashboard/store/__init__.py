@@ -14,6 +14,7 @@ so a process killed mid-load leaves the file as it was before the load began.
 """
 from __future__ import annotations
 
+import contextvars
 import errno
 import os
 import threading
@@ -190,6 +191,10 @@ def read_connection(path: str | os.PathLike, wait: float | None = None):
     """A short-lived read-only connection; raises DatabaseMissing when there is no file and
     DatabaseUnavailable when it cannot be read (damaged, not allowed, busy past `wait`)."""
     path = Path(path)
+    shared = _SHARED_READ.get()
+    if shared is not None and shared[0] == path:
+        yield shared[1]  # inside `one_read` of this file: its connection, left open for the rest
+        return
     if not path.is_file():
         raise DatabaseMissing(f"No database at {path}.")
     with _LOCK.reading(), _translating_errors():
@@ -199,6 +204,26 @@ def read_connection(path: str | os.PathLike, wait: float | None = None):
             yield con
         finally:
             con.close()
+
+
+# The connection `one_read` holds open, for this thread (each thread has its own context).
+_SHARED_READ: contextvars.ContextVar[tuple[Path, duckdb.DuckDBPyConnection] | None] = contextvars.ContextVar(
+    "qa_dashboard_shared_read", default=None)
+
+
+@contextmanager
+def one_read(path: str | os.PathLike, wait: float | None = None):
+    """Every `read_connection(path)` inside the block, in this thread, reuses one connection.
+
+    For a document made of many queries (the board pack): one snapshot of the data, so a load
+    finishing halfway cannot give it figures from two versions, and one connection's cost
+    (about 40 ms on a large database) instead of one per query. A load waits until it ends."""
+    with read_connection(path, wait) as con:
+        token = _SHARED_READ.set((Path(path), con))
+        try:
+            yield con
+        finally:
+            _SHARED_READ.reset(token)
 
 
 @contextmanager
