@@ -237,3 +237,35 @@ def test_the_whole_pack_reads_one_snapshot_through_one_connection(demo_db, monke
     with store.read_connection(demo_db) as con:  # after the pack, reads open their own again
         assert con.execute("SELECT 1").fetchall() == [(1,)]
     assert len(opened) == 2
+
+
+def small_specs(n: int) -> list[dict]:
+    return [{"data": {"values": [{"team": f"Team {i}", "n": i + k} for i in range(5)]}, "mark": "bar",
+             "encoding": {"y": {"field": "team", "type": "nominal"}, "x": {"field": "n", "type": "quantitative"}}}
+            for k in range(n)]
+
+
+def test_charts_drawn_by_a_helper_process_are_the_charts_drawn_here(monkeypatch):
+    from qa_dashboard.pack import images
+
+    specs = small_specs(4)
+    here = [images.draw(spec, "svg") for spec in specs]
+    drawn_here = []
+    real = images.draw
+    monkeypatch.setattr(images, "draw", lambda spec, kind: drawn_here.append(1) or real(spec, kind))
+    renderer = images.Renderer(helpers=1)
+    renderer.draw_all(specs, "svg")
+    assert [renderer.draw(spec, "svg") for spec in specs] == here
+    assert 0 < len(drawn_here) < len(specs)  # the helper drew its share
+    assert len(renderer.seconds) == len(specs)
+
+
+def test_a_helper_that_cannot_start_leaves_every_chart_drawn_here(monkeypatch):
+    from qa_dashboard.pack import images
+
+    specs = small_specs(3)
+    monkeypatch.setattr(images.sys, "executable", "/bin/false")
+    renderer = images.Renderer(helpers=2)
+    renderer.draw_all(specs, "png")
+    assert all(renderer.draw(spec, "png").startswith(b"\x89PNG") for spec in specs)
+    assert len(renderer.seconds) == len(specs)

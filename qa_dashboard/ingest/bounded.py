@@ -1,7 +1,7 @@
 """Checking a file in a child process, bounded in time and memory.
 
 Reading, recognising, normalising and validating one file (`check_file`, which writes nothing)
-runs in a child process (see `_process_kind` for which kind), so that no file, however it was made, can
+runs in a child process (see `child_process.process_class` for which kind), so that no file, however it was made, can
 hold the app: the child gets `CHECK_SECONDS` of wall-clock time (a setting:
 `$QA_DASHBOARD_CHECK_SECONDS`, default 20) and is killed when they run out; its address space
 is capped so that it can never hold more than `CHECK_MEMORY_BYTES` (1 GiB) resident; and its CPU
@@ -18,26 +18,19 @@ from __future__ import annotations
 
 import faulthandler
 import gc
-import io
 import logging
 import multiprocessing
 import os
 import resource
 import signal
-import threading
 import traceback
-from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
 
+from qa_dashboard import child_process
 from qa_dashboard.ingest import read
 
 CHECK_SECONDS_ENV = "QA_DASHBOARD_CHECK_SECONDS"
 CHECK_MEMORY_BYTES = 2**30
-_CONTEXT = multiprocessing.get_context("forkserver")
-_FORK = multiprocessing.get_context("fork")
 _PR_SET_PDEATHSIG = 1
-_PRELOAD = ["qa_dashboard.ingest", "qa_dashboard.ingest.dfe", "qa_dashboard.ingest.annex_a"]
-_preload_lock = threading.Lock()
-_preloaded = False
 _log = logging.getLogger(__name__)
 last_peak_bytes: int | None = None  # the latest child's peak resident memory, for tests and benchmarks
 
@@ -116,54 +109,6 @@ def _child(connection, function, args: tuple, limits: dict, memory_bytes: int, c
         connection.close()
 
 
-class _ForkServerPopen(popen_forkserver.Popen):
-    """The fork server's way of starting a child, minus one step: it does not send the parent's
-    main script to be run again in the child. The check never needs it, and a main script
-    without a `__main__` guard (Streamlit's AppTest runs pages so) would run there again.
-    The rest is the standard library's `_launch` (Python 3.11)."""
-
-    def _launch(self, process_obj):
-        prep_data = {key: value for key, value in spawn.get_preparation_data(process_obj._name).items()
-                     if key not in ("init_main_from_path", "init_main_from_name")}
-        buf = io.BytesIO()
-        context.set_spawning_popen(self)
-        try:
-            reduction.dump(prep_data, buf)
-            reduction.dump(process_obj, buf)
-        finally:
-            context.set_spawning_popen(None)
-        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
-        _parent_w = os.dup(w)
-        self.finalizer = util.Finalize(self, util.close_fds, (_parent_w, self.sentinel))
-        with open(w, "wb", closefd=True) as f:
-            f.write(buf.getbuffer())
-        self.pid = forkserver.read_signed(self.sentinel)
-
-
-class _ForkServerProcess(context.ForkServerProcess):
-    @staticmethod
-    def _Popen(process_obj):
-        return _ForkServerPopen(process_obj)
-
-
-def _start_fork_server() -> None:
-    global _preloaded
-    with _preload_lock:
-        if not _preloaded:
-            _CONTEXT.set_forkserver_preload(_PRELOAD)
-            _preloaded = True
-
-
-def _process_kind():
-    """A plain fork when this process runs one thread (the command line): it costs milliseconds and
-    imports nothing again. Otherwise (the app's server, whose other threads may hold locks a forked
-    child would inherit) a child of the fork server, which imported the checker once."""
-    if threading.active_count() == 1:
-        return _FORK.Process
-    _start_fork_server()
-    return _ForkServerProcess
-
-
 def call(function, args: tuple, *, seconds: float | None = None):
     """`function(*args)` in a bounded child process; raises Refused with a sentence when it breaks a bound.
 
@@ -172,7 +117,7 @@ def call(function, args: tuple, *, seconds: float | None = None):
     seconds = check_seconds() if seconds is None else seconds
     receiving, sending = multiprocessing.Pipe(duplex=False)
     limits = {name: getattr(read, name) for name in read.LIMIT_NAMES}
-    child = _process_kind()(target=_child, daemon=True, name="qa-dashboard file check",
+    child = child_process.process_class()(target=_child, daemon=True, name="qa-dashboard file check",
                             args=(sending, function, args, limits, CHECK_MEMORY_BYTES, int(seconds) + 10))
     child.start()
     sending.close()

@@ -44,9 +44,14 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     kind = out.suffix.lower()
     if kind not in FORMATS:
         raise PackError(f"Name the file .docx or .pdf (not {out.name}).")
-    chosen = filters_for(db, period, service, team)
-    doc = build(db, chosen, sections, publish)
-    data = render(doc, kind)
+    renderer = Renderer()
+    renderer.start(kind.lstrip("."))  # the chart helpers warm up while the document is built
+    try:
+        chosen = filters_for(db, period, service, team)
+        doc = build(db, chosen, sections, publish)
+        data = render(doc, kind, renderer)
+    finally:
+        renderer.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return Written(out, len(doc.charts()), choose_sections(sections))

@@ -117,6 +117,7 @@ def _chart(document, block: Chart, renderer: Renderer) -> None:
 
 def write_docx(doc: Document, renderer: Renderer | None = None) -> bytes:
     renderer = renderer or Renderer()
+    renderer.draw_all([chart.spec for chart in doc.charts()], "png")
     document = new_document()
     _page_setup(document)
     _styles(document)

@@ -44,6 +44,7 @@ def _block(block, folder: Path, renderer: Renderer, number: int) -> dict:
 
 def write_pdf(doc: Document, renderer: Renderer | None = None) -> bytes:
     renderer = renderer or Renderer()
+    renderer.draw_all([chart.spec for chart in doc.charts()], "svg")
     with tempfile.TemporaryDirectory(prefix="qa-pack-") as scratch:
         folder = Path(scratch)
         data = {"title": clean(doc.title), "period": clean(doc.period_label), "scope": clean(doc.scope_label),
