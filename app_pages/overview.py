@@ -13,12 +13,13 @@ st.text(f"Showing {chosen.describe()}.")
 
 # ------------------------------------------------------------------------ system health --
 scope = chosen.params()
-kpis = cached.query("kpi_series", scope)
-by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", scope), chosen.team)
-health = overview.kpi_tiles(by_indicator, chosen, system_health_only=True)
+# Tiles and sentences worked out once per data version and view, then served from the cache.
+page = cached.derived(overview.figures, [("kpi_series", scope), ("audit_grades_by_quarter", scope),
+                                         ("workforce_by_month", scope), ("heard_by_quarter", scope)], chosen)
+health = page.health
 st.header("System health")
 if chosen.team or chosen.service_area:
-    st.text(overview.kpi_scope_note(kpis, chosen))
+    st.text(overview.kpi_scope_note(cached.query("kpi_series", scope), chosen))
 if not health:
     st.info("No system-health indicators are loaded. Upload a KPI scorecard (the kpi or scorecard sheet) to fill these tiles.")
 
@@ -46,20 +47,15 @@ if note := system_health.source_note(sources, overview.tiles_scope(sources, chos
 
 # ------------------------------------------------------------- practice, staff, voices --
 st.header("Practice, workforce and voices")
-audit_quarters = cached.query("audit_grades_by_quarter", scope)
-workforce = cached.query("workforce_by_month", scope)
-heard = cached.query("heard_by_quarter", scope)
-others = overview.practice_tiles(audit_quarters, workforce, heard, chosen)
 columns = st.columns(4)
-for index, tile in enumerate(others):
+for index, tile in enumerate(page.others):
     show_tile(columns[index % 4], tile)
 
 # ------------------------------------------------------------------------ what changed --
 st.header("What changed")
-sentences = overview.what_changed(by_indicator, audit_quarters, workforce, chosen)
-for sentence in sentences:
+for sentence in page.changed:
     st.text(f"• {sentence}")
-if not sentences:
+if not page.changed:
     st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
 
 # -------------------------------------------------------------------- improvement plan --

@@ -239,6 +239,22 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
     return sentences
 
 
+@dataclass(frozen=True)
+class Figures:
+    """Everything the Overview works out from its four queries, cached as one (`cached.derived`)."""
+    health: list[Tile]          # the system-health tiles
+    others: list[Tile]          # practice, workforce and voices
+    changed: list[str]          # the "what changed" sentences
+
+
+def figures(kpis: pd.DataFrame, audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard: pd.DataFrame,
+            chosen: Filters) -> Figures:
+    by_indicator = indicator_rows(kpis, chosen.team)
+    return Figures(kpi_tiles(by_indicator, chosen, system_health_only=True),
+                   practice_tiles(audit_quarters, workforce, heard, chosen),
+                   what_changed(by_indicator, audit_quarters, workforce, chosen))
+
+
 def tiles_scope(sources: pd.DataFrame, chosen: Filters) -> str:
     """Whose figures the system-health tiles show, for the note on where they came from: the
     chosen team's where it has any loaded, else the whole authority's (as the tiles fall back)."""
