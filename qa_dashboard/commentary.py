@@ -94,10 +94,21 @@ def latest(db: str | os.PathLike, period_start: dt.date, period_end: dt.date, sc
     if not store.exists(db):
         return []
     try:
-        frame = queries.run("commentary_latest", db, (
-            _month(period_start), _month(period_end), team, service_area, scope_kind, scope_kind, key, key))
+        frame = queries.run("commentary_latest", db, latest_params(period_start, period_end, scope_kind, key,
+                                                                  team=team, service_area=service_area))
     except duckdb.CatalogException:
         return []  # a database last written before commentary existed: the next write adds the view
+    return in_force(frame)
+
+
+def latest_params(period_start: dt.date, period_end: dt.date, scope_kind: str | None = None, key: str | None = None,
+                  *, team: str | None = None, service_area: str | None = None) -> tuple:
+    """The `commentary_latest` query's parameters (the pages read it through their cache)."""
+    return _month(period_start), _month(period_end), team, service_area, scope_kind, scope_kind, key, key
+
+
+def in_force(frame: pd.DataFrame) -> list[Note]:
+    """The notes of a `commentary_latest` frame; a version left blank withdraws its month's words."""
     return [note for note in _notes(frame) if note.text.strip()]
 
 
@@ -109,4 +120,11 @@ def latest_by_key(db: str | os.PathLike, period_start: dt.date, period_end: dt.d
 def history(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, *, team: str | None = None,
             service_area: str | None = None) -> pd.DataFrame:
     """Every version written in the app for one month and scope, newest first."""
-    return queries.run("commentary_history", db, (_month(period), scope_kind, key, team, service_area))
+    return queries.run("commentary_history", db, history_params(period, scope_kind, key, team=team,
+                                                                service_area=service_area))
+
+
+def history_params(period: dt.date, scope_kind: str, key: str, *, team: str | None = None,
+                   service_area: str | None = None) -> tuple:
+    """The `commentary_history` query's parameters (the pages read it through their cache)."""
+    return _month(period), scope_kind, key, team, service_area

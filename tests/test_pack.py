@@ -269,3 +269,44 @@ def test_a_helper_that_cannot_start_leaves_every_chart_drawn_here(monkeypatch):
     renderer.draw_all(specs, "png")
     assert all(renderer.draw(spec, "png").startswith(b"\x89PNG") for spec in specs)
     assert len(renderer.seconds) == len(specs)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_the_appendix_defines_each_indicator_and_names_the_files_its_figures_came_from(packs, kind):
+    from qa_dashboard import contract
+
+    db, _, made = packs
+    # The PDF's text in reading order (pdftotext without -layout): a table cell's words wrap
+    # inside the cell, and -layout would interleave them with the next column's.
+    text = docx_text(made["docx"]) if kind == "docx" else flat(subprocess.run(
+        ["pdftotext", str(made["pdf"]), "-"], capture_output=True, text=True, check=True).stdout)
+    appendix = text[text.rfind("Appendix"):]
+    referrals = contract.load().indicator("re_referrals_pct")
+    assert referrals.definition and flat(referrals.definition)[:60] in appendix
+    start, end = latest_period(db)
+    [(file_name, first, last)] = query(db, (
+        "SELECT u.file_name, min(k.period), max(k.period) FROM kpi_values k JOIN uploads u USING (upload_id) "
+        "WHERE k.indicator = 're_referrals_pct' AND k.team IS NULL AND k.breakdown IS NULL AND k.period BETWEEN ? AND ? "
+        "GROUP BY u.file_name"), [start, end])
+    assert f"{file_name} ({first:%B %Y} to {last:%B %Y})" in appendix
+
+
+def test_every_catalogue_indicator_has_a_definition():
+    from qa_dashboard import contract
+
+    missing = [i.code for i in contract.load().indicators if len(i.definition) < 40]
+    assert not missing, missing
+
+
+def test_a_table_longer_than_a_page_goes_on_over_the_next_in_the_pdf(packs):
+    """Every row of the definitions table (two pages long) is in the PDF, as it is in the .docx:
+    a table kept in one block would run past the page's foot and lose its last rows."""
+    _, _, made = packs
+    [table] = [t for t in docx.Document(str(made["docx"])).tables if t.rows[0].cells[1].text == "Definition"]
+    labels = [row.cells[0].text for row in table.rows[1:]]
+    assert len(labels) >= 10
+    pdf = flat(subprocess.run(["pdftotext", str(made["pdf"]), "-"], capture_output=True, text=True, check=True).stdout)
+    appendix = pdf[pdf.rfind("Indicator definitions"):]
+    for label in labels:
+        assert flat(label) in appendix, label
+

@@ -4,16 +4,19 @@ who wrote them and when, the earlier versions, and, for an uploader, a text area
 month's words. Beside it, the generated "what changed" sentences, labelled as the trend analysis.
 
 Everything an officer wrote is shown with `st.text`, never as Markdown or HTML. Writes go
-through `commentary.write`, the store's one write path; they are read back uncached, so the
-new words show on the rerun that follows the Save.
+through `commentary.write`, the store's one write path. Reads go through the pages' cache,
+keyed on the data version, which every write changes: the new words show on the rerun that
+follows the Save, and a reader's page view opens no connection for them.
 """
 from __future__ import annotations
 
 import getpass
 
+import duckdb
+import pandas as pd
 import streamlit as st
 
-from qa_dashboard import auth, commentary, metrics, plain_text, signin, store
+from qa_dashboard import auth, cached, commentary, metrics, plain_text, signin, store
 from qa_dashboard.scope import Filters
 
 
@@ -45,9 +48,18 @@ def _show_note(note: commentary.Note | None, chosen: Filters) -> None:
                f"on {note.written_at:%d %B %Y at %H:%M}.")
 
 
-def _earlier_versions(db, chosen: Filters, scope_kind: str, key: str) -> None:
-    versions = commentary.history(db, chosen.end, scope_kind, key,
-                                  **commentary.scope_for(chosen.team, chosen.service_area))
+def _cached(name: str, params: tuple) -> pd.DataFrame | None:
+    try:
+        return cached.query(name, params)
+    except duckdb.CatalogException:
+        return None  # a database last written before commentary existed: the next write adds it
+
+
+def _earlier_versions(chosen: Filters, scope_kind: str, key: str) -> None:
+    versions = _cached("commentary_history", commentary.history_params(
+        chosen.end, scope_kind, key, **commentary.scope_for(chosen.team, chosen.service_area)))
+    if versions is None:
+        return
     earlier = versions.iloc[1:]
     if earlier.empty:
         return
@@ -72,11 +84,12 @@ def practice_analysis(scope_kind: str, key: str, chosen: Filters, trend: list[st
                                   "or none for a month before it to compare with."]:
             st.text(sentence)
     st.markdown("**Practice analysis** (written by officers)")
-    [note] = commentary.latest(db, chosen.start, chosen.end, scope_kind, key, **where) or [None]
+    frame = _cached("commentary_latest", commentary.latest_params(chosen.start, chosen.end, scope_kind, key, **where))
+    [note] = (commentary.in_force(frame) if frame is not None else []) or [None]
     _show_note(note, chosen)
     if signin.session_role() != auth.UPLOADER:
         return
-    _earlier_versions(db, chosen, scope_kind, key)
+    _earlier_versions(chosen, scope_kind, key)
     widget = f"commentary_{scope_kind}_{key}_{chosen.end:%Y-%m}_{where['team']}_{where['service_area']}"
     if widget not in st.session_state:
         st.session_state[widget] = note.text if note is not None and note.period == chosen.end else ""

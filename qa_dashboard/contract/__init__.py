@@ -70,6 +70,7 @@ class Indicator:
     better: str
     system_health: bool = False
     aliases: tuple[str, ...] = ()
+    definition: str = ""        # what it counts, in plain words, for the pack's appendix
 
 
 @dataclass(frozen=True)

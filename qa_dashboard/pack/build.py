@@ -141,13 +141,34 @@ def summary(scope: sections.Scope, by_indicator: dict) -> list:
     return blocks + [PageBreak()]
 
 
+UNIT_WORDS = {"%": "per cent", "rate10k": "per 10,000 children"}
+
+
+def indicator_sources(frame: pd.DataFrame) -> dict[str, str]:
+    """Each indicator's sources in the period in words: `Annex A, extract of 15 March 2026 (Apr
+    2025 to Mar 2026); kpi.xlsx (Apr 2025)`."""
+    said: dict[str, list[str]] = {}
+    for row in frame.to_dict("records"):
+        first, last = (f.metrics.month_label(row[key]) for key in ("first_month", "last_month"))
+        said.setdefault(row["indicator"], []).append(f"{row['source']} ({first}{'' if first == last else ' to ' + last})")
+    return {code: "; ".join(parts) for code, parts in said.items()}
+
+
 def appendix(scope: sections.Scope, by_indicator: dict) -> list:
     spec = f.contract.load()
+    sources = indicator_sources(f.query(scope.db, "kpi_sources_in_period", scope.chosen.params()))
     definitions = pd.DataFrame([{
-        "Indicator": i.label, "Measured in": {"%": "per cent", "rate10k": "per 10,000 children"}.get(i.unit, i.unit),
-        "Better when": f.metrics.better_phrase(i.better), "System health": "yes" if i.system_health else "",
-        "Source": "KPI scorecard upload" if i.code in by_indicator else "not loaded for this scope"}
-        for i in spec.indicators])
+        "Indicator": i.label, "Definition": i.definition, "Measured in": UNIT_WORDS.get(i.unit, i.unit),
+        "Better when": f.metrics.better_phrase(i.better), "System health": "yes" if i.system_health else "no",
+        "Source in this period": sources.get(i.code, "not loaded for this period and scope")}
+        for i in spec.indicators if i.code in by_indicator or i.code in sources or i.system_health])
+    known = {i.code for i in spec.indicators}
+    local = [{"Indicator": rows[0]["label"], "Definition": "The authority's own indicator, loaded from its upload: "
+              "the catalogue has no definition for it.", "Measured in": UNIT_WORDS.get(rows[0]["unit"], rows[0]["unit"]),
+              "Better when": f.metrics.better_phrase(rows[0]["polarity"]), "System health": "no",
+              "Source in this period": sources.get(code, "not loaded for this period and scope")}
+             for code, rows in by_indicator.items() if code not in known]
+    definitions = pd.concat([definitions, pd.DataFrame(local)], ignore_index=True) if local else definitions
     loads = f.query(scope.db, "upload_history")
     loads = loads[["upload_id", "file_name", "loaded_at", "rows_added", "status"]].rename(columns={
         "upload_id": "Load", "file_name": "File", "loaded_at": "Date loaded", "rows_added": "Rows added",
