@@ -26,17 +26,22 @@ def _bound(name: str, params) -> tuple[str, tuple, bool]:
     return name, tuple(bound), False
 
 
+# The caches are keyed on one string, `repr` of the arguments (names, dates, numbers, strings and
+# the Filters dataclass, all with exact reprs), and get the arguments themselves as `_`-named
+# parameters, which Streamlit does not hash: its hasher walks nested tuples and dataclasses at
+# about 2 ms a call, a dozen calls on every page view of every reader.
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _frame(name: str, db_path: str, version: str, params: tuple, named: bool = False):
+def _frame(key: str, _name: str, _db_path: str, _params: tuple, _named: bool):
     """The query's frame, kept once per process and never handed out itself (see `_run`)."""
-    return queries.run(name, db_path, dict(params) if named else params)
+    return queries.run(_name, _db_path, dict(_params) if _named else _params)
 
 
 def _run(name: str, db_path: str, version: str, params: tuple, named: bool = False):
     # A copy of the kept frame: callers may change what they get without touching what the next
     # reader gets. `st.cache_data` would unpickle the frame on every call instead, which costs
     # 10-50 times as much as copying its columns, on every page view of every reader.
-    return _frame(name, db_path, version, params, named).copy()
+    key = repr((name, db_path, version, params, named))
+    return _frame(key, name, db_path, params, named).copy()
 
 
 def query(name: str, params=()):
@@ -48,11 +53,11 @@ def query(name: str, params=()):
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _derive(function_path: str, sources: tuple, db_path: str, version: str, extra: tuple):
-    module, _, function_name = function_path.rpartition(".")
+def _derive(key: str, _function_path: str, _sources: tuple, _db_path: str, _version: str, _extra: tuple):
+    module, _, function_name = _function_path.rpartition(".")
     function = getattr(importlib.import_module(module), function_name)
-    frames = [_run(name, db_path, version, params, named) for name, params, named in sources]
-    return function(*frames, *extra)
+    frames = [_run(name, _db_path, _version, params, named) for name, params, named in _sources]
+    return function(*frames, *_extra)
 
 
 def derived(function, sources, *extra):
@@ -69,5 +74,7 @@ def derived(function, sources, *extra):
         sources = [sources]
     db = store.db_path()
     keyed = tuple(_bound(name, params) for name, params in sources)
-    return _derive(f"{function.__module__}.{function.__qualname__}", keyed, str(db), store.data_version(db),
-                   tuple(extra))
+    function_path = f"{function.__module__}.{function.__qualname__}"
+    version = store.data_version(db)
+    key = repr((function_path, keyed, str(db), version, tuple(extra)))
+    return _derive(key, function_path, keyed, str(db), version, tuple(extra))
