@@ -33,8 +33,8 @@ def show_tile(column, tile: overview.Tile) -> None:
         st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
                   delta_arrow="off", help=charts.plain(tile.help or ""), label_visibility="collapsed",
                   chart_data=trend, chart_type="line")
-        for line in tile.lines:
-            st.text(line)
+        if tile.lines:  # one element, a blank line between its sentences: fewer elements per view
+            st.text("\n\n".join(tile.lines))
 
 
 for row_start in range(0, len(health), 4):
@@ -53,9 +53,9 @@ for index, tile in enumerate(page.others):
 
 # ------------------------------------------------------------------------ what changed --
 st.header("What changed")
-for sentence in page.changed:
-    st.text(f"• {sentence}")
-if not page.changed:
+if page.changed:
+    st.text("\n".join(f"• {sentence}" for sentence in page.changed))
+else:
     st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
 
 # -------------------------------------------------------------------- improvement plan --

@@ -37,7 +37,9 @@ def charts(app: AppTest) -> list:
 
 
 def texts(app: AppTest) -> list[str]:
-    return [t.value for t in app.text]
+    """Every line of text on the page (a tile's sentences and the "what changed" list are each
+    one element, a line apiece)."""
+    return [line for t in app.text for line in t.value.split("\n") if line]
 
 
 def system_health_labels() -> list[str]:
