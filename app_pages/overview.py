@@ -41,8 +41,7 @@ for row_start in range(0, len(health), 4):
     columns = st.columns(4)
     for column, tile in zip(columns, health[row_start:row_start + 4]):
         show_tile(column, tile)
-sources = cached.query("kpi_system_health_sources", scope)
-if note := system_health.source_note(sources, overview.tiles_scope(sources, chosen), chosen):
+if note := cached.derived(system_health.tiles_source_note, ("kpi_system_health_sources", scope), chosen):
     st.text(note)
 
 # ------------------------------------------------------------- practice, staff, voices --

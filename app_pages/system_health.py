@@ -16,7 +16,8 @@ if kpis.empty:
     st.stop()
 
 by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", chosen.params()), chosen.team)
-scorecard = system_health.scorecard(by_indicator, chosen, cached.query("benchmarks_latest"))
+scorecard = cached.derived(system_health.scorecard_from, [("kpi_series", chosen.params()), ("benchmarks_latest", ())],
+                           chosen)
 st.header("Scorecard")
 st.text("▲ ▼ show the move on the month before; better or worse follows each indicator's direction. "
         "Neutral indicators (such as the referral rate) are neither better nor worse for moving: "
@@ -33,7 +34,8 @@ st.query_params["indicator"] = code
 detail, trend = cached.derived(drawn.indicator, ("kpi_series", chosen.params()), code, chosen)
 st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
-if note := system_health.source_note(cached.query("kpi_figure_sources", {"indicator": code, "team": chosen.team}), detail.scope, chosen):
+if note := cached.derived(system_health.source_note, ("kpi_figure_sources", {"indicator": code, "team": chosen.team}),
+                         detail.scope, chosen):
     st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
 charts.figure(trend, detail.table, f"{detail.label}, 24 months")
 published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)

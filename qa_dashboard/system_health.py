@@ -180,6 +180,16 @@ def source_note(sources: pd.DataFrame, scope: str, chosen: Filters) -> str:
     return "Figures from " + "; ".join(parts) + "."
 
 
+def tiles_source_note(sources: pd.DataFrame, chosen: Filters) -> str:
+    """`source_note` for the Overview's system-health tiles (the `kpi_system_health_sources` rows)."""
+    return source_note(sources, overview.tiles_scope(sources, chosen), chosen)
+
+
+def scorecard_from(kpis: pd.DataFrame, published: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
+    """`scorecard` straight from the `kpi_series` and `benchmarks_latest` rows, for the page's cache."""
+    return scorecard(overview.indicator_rows(kpis, chosen.team), chosen, published)
+
+
 def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters) -> IndicatorDetail:
     """`indicator_detail` straight from the `kpi_series` rows, so the page can cache it on the data
     version with `cached.derived` instead of reshaping the rows on every page view."""
