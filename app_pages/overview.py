@@ -24,8 +24,19 @@ if not health:
     st.info("No system-health indicators are loaded. Upload a KPI scorecard (the kpi or scorecard sheet) to fill these tiles.")
 
 
-def show_tile(column, tile: overview.Tile) -> None:
-    with column.container(border=True):
+TILE_WIDTH = 190  # pixels: four to a row beside the sidebar on a laptop, more on a wider screen
+
+
+def show_tiles(tiles: list[overview.Tile]) -> None:
+    """Tiles side by side, wrapping onto as many rows as the screen needs: one layout block for
+    them all (a grid of st.columns costs five blocks a row on every page view)."""
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for tile in tiles:
+            show_tile(tile)
+
+
+def show_tile(tile: overview.Tile) -> None:
+    with st.container(border=True, width=TILE_WIDTH):
         st.text(tile.label)  # plain text, wrapped: a metric's own label is cut to one line
         # The small line: the tile's last 12 months (quarters for quarterly figures); a missing
         # month is NaN, a gap, never zero.
@@ -37,18 +48,13 @@ def show_tile(column, tile: overview.Tile) -> None:
             st.text("\n\n".join(tile.lines))
 
 
-for row_start in range(0, len(health), 4):
-    columns = st.columns(4)
-    for column, tile in zip(columns, health[row_start:row_start + 4]):
-        show_tile(column, tile)
+show_tiles(health)
 if note := cached.derived(system_health.tiles_source_note, ("kpi_system_health_sources", scope), chosen):
     st.text(note)
 
 # ------------------------------------------------------------- practice, staff, voices --
 st.header("Practice, workforce and voices")
-columns = st.columns(4)
-for index, tile in enumerate(page.others):
-    show_tile(columns[index % 4], tile)
+show_tiles(page.others)
 
 # ------------------------------------------------------------------------ what changed --
 st.header("What changed")
