@@ -17,16 +17,17 @@ Measured:
   cpu      server CPU per new session per page (utime + stime from /proc/<pid>/stat before and
            after CPU_RUNS sessions opened one at a time, every query already cached), and the
            same for the floor matching that page
-  readers  p50 / p95 seconds per page for 1, 20 and 40 readers, page and floor
-  replicas 20 readers through `deploy/serve.py`'s HAProxy, one replica against two (skipped,
-           and said, when haproxy is not installed)
+  readers  p50 / p95 seconds per page for 1, 20 and 40 readers, page and floor: the median of
+           ROUNDS rounds, pages and floors taken in turn
+  replicas 20 readers through `deploy/serve.py`'s HAProxy, one replica against two, the median
+           wall time of ROUNDS runs each (skipped, and said, when haproxy is not installed)
 
 Budgets: CPU per new session within 1.5x the matching floor's; 20 readers' p95 per page within
 1.5x the floor's p95 for the same 20 readers; two replicas serve 20 readers at least 1.6x faster
 (the whole run's wall time) than one. Every request is counted; every loop is bounded in count
 and in time; the script stops its servers itself.
 
-    python bench/load.py [--readers 1,20,40] [--cpu-runs 5] [--keep DIR] [--no-replicas]
+    python bench/load.py [--readers 1,20,40] [--cpu-runs 5] [--rounds 3] [--keep DIR] [--no-replicas]
 """
 from __future__ import annotations
 
@@ -268,21 +269,30 @@ def _cpu_table(server: serve.Process, port: int, runs: int, counter: Counter) ->
     return asyncio.run(_with_reader_present(port, counter, measure))
 
 
-def _readers_table(port: int, counts: list[int], targets: list[tuple[str, str]], counter: Counter) -> list[dict]:
+def _readers_table(port: int, counts: list[int], targets: list[tuple[str, str]], counter: Counter,
+                   rounds: int) -> list[dict]:
+    """Per reader count, `rounds` runs of the pages and of their floors, taken in turn (so neither
+    always goes first); each figure is the median over the rounds of that round's p50 or p95."""
     rows = []
     page_targets = [(page_path, "") for page_path, _ in targets]
     floor_targets = [(FLOOR_PATH, query) for _, query in targets]
     for readers in counts:
-        pages, _ = readers_run(port, readers, page_targets, counter)
-        floors, _ = readers_run(port, readers, floor_targets, counter)
-        for (title, _), page_seconds, floor_seconds in zip(PAGES, pages, floors):
-            rows.append({"readers": readers, "page": title,
-                         "p50_s": statistics.median(page_seconds), "p95_s": percentile(page_seconds, 0.95),
-                         "floor_p50_s": statistics.median(floor_seconds), "floor_p95_s": percentile(floor_seconds, 0.95)})
+        runs = {"page": [], "floor": []}
+        for round_number in range(rounds):
+            order = ("page", "floor") if round_number % 2 == 0 else ("floor", "page")
+            for kind in order:
+                runs[kind].append(readers_run(port, readers, page_targets if kind == "page" else floor_targets, counter)[0])
+        for index, (title, _) in enumerate(PAGES):
+            def median_of(kind: str, share: float) -> float:
+                return statistics.median(percentile(run[index], share) for run in runs[kind])
+            rows.append({"readers": readers, "page": title, "rounds": rounds,
+                         "p50_s": median_of("page", 0.5), "p95_s": median_of("page", 0.95),
+                         "floor_p50_s": median_of("floor", 0.5), "floor_p95_s": median_of("floor", 0.95)})
     return rows
 
 
-def _replicas_table(app: Path, database: Path, readers: int, counter: Counter, logs: Path) -> list[dict] | str:
+def _replicas_table(app: Path, database: Path, readers: int, counter: Counter, logs: Path,
+                    rounds: int) -> list[dict] | str:
     if serve.haproxy_binary() is None:
         return "skipped: HAProxy is not installed (apt-get install haproxy)"
     rows = []
@@ -295,13 +305,17 @@ def _replicas_table(app: Path, database: Path, readers: int, counter: Counter, l
                 readers_run(port, 1, [(page_path, "")], counter)  # every replica's caches filled
                 readers_run(port, replicas, [(page_path, "")], counter)
             server_cpu, driver_cpu = cluster.cpu_seconds(), _own_cpu_seconds()
-            seconds, wall = readers_run(port, readers, [(p, "") for _, p in PAGES], counter)
+            walls, every = [], []
+            for _ in range(rounds):  # the median round: one run of a few seconds is at the mercy of the machine
+                seconds, wall = readers_run(port, readers, [(p, "") for _, p in PAGES], counter)
+                walls.append(wall)
+                every += [s for page in seconds for s in page]
             server_cpu, driver_cpu = cluster.cpu_seconds() - server_cpu, _own_cpu_seconds() - driver_cpu
         finally:
             cluster.stop()
-        every = [s for page in seconds for s in page]
-        rows.append({"replicas": replicas, "readers": readers, "wall_s": wall, "server_cpu_s": server_cpu,
-                     "driver_cpu_s": driver_cpu, "p50_s": statistics.median(every), "p95_s": percentile(every, 0.95)})
+        rows.append({"replicas": replicas, "readers": readers, "rounds": rounds, "wall_s": statistics.median(walls),
+                     "walls_s": walls, "server_cpu_s": server_cpu / rounds, "driver_cpu_s": driver_cpu / rounds,
+                     "p50_s": statistics.median(every), "p95_s": percentile(every, 0.95)})
     return rows
 
 
@@ -322,6 +336,8 @@ def print_report(cpu: list[dict], readers: list[dict], replicas, loadavg: tuple[
         failed |= row["ratio"] > CPU_BUDGET
         print(f"| {row['page']} ({row['elements']}) | {row['cpu_s'] * 1000:.0f} ms | {row['floor_cpu_s'] * 1000:.0f} ms | "
               f"{row['ratio']:.2f} {'PASS' if row['ratio'] <= CPU_BUDGET else 'FAIL'} | {row['bare_floor_cpu_s'] * 1000:.0f} ms |")
+    rounds = readers[0]["rounds"] if readers else 1
+    print(f"\nSeconds per page, the median of {rounds} rounds (pages and floors taken in turn):")
     print("\n| readers | page | p50 | p95 | floor p50 | floor p95 | p95 ÷ floor p95 |")
     print("|---|---|---|---|---|---|---|")
     for row in readers:
@@ -335,6 +351,7 @@ def print_report(cpu: list[dict], readers: list[dict], replicas, loadavg: tuple[
     if isinstance(replicas, str):
         print(f"\nReplicas: {replicas}")
         return failed
+    print(f"\nReplicas, the median wall time of {replicas[0]['rounds']} runs each (CPU per run):")
     print("\n| replicas behind HAProxy | readers | wall time | p50 | p95 | servers' CPU | this driver's CPU |")
     print("|---|---|---|---|---|---|---|")
     for row in replicas:
@@ -352,10 +369,13 @@ def main() -> int:
     parser.add_argument("--cpu-runs", type=int, default=5, help="sessions per page for the CPU figure")
     parser.add_argument("--keep", help="keep the workbook and database in this folder (reused when present)")
     parser.add_argument("--no-replicas", action="store_true", help="skip the HAProxy replicas comparison")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each reader count and replica count; "
+                                                              "the median is reported")
     args = parser.parse_args()
     counts = [int(n) for n in args.readers.split(",") if n.strip()]
-    if not counts or not all(1 <= n <= MAX_READERS for n in counts) or not 1 <= args.cpu_runs <= 50:
-        parser.error(f"readers must be 1 to {MAX_READERS}, cpu-runs 1 to 50")
+    if not counts or not all(1 <= n <= MAX_READERS for n in counts) or not 1 <= args.cpu_runs <= 50 \
+            or not 1 <= args.rounds <= 9:
+        parser.error(f"readers must be 1 to {MAX_READERS}, cpu-runs 1 to 50, rounds 1 to 9")
     counter = Counter(deadline=time.monotonic() + RUN_DEADLINE_S)
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-load-"))
     scratch.mkdir(parents=True, exist_ok=True)
@@ -367,11 +387,11 @@ def main() -> int:
         server = serve.start_streamlit(app, port, database, log=scratch / "server.log")
         try:
             cpu, targets = _cpu_table(server, port, args.cpu_runs, counter)
-            readers = _readers_table(port, counts, targets, counter)
+            readers = _readers_table(port, counts, targets, counter, args.rounds)
             peak_mb = server.peak_memory_mb()
         finally:
             server.stop()
-        replicas = "skipped (--no-replicas)" if args.no_replicas else _replicas_table(app, database, 20, counter, scratch)
+        replicas = "skipped (--no-replicas)" if args.no_replicas else _replicas_table(app, database, 20, counter, scratch, args.rounds)
     finally:
         BENCH_APP.unlink(missing_ok=True)
     loadavg = (loadavg_before, Path("/proc/loadavg").read_text().split()[0])

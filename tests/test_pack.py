@@ -310,3 +310,14 @@ def test_a_table_longer_than_a_page_goes_on_over_the_next_in_the_pdf(packs):
     for label in labels:
         assert flat(label) in appendix, label
 
+
+def test_helpers_with_nothing_to_draw_are_ended(monkeypatch):
+    from qa_dashboard.pack import images
+
+    renderer = images.Renderer(helpers=3)
+    renderer.start("svg")
+    started = list(renderer._started["svg"])
+    renderer.draw_all(small_specs(2), "svg")  # two charts: one helper used, two left over
+    assert all(helper.poll() is not None for helper in started)
+    assert len(renderer.seconds) == 2
+

@@ -76,7 +76,9 @@ class Renderer:
         waiting = list({self._key(spec, kind): spec for spec in specs if self._key(spec, kind) not in self._made}.values())
         if len(waiting) > 1:
             self.start(kind)
-        helpers = self._started.pop(kind, [])[:max(len(waiting) - 1, 0)]
+        started = self._started.pop(kind, [])
+        helpers, spare = started[:max(len(waiting) - 1, 0)], started[max(len(waiting) - 1, 0):]
+        _end(spare)  # more helpers than charts to share
         shares = _shares(waiting, len(helpers) + 1)
         # Each helper is given its whole share before this process draws its own: vl-convert
         # holds Python's lock while it draws, so a thread here could not feed a helper meanwhile.
@@ -94,10 +96,14 @@ class Renderer:
     def close(self) -> None:
         """End helpers started and never given charts."""
         for helpers in self._started.values():
-            for helper in helpers:
-                helper.kill()
-                helper.communicate()
+            _end(helpers)
         self._started.clear()
+
+
+def _end(helpers: list[subprocess.Popen]) -> None:
+    for helper in helpers:
+        helper.kill()
+        helper.communicate()
 
 
 class _Exchange:
