@@ -5,7 +5,8 @@ The pages are the five board pages (Overview, System health, Audits, Workforce, 
 warm as bench/pages.py times them (the median of --runs AppTest reruns, behind app.py's menu and
 filters); their warm times are summed. Each pack is timed from the database to the file's
 bytes: the document model (queries and figures, nothing cached), the charts drawn for print
-(vl-convert) and the writer. The time per chart is reported too.
+(vl-convert, in this process and helper processes on the other cores: their wall time, and each
+chart's own time summed) and the writer. The time per chart is reported too.
 
     python bench/pack.py [--runs 3] [--keep DIR]
 """
@@ -46,13 +47,17 @@ def time_pack(database: Path, kind: str, out: Path) -> dict:
     chosen = pack.filters_for(database, None, None, None)
     document = pack.build(database, chosen)
     built = time.perf_counter()
+    # What the writer's first step does (`draw_all`), timed on its own: the charts' wall time with
+    # the helpers drawing beside this process; the writer then finds every chart drawn.
+    renderer.draw_all([chart.spec for chart in document.charts()], "png" if kind == ".docx" else "svg")
+    drawn = time.perf_counter()
     out.write_bytes(pack.render(document, kind, renderer))
     finished = time.perf_counter()
     charts = renderer.seconds
     return {"kind": kind, "total_s": finished - started, "model_s": built - started,
-            "charts": len(charts), "chart_total_s": sum(charts),
-            "chart_median_s": statistics.median(charts) if charts else None,
-            "writer_s": finished - built - sum(charts), "bytes": out.stat().st_size}
+            "charts": len(charts), "chart_wall_s": drawn - built, "chart_total_s": sum(charts),
+            "chart_median_s": statistics.median(charts) if charts else None, "helpers": renderer.helpers,
+            "writer_s": finished - drawn, "bytes": out.stat().st_size}
 
 
 def main() -> int:
@@ -73,15 +78,16 @@ def main() -> int:
     for page, seconds in warm.items():
         print(f"  {page}: {seconds * 1000:.0f} ms")
     print(f"  together: {pages_total * 1000:.0f} ms; budget per pack {BUDGET:g} x = {BUDGET * pages_total:.1f} s\n")
-    print("| pack | total | model | charts | per chart (median) | writer | size | ÷ warm pages (≤ 3) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| pack | total | model | charts drawn (wall) | drawing time, summed | per chart (median) | writer | size | ÷ warm pages (≤ 3) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     failed = False
     for result in packs:
         ratio = result["total_s"] / pages_total
         failed |= ratio > BUDGET
         result["ratio"] = ratio
         print(f"| {result['kind']} | {result['total_s']:.1f} s | {result['model_s']:.1f} s | {result['charts']} in "
-              f"{result['chart_total_s']:.1f} s | {result['chart_median_s']:.2f} s | {result['writer_s']:.1f} s | "
+              f"{result['chart_wall_s']:.1f} s | {result['chart_total_s']:.1f} s ({result['helpers']} helper(s) beside "
+              f"this process) | {result['chart_median_s']:.2f} s | {result['writer_s']:.1f} s | "
               f"{result['bytes'] / 1e6:.1f} MB | {ratio:.1f} {'PASS' if ratio <= BUDGET else 'FAIL'} |")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
