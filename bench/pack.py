@@ -39,17 +39,17 @@ def warm_pages(runs: int) -> dict[str, float]:
 
 def time_pack(database: Path, kind: str, out: Path) -> dict:
     from qa_dashboard import pack
-    from qa_dashboard.pack.images import Renderer
+    from qa_dashboard.pack.images import IMAGE_KIND, Renderer
 
     started = time.perf_counter()
     renderer = Renderer()
-    renderer.start(kind.lstrip("."))  # as make_pack does: the chart helpers warm up during the build
+    renderer.start(IMAGE_KIND[kind])  # as make_pack does: the chart helpers warm up during the build
     chosen = pack.filters_for(database, None, None, None)
     document = pack.build(database, chosen)
     built = time.perf_counter()
     # What the writer's first step does (`draw_all`), timed on its own: the charts' wall time with
     # the helpers drawing beside this process; the writer then finds every chart drawn.
-    renderer.draw_all([chart.spec for chart in document.charts()], "png" if kind == ".docx" else "svg")
+    renderer.draw_all([chart.spec for chart in document.charts()], IMAGE_KIND[kind])
     drawn = time.perf_counter()
     out.write_bytes(pack.render(document, kind, renderer))
     finished = time.perf_counter()

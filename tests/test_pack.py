@@ -321,3 +321,33 @@ def test_helpers_with_nothing_to_draw_are_ended(monkeypatch):
     assert all(helper.poll() is not None for helper in started)
     assert len(renderer.seconds) == 2
 
+
+
+def test_make_pack_warms_up_helpers_for_the_pictures_its_document_takes(demo_db, tmp_path, monkeypatch):
+    from qa_dashboard import pack
+    from qa_dashboard.pack import images
+
+    asked = []
+    real = images.Renderer.start
+    monkeypatch.setattr(images.Renderer, "start", lambda self, kind: asked.append(kind) or real(self, kind))
+    pack.make_pack(demo_db, tmp_path / "pack.docx", sections=["overview"])
+    pack.make_pack(demo_db, tmp_path / "pack.pdf", sections=["overview"])
+    assert asked[0] == "png" and "svg" in asked
+    with pytest.raises(ValueError):
+        images.Renderer(helpers=1).start("docx")
+
+
+def test_one_read_refuses_a_write_inside_it_and_knows_its_file_by_any_path(demo_db, tmp_path, monkeypatch):
+    from qa_dashboard import store
+
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(demo_db, db)
+    monkeypatch.chdir(tmp_path)
+    with store.one_read(db) as shared:
+        with store.read_connection(Path("copy.duckdb")) as same:
+            assert same is shared
+        with pytest.raises(RuntimeError, match="inside store.one_read"):
+            with store.write_transaction(db):
+                pass
+    with store.write_transaction(db):  # after the block, writes go ahead
+        pass

@@ -48,7 +48,7 @@ class Sheet:
     raw_values: list = field(default_factory=list)        # KPI: each value as written
     custom_indicators: dict[str, CustomIndicator] = field(default_factory=dict)
     future_months: list[int] = field(default_factory=list)  # scorecard month columns after today holding figures
-    _columns: list | None = field(default=None, repr=False)  # `raw_column`'s working copy, dropped after
+    _columns: list | None = field(default=None, repr=False)  # `raw_column`'s rows as columns, made once a sheet
     unnamed_rows: list[int] = field(default_factory=list)   # scorecard rows with figures but no indicator
     problems: list[Problem] = field(default_factory=list)
 
@@ -64,7 +64,7 @@ class Sheet:
         """The cells of one column as read, blank-padded; all None when the sheet lacks it."""
         if index is None:
             return [None] * len(self.rows)
-        if self._columns is None:  # the rows turned into columns once, while the sheet is normalised
+        if self._columns is None:  # the rows turned into columns once, for normalising and validating
             self._columns = list(zip_longest(*self.rows, fillvalue=""))
         if index < len(self._columns):
             return list(self._columns[index])
@@ -102,10 +102,7 @@ def normalise_sheet(file_name: str, mapped: MappedSheet, today: dt.date | None =
     """Every column of a recognised sheet typed as the contract says; see the module docstring."""
     rows, numbers = _data_rows(mapped)
     sheet = Sheet(file_name, mapped, today or dt.date.today(), rows, numbers)
-    try:
-        _normalise(sheet)
-    finally:
-        sheet._columns = None
+    _normalise(sheet)
     return sheet
 
 

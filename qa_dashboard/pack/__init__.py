@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for
-from qa_dashboard.pack.images import Renderer
+from qa_dashboard.pack.images import IMAGE_KIND, Renderer
 
 FORMATS = (".docx", ".pdf")
 
@@ -45,7 +45,7 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     if kind not in FORMATS:
         raise PackError(f"Name the file .docx or .pdf (not {out.name}).")
     renderer = Renderer()
-    renderer.start(kind.lstrip("."))  # the chart helpers warm up while the document is built
+    renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
     try:
         chosen = filters_for(db, period, service, team)
         doc = build(db, chosen, sections, publish)

@@ -12,10 +12,15 @@ import threading
 import time
 from pathlib import Path
 
-from qa_dashboard.chart_printer import draw, printable
+from qa_dashboard.chart_printer import _iso, draw, printable
 
-__all__ = ["Renderer", "helper_count", "printable"]
-HELPER_TIMEOUT_S = 300.0
+__all__ = ["IMAGE_KIND", "Renderer", "helper_count", "printable"]
+IMAGE_KIND = {".docx": "png", ".pdf": "svg"}  # the pictures each document takes
+HELPER_TIMEOUT_S = 120.0     # a helper's whole share (the large authority's is about 5 s)
+SEND_TIMEOUT_S = 30.0        # a helper reads its share once warm (about a second)
+# Helpers across the whole process (the app's server may make several packs at once): beyond
+# these, charts are drawn in the pack's own process.
+_SLOTS = threading.BoundedSemaphore(3)
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # where `python -m qa_dashboard...` finds the package
 
 
@@ -63,13 +68,23 @@ class Renderer:
         return self._made[key]
 
     def start(self, kind: str) -> None:
+        """Start the helpers for `kind` ('png' or 'svg'), each warming its engine up at once."""
+        if kind not in IMAGE_KIND.values():
+            raise ValueError(f"Charts are drawn as png or svg, not {kind!r}.")
         if kind in self._started or not self.helpers:
             return
-        self._started[kind] = [
-            subprocess.Popen([sys.executable, "-m", "qa_dashboard.chart_printer", kind], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_PACKAGE_PARENT,
-                             start_new_session=True)
-            for _ in range(self.helpers)]
+        started = []
+        for _ in range(self.helpers):
+            if not _SLOTS.acquire(blocking=False):
+                break
+            try:
+                started.append(subprocess.Popen(
+                    [sys.executable, "-m", "qa_dashboard.chart_printer", kind], stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_PACKAGE_PARENT, start_new_session=True))
+            except OSError:
+                _SLOTS.release()  # no helper: its charts are drawn here
+                break
+        self._started[kind] = started
 
     def draw_all(self, specs: list[dict], kind: str) -> None:
         """Draw every chart of a document before it is written."""
@@ -79,16 +94,19 @@ class Renderer:
         started = self._started.pop(kind, [])
         helpers, spare = started[:max(len(waiting) - 1, 0)], started[max(len(waiting) - 1, 0):]
         _end(spare)  # more helpers than charts to share
-        shares = _shares(waiting, len(helpers) + 1)
-        # Each helper is given its whole share before this process draws its own: vl-convert
-        # holds Python's lock while it draws, so a thread here could not feed a helper meanwhile.
-        exchanges = [_Exchange(helper, [waiting[i] for i in share]) for helper, share in zip(helpers, shares[1:])]
-        for index in shares[0]:
-            self.draw(waiting[index], kind)
-        for exchange, share in zip(exchanges, shares[1:]):
-            for index, (image, seconds) in zip(share, exchange.result()):
-                self._made[self._key(waiting[index], kind)] = base64.b64decode(image)
-                self.seconds.append(seconds)
+        try:
+            shares = _shares(waiting, len(helpers) + 1)
+            # Each helper is given its whole share before this process draws its own: vl-convert
+            # holds Python's lock while it draws, so a thread here could not feed a helper meanwhile.
+            exchanges = [_Exchange(helper, [waiting[i] for i in share]) for helper, share in zip(helpers, shares[1:])]
+            for index in shares[0]:
+                self.draw(waiting[index], kind)
+            for exchange, share in zip(exchanges, shares[1:]):
+                for index, (image, seconds) in zip(share, exchange.result()):
+                    self._made[self._key(waiting[index], kind)] = base64.b64decode(image)
+                    self.seconds.append(seconds)
+        finally:
+            _end(helpers)  # finished ones are only reaped; any still drawing (an error here) are ended
         for spec in waiting:  # whatever a helper could not draw
             self.draw(spec, kind)
         self.close()
@@ -101,9 +119,21 @@ class Renderer:
 
 
 def _end(helpers: list[subprocess.Popen]) -> None:
+    """Kill (when still running) and reap each helper, and give back its slot, once."""
     for helper in helpers:
-        helper.kill()
-        helper.communicate()
+        if getattr(helper, "_qa_ended", False):
+            continue
+        helper._qa_ended = True
+        if helper.poll() is None:
+            helper.kill()
+        try:
+            helper.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (helper.stdin, helper.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+        _SLOTS.release()
 
 
 class _Exchange:
@@ -111,23 +141,37 @@ class _Exchange:
 
     def __init__(self, helper: subprocess.Popen, specs: list[dict]) -> None:
         self._helper, self._drawn = helper, []
-        try:  # the helper reads as soon as it is warm; a share is a few hundred kB
-            helper.stdin.write(json.dumps(specs, default=str).encode())
-            helper.stdin.close()
-        except OSError:
-            pass  # a helper that died: its share is drawn here
-        helper.stdin = None  # closed: `communicate` only reads
+        # The share is written on a thread, waited for here with a deadline: the helper reads it
+        # once warm (a share is a few hundred kB, more than a pipe holds), and one that never
+        # reads is ended, its share drawn here.
+        payload = json.dumps([json.loads(json.dumps(spec, default=_iso)) for spec in specs]).encode()
+        sender = threading.Thread(target=self._send, args=(payload,), daemon=True)
+        sender.start()
+        sender.join(SEND_TIMEOUT_S)
+        if sender.is_alive():
+            helper.kill()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
+    def _send(self, payload: bytes) -> None:
+        try:
+            self._helper.stdin.write(payload)
+            self._helper.stdin.close()
+        except (OSError, ValueError):
+            pass  # a helper that died: its share is drawn here
+
     def _run(self) -> None:
         try:
-            out, _ = self._helper.communicate(timeout=HELPER_TIMEOUT_S)
+            out = self._helper.stdout.read()  # until the helper ends (or is killed)
+            self._helper.wait(timeout=HELPER_TIMEOUT_S)
             self._drawn = json.loads(out) if self._helper.returncode == 0 else []
         except (subprocess.TimeoutExpired, ValueError, OSError):
-            self._helper.kill()
             self._drawn = []
 
     def result(self) -> list:
-        self._thread.join()
+        self._thread.join(HELPER_TIMEOUT_S)
+        if self._thread.is_alive():  # a helper drawing for too long: ended, its share drawn here
+            self._helper.kill()
+            self._thread.join()
+            return []
         return self._drawn

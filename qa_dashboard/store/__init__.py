@@ -192,7 +192,7 @@ def read_connection(path: str | os.PathLike, wait: float | None = None):
     DatabaseUnavailable when it cannot be read (damaged, not allowed, busy past `wait`)."""
     path = Path(path)
     shared = _SHARED_READ.get()
-    if shared is not None and shared[0] == path:
+    if shared is not None and shared[0] == path.resolve():
         yield shared[1]  # inside `one_read` of this file: its connection, left open for the rest
         return
     if not path.is_file():
@@ -219,7 +219,7 @@ def one_read(path: str | os.PathLike, wait: float | None = None):
     finishing halfway cannot give it figures from two versions, and one connection's cost
     (about 40 ms on a large database) instead of one per query. A load waits until it ends."""
     with read_connection(path, wait) as con:
-        token = _SHARED_READ.set((Path(path), con))
+        token = _SHARED_READ.set((Path(path).resolve(), con))
         try:
             yield con
         finally:
@@ -235,6 +235,8 @@ def write_transaction(path: str | os.PathLike, wait: float | None = None):
     raised as itself, not as the rollback's complaint that no transaction is left to roll back.
     """
     path = Path(path)
+    if _SHARED_READ.get() is not None:  # this thread holds a read: the write would wait for itself
+        raise RuntimeError("A write inside store.one_read would wait for the read it is in; write after the block.")
     with _LOCK.writing(), _translating_errors():
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _connect_with_retry(path, read_only=False, wait=WAIT_SECONDS if wait is None else wait)

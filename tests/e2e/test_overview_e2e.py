@@ -9,9 +9,14 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import describe_violations, run_axe, wait_for_app
 
 
+def tile(page, label: str):
+    """The value of the tile labelled `label`, as a locator (it waits and re-reads)."""
+    metric = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile(f"^{re.escape(label)}$")))
+    return metric.get_by_test_id("stMetricValue")
+
+
 def tile_value(page, label: str) -> str:
-    tile = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=re.compile(f"^{re.escape(label)}$")))
-    return tile.get_by_test_id("stMetricValue").inner_text()
+    return tile(page, label).inner_text()
 
 
 def choose(page, label: str, option: str) -> None:
@@ -30,9 +35,10 @@ def test_filtering_to_a_team_changes_the_link_and_the_tile(app_server, browser_p
     choose(page, "Team", "FS North")
     expect(page).to_have_url(re.compile(r"team=FS\+North|team=FS%20North"))
     expect(page.get_by_text("Showing April 2025 to March 2026, FS North.")).to_be_visible()
-    after = tile_value(page, "Good or better")
+    # The line above is drawn before the tiles in the same run: wait for the tile to change
+    # (failing if it never does) rather than read it the moment the line shows.
+    expect(tile(page, "Good or better")).not_to_have_text(before, timeout=30_000)
     page.screenshot(path=tmp_path / "overview-fs-north.png", full_page=True)
-    assert after != before
 
 
 def test_a_copied_link_opens_the_same_view(app_server, browser_page):
