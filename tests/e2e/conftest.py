@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,20 +88,20 @@ def _is_healthy(base_url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory):
-    """Start the dashboard on a free port reading `e2e_db`; yield its base URL."""
+@contextmanager
+def streamlit_server(script: str, env: dict, log_dir: Path):
+    """`streamlit run script` (from the repository's root) on a free localhost port with `env`;
+    yields its base URL once healthy, and stops its whole process group afterwards."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
+    log_path = log_dir / "streamlit.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", script,
         "--server.headless", "true",
         "--server.port", str(port),
         "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
     ]
-    env = {**os.environ, "QA_DASHBOARD_DB": str(e2e_db)}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -118,6 +119,14 @@ def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory):
         yield base_url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="module")
+def app_server(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """Start the dashboard on a free port reading `e2e_db`; yield its base URL."""
+    with streamlit_server("app.py", {**os.environ, "QA_DASHBOARD_DB": str(e2e_db)},
+                          tmp_path_factory.mktemp("server")) as base_url:
+        yield base_url
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -3,15 +3,11 @@ hostile payload is shown as the characters it is made of, with no link, image, e
 colour, formula or heading, and the browser fetches nothing from outside."""
 
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import REPO_ROOT, _free_port, _is_healthy, _stop, wait_for_app
+from tests.e2e.conftest import streamlit_server, wait_for_app
 from tests.markdown_payloads import PAYLOADS
 
 RENDERED_MARKUP = ("a:not([href^='#']), img, strong, b, em, i, del, s, code, pre, blockquote, ul, ol, table, hr, "
@@ -21,24 +17,9 @@ RENDERED_MARKUP = ("a:not([href^='#']), img, strong, b, em, i, del, s, code, pre
 
 @pytest.fixture(scope="module")
 def payload_server(tmp_path_factory):
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("payloads") / "streamlit.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "tests/e2e/markdown_payloads_app.py",
-             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not _is_healthy(base_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log_path.read_text()}", pytrace=False)
-            time.sleep(0.25)
+    with streamlit_server("tests/e2e/markdown_payloads_app.py", dict(os.environ),
+                          tmp_path_factory.mktemp("payloads")) as base_url:
         yield base_url
-    finally:
-        _stop(process)
 
 
 def rendered_markup(locator) -> list[str]:

@@ -5,9 +5,6 @@ password see no Upload in the menu; and axe finds nothing serious on any of it."
 
 import io
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -18,7 +15,7 @@ from playwright.sync_api import expect
 from qa_dashboard import auth
 from tests.conftest import build_demo_database
 from tests.e2e.conftest import (
-    AXE_SCRIPT, REPO_ROOT, WCAG_22_AA_TAGS, _free_port, _is_healthy, _stop, describe_violations, wait_for_app,
+    AXE_SCRIPT, WCAG_22_AA_TAGS, describe_violations, streamlit_server, wait_for_app,
 )
 from tests.workbooks import audit, kpi, table, write_xlsx
 
@@ -178,25 +175,10 @@ def test_the_upload_page_has_no_serious_accessibility_problems(app_server, brows
 def password_server(tmp_path_factory):
     """A second server, with an uploader password set in the environment."""
     database = build_demo_database(tmp_path_factory.mktemp("upload-password") / "qa.duckdb")
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = tmp_path_factory.mktemp("password-server") / "streamlit.log"
     env = {**os.environ, "QA_DASHBOARD_DB": str(database),
            auth.PASSWORD_HASH_ENV: auth.hash_password(PASSWORD, iterations=10_000)}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not _is_healthy(base_url):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not start:\n{log_path.read_text()}", pytrace=False)
-            time.sleep(0.25)
+    with streamlit_server("app.py", env, tmp_path_factory.mktemp("password-server")) as base_url:
         yield base_url
-    finally:
-        _stop(process)
 
 
 def test_a_reader_sees_no_upload_in_the_menu_until_signing_in(password_server, browser_page, tmp_path):
