@@ -36,7 +36,6 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -377,9 +376,7 @@ def main() -> int:
             or not 1 <= args.rounds <= 9:
         parser.error(f"readers must be 1 to {MAX_READERS}, cpu-runs 1 to 50, rounds 1 to 9")
     counter = Counter(deadline=time.monotonic() + RUN_DEADLINE_S)
-    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-load-"))
-    scratch.mkdir(parents=True, exist_ok=True)
-    database = pages.large_database(scratch)  # the same large authority bench/pages.py times
+    scratch, database = pages.prepare(args.keep, "qa-bench-load-")  # the large authority bench/pages.py times
     app = write_bench_app()
     loadavg_before = Path("/proc/loadavg").read_text().split()[0]
     try:

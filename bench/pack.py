@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -65,10 +63,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", help="keep the workbook, database and packs in this folder")
     args = parser.parse_args()
-    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pack-"))
-    scratch.mkdir(parents=True, exist_ok=True)
-    database = pages.large_database(scratch)
-    os.environ["QA_DASHBOARD_DB"] = str(database)
+    scratch, database = pages.prepare(args.keep, "qa-bench-pack-")
 
     warm = warm_pages(args.runs)
     pages_total = sum(warm.values())

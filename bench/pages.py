@@ -104,15 +104,22 @@ def large_database(scratch: Path) -> Path:
     return database
 
 
+def prepare(keep: str | None, prefix: str) -> tuple[Path, Path]:
+    """The scratch folder (`--keep`'s, else a new temporary one) and the large authority's
+    database in it, made once; the pages and the pack read it through $QA_DASHBOARD_DB."""
+    scratch = Path(keep or tempfile.mkdtemp(prefix=prefix))
+    scratch.mkdir(parents=True, exist_ok=True)
+    database = large_database(scratch)
+    os.environ["QA_DASHBOARD_DB"] = str(database)
+    return scratch, database
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", help="keep the workbook and database in this folder")
     args = parser.parse_args()
-    scratch = Path(args.keep or tempfile.mkdtemp(prefix="qa-bench-pages-"))
-    scratch.mkdir(parents=True, exist_ok=True)
-    database = large_database(scratch)
-    os.environ["QA_DASHBOARD_DB"] = str(database)
+    prepare(args.keep, "qa-bench-pages-")
 
     bare_cold, bare_warm = _time_floor(args.runs)
     _write_app_with_floor()
