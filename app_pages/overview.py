@@ -7,7 +7,7 @@ import streamlit as st
 from qa_dashboard import cached, charts, filters, metrics, overview, system_health
 
 chosen = filters.current()
-charts.sparkline_style()
+charts.tile_style()
 st.title("Overview")
 st.text(f"Showing {chosen.describe()}.")
 
@@ -36,14 +36,14 @@ def show_tiles(tiles: list[overview.Tile]) -> None:
 
 
 def show_tile(tile: overview.Tile) -> None:
+    """Three elements a tile: its box, the metric (named in full: `charts.TILE_STYLE` wraps the
+    label) and the sentences under it."""
     with st.container(border=True, width=TILE_WIDTH):
-        st.text(tile.label)  # plain text, wrapped: a metric's own label is cut to one line
         # The small line: the tile's last 12 months (quarters for quarterly figures); a missing
         # month is NaN, a gap, never zero.
         trend = [float("nan") if metrics.is_missing(v) else float(v) for v in tile.trend] or None
         st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
-                  delta_arrow="off", help=charts.plain(tile.help or ""), label_visibility="collapsed",
-                  chart_data=trend, chart_type="line")
+                  delta_arrow="off", help=charts.plain(tile.help or ""), chart_data=trend, chart_type="line")
         if tile.lines:  # one element, a blank line between its sentences: fewer elements per view
             st.text("\n\n".join(tile.lines))
 

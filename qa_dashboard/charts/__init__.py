@@ -146,16 +146,23 @@ def sparklines(frame: pd.DataFrame, title: str, columns: int = 4) -> alt.FacetCh
     ).resolve_scale(y="independent", x="independent")
 
 
-# Streamlit draws a metric's small line as SVG with an empty layer for the point it highlights
-# on hover, and marks that layer role="graphics-symbol" with no name: axe's svg-img-alt
-# (serious) on every tile. The layer is hidden (hidden elements leave the accessibility tree);
-# the tile's value and the sentences under it say in words what the line shows.
-SPARKLINE_STYLE = "<style>[data-testid='stMetric'] g[class*='_highlighted_points_marks'] {display: none;}</style>"
+# Two rules for the Overview's tiles (a constant, never upload text):
+# - Streamlit draws a metric's small line as SVG with an empty layer for the point it highlights
+#   on hover, and marks that layer role="graphics-symbol" with no name: axe's svg-img-alt
+#   (serious) on every tile. The layer is hidden (hidden elements leave the accessibility tree);
+#   the tile's value and the sentences under it say in words what the line shows.
+# - A metric's label is cut to one line with an ellipsis on screen (Streamlit wraps it only in
+#   print): it wraps here, so a tile's name is its metric's own label, read in full, and a tile
+#   costs one element less on every page view of every reader.
+TILE_STYLE = ("<style>[data-testid='stMetric'] g[class*='_highlighted_points_marks'] {display: none;}"
+              "[data-testid='stMetric'] [data-testid='stMetricLabel'] [data-testid='stMarkdownContainer'],"
+              "[data-testid='stMetric'] [data-testid='stMetricLabel'] [data-testid='stMarkdownContainer'] p "
+              "{white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;}</style>")
 
 
-def sparkline_style() -> None:
-    """Once per page that draws metrics with a small line (a constant, never upload text)."""
-    st.html(SPARKLINE_STYLE)
+def tile_style() -> None:
+    """Once per page that draws tiles (metrics with a small line and a long label)."""
+    st.html(TILE_STYLE)
 
 
 def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, caption: str | None = None) -> None:

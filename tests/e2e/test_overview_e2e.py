@@ -81,3 +81,22 @@ def test_the_tiles_small_lines_pass_axe_drawn_and_hovered(app_server, browser_pa
     page.wait_for_timeout(300)
     violations = run_axe(page)
     assert not violations, describe_violations(violations)
+
+
+def test_every_tile_name_is_shown_in_full(app_server, browser_page):
+    """A tile is named by its metric's own label, which Streamlit cuts to one line with an
+    ellipsis; the page's style wraps it. Each label's text fits its box (nothing cut off), and the
+    long names take more than one line."""
+    page = browser_page
+    page.goto(f"{app_server}/overview")
+    wait_for_app(page)
+    page.get_by_test_id("stMetric").first.wait_for()
+    boxes = page.locator("[data-testid='stMetric'] [data-testid='stMetricLabel'] [data-testid='stMarkdownContainer']").evaluate_all(
+        "els => els.map(e => ({text: e.innerText, scroll: e.scrollWidth, width: e.clientWidth, "
+        "height: e.getBoundingClientRect().height}))")
+    assert len(boxes) >= 8, boxes
+    cut = [box["text"] for box in boxes if box["scroll"] > box["width"] + 1]
+    assert not cut, f"tile names cut off: {cut}"
+    one_line = min(box["height"] for box in boxes)
+    wrapped = [box["text"] for box in boxes if box["height"] > 1.5 * one_line]
+    assert any("Assessments completed within 45 working days" in text for text in wrapped), boxes
