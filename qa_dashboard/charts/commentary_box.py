@@ -55,6 +55,15 @@ def _cached(name: str, params: tuple) -> pd.DataFrame | None:
         return None  # a database last written before commentary existed: the next write adds it
 
 
+def _in_force(params: tuple) -> list[commentary.Note]:
+    """The notes in force, worked out once per data version (a frame of notes turned into notes
+    on every view cost more than the rest of the box)."""
+    try:
+        return cached.derived(commentary.in_force, ("commentary_latest", params))
+    except duckdb.CatalogException:
+        return []  # a database last written before commentary existed: the next write adds it
+
+
 def _earlier_versions(chosen: Filters, scope_kind: str, key: str) -> None:
     versions = _cached("commentary_history", commentary.history_params(
         chosen.end, scope_kind, key, **commentary.scope_for(chosen.team, chosen.service_area)))
@@ -84,8 +93,7 @@ def practice_analysis(scope_kind: str, key: str, chosen: Filters, trend: list[st
                                   "or none for a month before it to compare with."]:
             st.text(sentence)
     st.markdown("**Practice analysis** (written by officers)")
-    frame = _cached("commentary_latest", commentary.latest_params(chosen.start, chosen.end, scope_kind, key, **where))
-    [note] = (commentary.in_force(frame) if frame is not None else []) or [None]
+    [note] = _in_force(commentary.latest_params(chosen.start, chosen.end, scope_kind, key, **where)) or [None]
     _show_note(note, chosen)
     if signin.session_role() != auth.UPLOADER:
         return

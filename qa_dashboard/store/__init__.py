@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import errno
+import functools
 import os
 import threading
 import time
@@ -122,8 +123,15 @@ def run_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """`--db`, else $QA_DASHBOARD_DB, else data/qa.duckdb in the repository."""
-    chosen = explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
-    return Path(chosen).expanduser().resolve()
+    chosen = os.path.expanduser(os.fspath(explicit or os.environ.get(ENV_VAR) or DEFAULT_DB))
+    return _resolved(chosen, "" if os.path.isabs(chosen) else os.getcwd())
+
+
+@functools.lru_cache(maxsize=32)
+def _resolved(chosen: str, cwd: str) -> Path:
+    # Resolving walks the path's folders (a system call each), and pages ask a couple of dozen
+    # times per view for the same one or two paths; a relative path is keyed on the folder too.
+    return Path(cwd, chosen).resolve()
 
 
 def exists(path: str | os.PathLike) -> bool:
