@@ -13,8 +13,9 @@ from qa_dashboard import filters, pack, store
 
 
 @st.cache_data(show_spinner="Putting the pack together…", max_entries=16)
-def pack_model(db: str, version: str, chosen: filters.Filters, sections: tuple[str, ...], publish: bool):
-    return pack.build(db, chosen, list(sections), publish)
+def pack_model(db: str, version: str, chosen: filters.Filters, sections: tuple[str, ...], publish: bool,
+               today: dt.date, since: dt.date):
+    return pack.build(db, chosen, list(sections), publish, today=today, since=since)
 
 
 chosen = filters.current()
@@ -31,19 +32,26 @@ publish = st.checkbox("For a public website: suppress counts under 5 and the sha
                       key="pack_publish")
 if publish:
     st.text("Published version: counts under 5, and the shares built on them, are suppressed, and the pack says so.")
+today = dt.date.today()
+since = today
+if "Improvement plan" in sections:
+    # Nothing records the packs made (making one writes nothing), so the officer says when the last was.
+    since = st.date_input("The last pack was made on (the improvement plan's changes are counted from this date)",
+                          value=pack.last_pack_default(today), max_value=today, format="DD/MM/YYYY",
+                          key="pack_since")
 if not sections:
     st.info("Tick at least one section to make a pack.")
     st.stop()
 
 database = store.db_path()
-document = pack_model(str(database), store.data_version(database), chosen, sections, publish)
+document = pack_model(str(database), store.data_version(database), chosen, sections, publish, today, since)
 
 st.subheader("Outline")
 st.text("\n".join("    " * (level - 1) + text for level, text in document.outline()))
 st.text(f"{len(document.charts())} charts. The cover, the appendix (definitions, sources and the loads the "
         "figures came from) and page numbers are always included.")
 
-stem = f"board-pack-{dt.date.today():%Y-%m-%d}"
+stem = f"board-pack-{today:%Y-%m-%d}"
 left, right = st.columns(2)
 left.download_button("Download Word (.docx)", lambda: pack.render(document, ".docx"), file_name=f"{stem}.docx",
                      mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

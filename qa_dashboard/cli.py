@@ -182,7 +182,7 @@ def _pack(args) -> int:
         return 1
     try:
         written = pack.make_pack(db, args.out, period=args.period, service=args.service, team=args.team,
-                                 sections=args.sections, publish=args.publish)
+                                 sections=args.sections, publish=args.publish, since=pack.since_from(args.since))
     except pack.PackError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
@@ -240,6 +240,9 @@ def parser() -> argparse.ArgumentParser:
                       help="overview, system-health, audits, workforce, voice, improvement-plan (default: all)")
     pack.add_argument("--publish", action="store_true",
                       help="for a public website: suppress counts under 5 and the shares built on them")
+    pack.add_argument("--since", metavar="YYYY-MM-DD",
+                      help="the last pack's date: the improvement plan's changes are counted from it "
+                           "(default: the same day a month ago)")
     pack.add_argument("--db", help=db_help)
     pack.set_defaults(run=_pack)
     return main

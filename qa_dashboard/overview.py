@@ -264,7 +264,8 @@ def tiles_scope(sources: pd.DataFrame, chosen: Filters) -> str:
 # -------------------------------------------------------------------- improvement plan --
 # The plan's columns in plain words, as the page heads them (the frames keep the contract's names).
 PLAN_COLUMNS = {"action_id": "Action", "title": "What", "owner": "Owner", "due_date": "Due",
-                "previous_status": "Status before", "status": "Status", "rag": "RAG rating", "actions": "Actions"}
+                "previous_status": "Status before", "status": "Status", "previous_rag": "RAG before", "rag": "RAG rating",
+                "actions": "Actions"}
 
 
 @dataclass(frozen=True)

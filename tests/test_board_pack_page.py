@@ -39,3 +39,17 @@ def test_the_publish_tick_box_makes_the_published_version(board_pack):
     assert not board_pack.exception, board_pack.exception
     assert any(t.value.startswith("Published version: counts under 5") for t in board_pack.text)
     assert "Appendix" in outline(board_pack)
+
+
+def test_the_last_packs_date_heads_the_plans_changes_and_goes_with_the_plan(board_pack):
+    import datetime as dt
+
+    from qa_dashboard import pack
+
+    [since] = board_pack.date_input
+    assert since.value == pack.last_pack_default(dt.date.today())
+    since.set_value(dt.date(2020, 1, 31)).run()
+    assert not board_pack.exception, board_pack.exception
+    assert "Changed since the last pack, 31 January 2020" in outline(board_pack)
+    board_pack.checkbox(key="pack_section_5").uncheck().run()  # Improvement plan: no date to ask for
+    assert not board_pack.exception and not board_pack.date_input

@@ -14,7 +14,7 @@ import pytest
 from qa_dashboard import commentary
 from qa_dashboard.ingest import ingest
 from qa_dashboard.pack import model
-from tests.workbooks import TODAY, audit, query, table, write_xlsx
+from tests.workbooks import TODAY, action, audit, query, table, write_xlsx
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 AWKWARD = "Practice is <script>alert(1)</script> **bold** and =SUM(A1) #set text(red) $x$"
@@ -351,3 +351,74 @@ def test_one_read_refuses_a_write_inside_it_and_knows_its_file_by_any_path(demo_
                 pass
     with store.write_transaction(db):  # after the block, writes go ahead
         pass
+
+
+# ------------------------------------------------------------- the plan since the last pack --
+def plan_history_db(tmp_path: Path) -> Path:
+    """Two plan loads: 15 September 2026 (ACT-01 On track/Green, ACT-02 At risk/Amber) and
+    20 October 2026 (ACT-01 Complete/Blue, ACT-02 At risk/Red, ACT-03 new, ACT-04 as before)."""
+    import duckdb
+
+    db = tmp_path / "plan.duckdb"
+    first = {"audits": table(audit()), "actions": table(
+        action(), action(action_id="ACT-02", title="Improve supervision", status="At risk", rag="Amber"),
+        action(action_id="ACT-04", title="Stable workforce", status="On track", rag="Green"))}
+    second = {"actions": table(
+        action(status="Complete", rag="Blue"), action(action_id="ACT-02", title="Improve supervision", status="At risk", rag="Red"),
+        action(action_id="ACT-03", title="Hear fathers", status="Not started", rag="Amber"),
+        action(action_id="ACT-04", title="Stable workforce", status="On track", rag="Green"))}
+    for number, (sheets, loaded) in enumerate([(first, "2026-09-15 10:00"), (second, "2026-10-20 09:30")], 1):
+        assert ingest([write_xlsx(tmp_path / f"plan{number}.xlsx", sheets)], db, "tester", today=TODAY).ok
+        con = duckdb.connect(str(db))
+        con.execute("UPDATE upload_log SET loaded_at = CAST(? AS TIMESTAMP) WHERE upload_id = (SELECT max(upload_id) FROM upload_log)", [loaded])
+        con.close()
+    return db
+
+
+def plan_changes(db: Path, since: dt.date):
+    from qa_dashboard import pack
+
+    chosen = pack.filters_for(db, None, None, None)
+    document = pack.build(db, chosen, ["Improvement plan"], today=dt.date(2026, 12, 1), since=since)
+    headings = [block.text for block in document.blocks if isinstance(block, model.Heading)]
+    tables = [block for block in document.blocks if isinstance(block, model.Table) and block.caption.startswith("Actions changed")]
+    words = [block.text for block in document.blocks if isinstance(block, model.Paragraph)]
+    return headings, tables, words
+
+
+def test_the_plan_says_what_changed_since_the_last_packs_date(tmp_path):
+    db = plan_history_db(tmp_path)
+    headings, [changed], _ = plan_changes(db, dt.date(2026, 10, 1))
+    assert "Changed since the last pack, 01 October 2026 (3)" in headings
+    rows = {row[0]: dict(zip(changed.columns, row)) for row in changed.rows}
+    # Worked out by hand from the two loads: ACT-04 is the same in both, so it is not listed.
+    assert set(rows) == {"ACT-01", "ACT-02", "ACT-03"}
+    assert (rows["ACT-01"]["Status before"], rows["ACT-01"]["Status"]) == ("On track", "Complete")
+    assert (rows["ACT-02"]["RAG before"], rows["ACT-02"]["RAG rating"]) == ("Amber", "Red")
+    assert (rows["ACT-03"]["Status before"], rows["ACT-03"]["Status"]) == ("–", "Not started")  # not in the plan then
+
+
+def test_the_plan_since_a_date_after_every_load_or_before_the_first(tmp_path):
+    db = plan_history_db(tmp_path)
+    headings, tables, words = plan_changes(db, dt.date(2026, 11, 1))
+    assert "Changed since the last pack, 01 November 2026 (0)" in headings and not tables
+    assert "No action changed status or RAG rating, and none was added, since 01 November 2026." in words
+    headings, tables, words = plan_changes(db, dt.date(2026, 9, 1))
+    assert not tables
+    assert "The plan was first loaded on or after 01 September 2026, so there is no earlier plan to compare it with." in words
+
+
+def test_since_on_the_command_line_and_its_default(tmp_path):
+    from qa_dashboard import pack
+
+    assert pack.last_pack_default(dt.date(2026, 12, 1)) == dt.date(2026, 11, 1)
+    assert pack.last_pack_default(dt.date(2026, 3, 31)) == dt.date(2026, 2, 28)
+    assert pack.last_pack_default(dt.date(2026, 1, 15)) == dt.date(2025, 12, 15)
+    db = plan_history_db(tmp_path)
+    result = run_pack(db, tmp_path / "plan.docx", "--sections", "improvement-plan", "--since", "2026-10-01")
+    assert result.returncode == 0, result.stderr
+    assert "Changed since the last pack, 01 October 2026 (3)" in docx_text(tmp_path / "plan.docx")
+    for bad, said in (("last month", "--since takes the last pack's date as YYYY-MM-DD"), ("2999-01-01", "is after today")):
+        result = run_pack(db, tmp_path / "bad.docx", "--since", bad)
+        assert result.returncode == 1 and said in result.stderr and "Traceback" not in result.stderr
+        assert not (tmp_path / "bad.docx").exists()

@@ -5,16 +5,18 @@
 call it. No Streamlit here."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for
+from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for, last_pack_default, since_from
 from qa_dashboard.pack.images import IMAGE_KIND, Renderer
 
 FORMATS = (".docx", ".pdf")
 
-__all__ = ["SECTIONS", "FORMATS", "PackError", "build", "choose_sections", "filters_for", "render", "make_pack"]
+__all__ = ["SECTIONS", "FORMATS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
+           "make_pack", "since_from"]
 
 
 def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
@@ -38,7 +40,7 @@ class Written:
 
 
 def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | None = None, service: str | None = None,
-              team: str | None = None, sections=None, publish: bool = False) -> Written:
+              team: str | None = None, sections=None, publish: bool = False, since: dt.date | None = None) -> Written:
     """Build and write the pack; raises PackError with a plain sentence when it cannot."""
     out = Path(out)
     kind = out.suffix.lower()
@@ -48,7 +50,7 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
     try:
         chosen = filters_for(db, period, service, team)
-        doc = build(db, chosen, sections, publish)
+        doc = build(db, chosen, sections, publish, since=since)
         data = render(doc, kind, renderer)
     finally:
         renderer.close()

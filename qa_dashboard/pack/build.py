@@ -184,15 +184,38 @@ def appendix(scope: sections.Scope, by_indicator: dict) -> list:
 
 
 # ------------------------------------------------------------------------------ assemble --
+def last_pack_default(today: dt.date) -> dt.date:
+    """The date the improvement plan's changes are counted from when none is given: the same day
+    a month before (a board meets monthly), the last day of that month when it is shorter."""
+    month = f.periods.add_months(today.replace(day=1), -1)
+    following = f.periods.add_months(month, 1)
+    return month.replace(day=min(today.day, (following - dt.timedelta(days=1)).day))
+
+
+def since_from(text: str | None) -> dt.date | None:
+    """`--since` read as a date (None when not given); a plain sentence when it is not one."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise PackError(f"--since takes the last pack's date as YYYY-MM-DD, such as 2026-11-01, not '{text}'.") from None
+
+
 def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool = False,
-          today: dt.date | None = None) -> Document:
+          today: dt.date | None = None, since: dt.date | None = None) -> Document:
     """The pack of `chosen` as a document model. `wanted`: section names (all when None).
+    `since`: the last pack's date, for the plan's changes (a month before `today` when None).
     Every query reads through one connection: one snapshot of the data for the whole pack."""
+    today = today or dt.date.today()
+    since = since or last_pack_default(today)
+    if since > today:
+        raise PackError(f"The last pack's date ({since:%d %B %Y}) is after today; give a date on or before today.")
     with f.store.one_read(db):
-        return _build(db, chosen, wanted, publish, today or dt.date.today())
+        return _build(db, chosen, wanted, publish, today, since)
 
 
-def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date) -> Document:
+def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: dt.date) -> Document:
     notes = f.commentary.latest_by_key(db, chosen.start, chosen.end,
                                        **f.commentary.scope_for(chosen.team, chosen.service_area))
     scope = sections.Scope(db, chosen, publish, notes)
@@ -209,7 +232,7 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date) -> Docu
         "Audits": lambda: sections.audit_blocks(scope),
         "Workforce": lambda: sections.workforce_blocks(scope),
         "Voice": lambda: sections.voice_blocks(scope),
-        "Improvement plan": lambda: sections.plan_blocks(scope, today),
+        "Improvement plan": lambda: sections.plan_blocks(scope, today, since),
     }
     for name in choose_sections(wanted):
         blocks = builders[name]()

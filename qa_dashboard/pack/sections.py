@@ -248,12 +248,14 @@ def comments_blocks(scope: Scope, win) -> list:
 
 
 # --------------------------------------------------------------------- improvement plan --
-def plan_blocks(scope: Scope, today: dt.date) -> list | None:
+def plan_blocks(scope: Scope, today: dt.date, since: dt.date) -> list | None:
+    """RAG, status and overdue as the plan stands, and what changed since `since` (the date of
+    the last pack: nothing records packs, since making one writes nothing)."""
     actions = f.query(scope.db, "actions_current")
     if actions.empty:
         return None
     plan = f.overview.plan_summary(actions, today)
-    changes = f.query(scope.db, "actions_status_changes")
+    changes = f.query(scope.db, "actions_changed_since", {"since": since})
     plain = f.overview.PLAN_COLUMNS  # the page's plain-word headings, one mapping for both
     rag = plain["rag"]
     rag_words = Bullets(tuple(f"{r['rag']}: {r['actions']:,}" for r in plan.by_rag.to_dict("records")))
@@ -264,10 +266,17 @@ def plan_blocks(scope: Scope, today: dt.date) -> list | None:
         blocks.append(Paragraph(f"No action is past its due date and still open on {today:%d %B %Y}.", "body"))
     else:
         blocks.append(scope.table(plan.overdue.rename(columns=plain), "Overdue actions", rag_column=rag))
-    blocks.append(Heading(2, f"Changed by the latest plan update ({len(changes)})"))
+    blocks.append(Heading(2, f"Changed since the last pack, {since:%d %B %Y} ({len(changes)})"))
+    said = (f"Actions whose status or RAG rating differs from the plan as loaded before {since:%d %B %Y}, and "
+            "actions added since; a dash is an action that was not in the plan then. The date is the last "
+            "pack's: choose it on the Board pack page or with --since.")
     if changes.empty:
-        blocks.append(Paragraph("No action changed status in the latest load of the plan.", "body"))
+        blocks.append(Paragraph(f"No action changed status or RAG rating, and none was added, since {since:%d %B %Y}.", "body"))
+    elif not changes["plan_then"].iloc[0]:
+        blocks.append(Paragraph(f"The plan was first loaded on or after {since:%d %B %Y}, so there is no earlier "
+                                "plan to compare it with.", "body"))
     else:
-        blocks.append(scope.table(changes.drop(columns=["loaded_at"]).rename(columns=plain),
-                                  "Actions whose status changed", rag_column=rag))
+        blocks += [Paragraph(said, "note"),
+                   scope.table(changes.drop(columns=["plan_then"]).rename(columns=plain),
+                               f"Actions changed since {since:%d %B %Y}", rag_column=rag)]
     return blocks
