@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import filters, pack, store
+from qa_dashboard import filters, pack, plain_text, store
 
 
 @st.cache_data(show_spinner="Putting the pack together…", max_entries=16)
@@ -35,10 +35,17 @@ if publish:
 today = dt.date.today()
 since = today
 if "Improvement plan" in sections:
-    # Nothing records the packs made (making one writes nothing), so the officer says when the last was.
-    since = st.date_input("The last pack was made on (the improvement plan's changes are counted from this date)",
-                          value=pack.last_pack_default(today), max_value=today, format="DD/MM/YYYY",
-                          key="pack_since")
+    # Nothing records the packs made (making one writes nothing), so the officer says when the last
+    # was. A text box: the date picker's day and month boxes are smaller than a finger (axe target-size).
+    written = st.text_input("The last pack was made on (DD/MM/YYYY): the improvement plan's changes are counted "
+                            "from this date", value=f"{pack.last_pack_default(today):%d/%m/%Y}", key="pack_since")
+    try:
+        since = pack.since_from(written) or pack.last_pack_default(today)
+        if since > today:
+            raise pack.PackError(f"The last pack's date ({since:%d %B %Y}) is after today.")
+    except pack.PackError as problem:
+        st.error(plain_text.for_markdown(f"{problem} Give the date the last pack was made."))
+        st.stop()
 if not sections:
     st.info("Tick at least one section to make a pack.")
     st.stop()

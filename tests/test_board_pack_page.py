@@ -46,10 +46,17 @@ def test_the_last_packs_date_heads_the_plans_changes_and_goes_with_the_plan(boar
 
     from qa_dashboard import pack
 
-    [since] = board_pack.date_input
-    assert since.value == pack.last_pack_default(dt.date.today())
-    since.set_value(dt.date(2020, 1, 31)).run()
+    since = board_pack.text_input(key="pack_since")
+    assert since.value == f"{pack.last_pack_default(dt.date.today()):%d/%m/%Y}"
+    since.set_value("31/01/2020").run()
     assert not board_pack.exception, board_pack.exception
     assert "Changed since the last pack, 31 January 2020" in outline(board_pack)
+    since.set_value("last **Tuesday**").run()
+    assert not board_pack.exception and not board_pack.get("download_button")
+    [said] = board_pack.error
+    assert "last \\*\\*Tuesday\\*\\*" in said.value and "written YYYY-MM-DD or DD" in said.value  # as written
+    since.set_value("2020-01-31").run()
+    assert "Changed since the last pack, 31 January 2020" in outline(board_pack)
     board_pack.checkbox(key="pack_section_5").uncheck().run()  # Improvement plan: no date to ask for
-    assert not board_pack.exception and not board_pack.date_input
+    assert not board_pack.exception
+    assert not [box for box in board_pack.text_input if box.key == "pack_since"]

@@ -14,7 +14,7 @@ import pytest
 from qa_dashboard import commentary
 from qa_dashboard.ingest import ingest
 from qa_dashboard.pack import model
-from tests.workbooks import TODAY, action, audit, query, table, write_xlsx
+from tests.workbooks import TODAY, action, audit, query, table, workforce, write_xlsx
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 AWKWARD = "Practice is <script>alert(1)</script> **bold** and =SUM(A1) #set text(red) $x$"
@@ -418,7 +418,63 @@ def test_since_on_the_command_line_and_its_default(tmp_path):
     result = run_pack(db, tmp_path / "plan.docx", "--sections", "improvement-plan", "--since", "2026-10-01")
     assert result.returncode == 0, result.stderr
     assert "Changed since the last pack, 01 October 2026 (3)" in docx_text(tmp_path / "plan.docx")
-    for bad, said in (("last month", "--since takes the last pack's date as YYYY-MM-DD"), ("2999-01-01", "is after today")):
+    for bad, said in (("last month", "The last pack's date is written YYYY-MM-DD or DD/MM/YYYY"), ("2999-01-01", "is after today")):
         result = run_pack(db, tmp_path / "bad.docx", "--since", bad)
         assert result.returncode == 1 and said in result.stderr and "Traceback" not in result.stderr
         assert not (tmp_path / "bad.docx").exists()
+
+
+# ------------------------------------------------------------- charts taller than a page --
+def many_teams_db(tmp_path: Path, teams: int = 40) -> Path:
+    """One month of workforce returns for `teams` teams: the team charts get a bar per team."""
+    db = tmp_path / "teams.duckdb"
+    rows = [workforce(team=f"Team {n:02d}", social_worker_fte=10, children_allocated=100 + 3 * n, caseload_target=17)
+            for n in range(1, teams + 1)]
+    assert ingest([write_xlsx(tmp_path / "teams.xlsx", {"workforce": table(*rows)})], db, "tester", today=TODAY).ok
+    return db
+
+
+def test_a_chart_with_a_bar_per_team_is_printed_whole_in_parts_that_fit_a_page(tmp_path):
+    """Before, a 40-team chart was one picture 300 mm tall: Word and the PDF cut its last teams off."""
+    db = many_teams_db(tmp_path)
+    for kind in ("docx", "pdf"):
+        result = run_pack(db, tmp_path / f"teams.{kind}", "--sections", "workforce", "--period", "2024-05..2024-05")
+        assert result.returncode == 0, result.stderr
+    for shape in docx.Document(str(tmp_path / "teams.docx")).inline_shapes:
+        assert shape.height <= model.CHART_MAX_HEIGHT_MM * 36_000 + 1 and shape.width <= model.CHART_WIDTH_MM * 36_000 + 1
+    text = pdf_text(tmp_path / "teams.pdf")
+    # Every team's bar, with its caseload worked out here (children ÷ FTE), is on a page.
+    for n in range(1, 41):
+        assert f"Team {n:02d} {(100 + 3 * n) / 10:.1f} · " in text, f"Team {n:02d} is missing from the caseload chart"
+    assert "(part 1 of 2)" in text and "(part 2 of 2)" in text
+
+
+def test_printable_parts_keep_every_row_once_in_order_on_the_same_scale():
+    import altair as alt
+    import pandas as pd
+
+    from qa_dashboard.charts import spec_of
+
+    labels = [f"Team {n:02d}" for n in range(60)]
+    data = pd.DataFrame({"label": labels, "value": range(60), "words": [str(v) for v in range(60)]})
+    y = alt.Y("label:N", sort=labels)
+    chart = (alt.Chart(data).mark_bar().encode(y=y, x=alt.X("value:Q", scale=alt.Scale(domain=[0, 80])))
+             + alt.Chart(data).mark_text().encode(y=y, x="value:Q", text="words:N")).properties(
+        title="Sixty teams", height=alt.Step(28))
+    whole = model.Chart(spec_of(chart), "Chart: sixty teams. Latest: 59.", "Sixty teams")
+    parts = model.printable_parts(whole)
+    assert len(parts) == 3
+    shown = [row["label"] for part in parts for row in next(iter(part.spec["datasets"].values()))]
+    assert shown == labels  # every row once, in order
+    for number, part in enumerate(parts, 1):
+        assert part.spec["title"] == f"Sixty teams (part {number} of 3)"
+        assert part.caption == f"Sixty teams (part {number} of 3)"
+        assert part.alt.startswith(f"Part {number} of 3 of the chart, Team ") and part.alt.endswith(whole.alt)
+        assert part.spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 80]
+        rows = len(next(iter(part.spec["datasets"].values())))
+        assert rows * 28 <= model.PRINTABLE_PLOT_PX
+        assert all(layer["encoding"]["y"]["sort"] == shown[(number - 1) * 20:number * 20] for layer in part.spec["layer"])
+    short = model.Chart(spec_of(chart.properties(height=alt.Step(5))), "a", "b")
+    assert model.printable_parts(short) == [short]
+    assert model.chart_size_mm(620, 300) == (165, 165 * 300 / 620)
+    assert model.chart_size_mm(620, 2000)[1] == model.CHART_MAX_HEIGHT_MM

@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard.pack import figures as f
 from qa_dashboard.pack import sections
-from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, table_from
+from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, printable_parts, table_from
 
 SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan")
 SECTION_SLUGS = {name.lower().replace(" ", "-"): name for name in SECTIONS}
@@ -193,13 +193,17 @@ def last_pack_default(today: dt.date) -> dt.date:
 
 
 def since_from(text: str | None) -> dt.date | None:
-    """`--since` read as a date (None when not given); a plain sentence when it is not one."""
-    if text is None:
+    """The last pack's date as written (`--since`, or the Board pack page's box): YYYY-MM-DD or
+    DD/MM/YYYY; None when not given; a plain sentence when it is not a date."""
+    if text is None or not text.strip():
         return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise PackError(f"--since takes the last pack's date as YYYY-MM-DD, such as 2026-11-01, not '{text}'.") from None
+    for layout in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), layout).date()
+        except ValueError:
+            continue
+    raise PackError(f"The last pack's date is written YYYY-MM-DD or DD/MM/YYYY, such as 2026-11-01 or 01/11/2026, "
+                    f"not '{text[:40]}'.")
 
 
 def build(db: str | os.PathLike, chosen: f.Filters, wanted=None, publish: bool = False,
@@ -243,4 +247,7 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: 
                                                        f"{chosen.period_label} and this scope, so this section is "
                                                        "left out.", "note")]
     doc.blocks += appendix(scope, by_indicator)
+    # A chart with a bar per team would run off an A4 page: printed in parts, each a page at most.
+    doc.blocks = [part for block in doc.blocks
+                  for part in (printable_parts(block) if isinstance(block, Chart) else [block])]
     return doc

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 
 from docx import Document as new_document
 from docx.enum.section import WD_ORIENT
@@ -17,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from qa_dashboard.pack.images import Renderer
-from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table
+from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table, chart_size_mm
 
 # RAG shading, light enough for black text; the word is always written too.
 RAG_FILLS = {"green": "C6E5D9", "amber": "FBE3B5", "red": "F4C7BE", "blue": "C9DDF0"}
@@ -108,7 +109,10 @@ def _table(document, block: Table) -> None:
 
 
 def _chart(document, block: Chart, renderer: Renderer) -> None:
-    document.add_picture(io.BytesIO(renderer.draw(block.spec, "png")), width=Mm(165))
+    image = renderer.draw(block.spec, "png")
+    width_px, height_px = struct.unpack(">II", image[16:24])  # the PNG's IHDR
+    width, height = chart_size_mm(width_px, height_px)
+    document.add_picture(io.BytesIO(image), width=Mm(width), height=Mm(height))
     picture = document.inline_shapes[-1]._inline
     picture.docPr.set("descr", clean(block.alt))
     picture.docPr.set("title", clean(block.caption))

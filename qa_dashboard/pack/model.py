@@ -130,3 +130,80 @@ def table_from(frame: pd.DataFrame, caption: str, publish: bool, rag_column: str
 
 def words(text: str, publish: bool) -> str:
     return suppress_text(text) if publish else text
+
+
+# A printed page holds a chart of about 900 pixels high at the page's width (165 mm for 620
+# pixels), of which title, axis, legend and padding take about 150. A bar chart sized by a step
+# per row (a bar per team) beyond that is printed in parts, each a page at most.
+PRINTABLE_PLOT_PX = 700
+CHART_WIDTH_MM = 165        # the width of an A4 page inside 20 mm margins, less a little
+CHART_MAX_HEIGHT_MM = 225   # the height left on a page for a chart and its caption
+
+
+def chart_size_mm(width_px: float, height_px: float) -> tuple[float, float]:
+    """A chart's printed (width, height): the page's width, or less when it would be taller
+    than a page, so no chart is ever cut off at the page's foot."""
+    height = CHART_WIDTH_MM * height_px / width_px
+    if height <= CHART_MAX_HEIGHT_MM:
+        return CHART_WIDTH_MM, height
+    return CHART_WIDTH_MM * CHART_MAX_HEIGHT_MM / height, CHART_MAX_HEIGHT_MM
+
+
+def _rows_field(spec: dict) -> tuple[str, list, int] | None:
+    """(field, its order, pixels per value) of a spec whose height grows with a nominal y."""
+    height = spec.get("height")
+    if not isinstance(height, dict) or not isinstance(height.get("step"), (int, float)) or "layer" not in spec:
+        return None
+    for layer in spec["layer"]:
+        encoding = layer.get("encoding", {})
+        y = encoding.get("y", {})
+        if y.get("type") == "nominal" and isinstance(y.get("sort"), list) and y.get("field"):
+            per_value = 1
+            if "yOffset" in encoding:  # sub-bars within each row: the step is per sub-bar
+                offset = encoding["yOffset"]
+                per_value = len(offset["sort"]) if isinstance(offset.get("sort"), list) else 2
+            return y["field"], list(y["sort"]), height["step"] * per_value
+    return None
+
+
+def _part(spec: dict, field: str, values: list, part: int, parts: int) -> dict:
+    chosen = set(values)
+    piece = {key: value for key, value in spec.items() if key not in ("layer", "datasets", "title")}
+    piece["layer"] = []
+    for layer in spec["layer"]:
+        layer = {**layer, "encoding": dict(layer.get("encoding", {}))}
+        y = layer["encoding"].get("y")
+        if isinstance(y, dict) and y.get("field") == field:
+            layer["encoding"]["y"] = {**y, "sort": list(values)}
+        piece["layer"].append(layer)
+    piece["datasets"] = {name: [row for row in rows if not isinstance(row, dict) or field not in row or row[field] in chosen]
+                         for name, rows in spec.get("datasets", {}).items()}
+    title = spec.get("title")
+    suffix = f" (part {part} of {parts})"
+    if isinstance(title, str):
+        piece["title"] = title + suffix
+    elif isinstance(title, dict) and isinstance(title.get("text"), str):
+        piece["title"] = {**title, "text": title["text"] + suffix}
+    elif title is not None:
+        piece["title"] = title
+    return piece
+
+
+def printable_parts(chart: Chart) -> list[Chart]:
+    """The chart as it prints: itself, or, when its rows would run off the page, parts of about
+    equal length, each the same spec (scales, colours, words) over a run of its rows, in order,
+    saying which part it is and which rows it holds."""
+    found = _rows_field(chart.spec)
+    if found is None:
+        return [chart]
+    field, order, pixels = found
+    per_page = max(1, int(PRINTABLE_PLOT_PX // pixels))
+    if len(order) <= per_page:
+        return [chart]
+    parts = math.ceil(len(order) / per_page)
+    size = math.ceil(len(order) / parts)
+    runs = [order[start:start + size] for start in range(0, len(order), size)]
+    return [Chart(_part(chart.spec, field, run, number, len(runs)),
+                  f"Part {number} of {len(runs)} of the chart, {run[0]} to {run[-1]}. {chart.alt}",
+                  f"{chart.caption} (part {number} of {len(runs)})")
+            for number, run in enumerate(runs, 1)]

@@ -9,6 +9,7 @@ printed exactly as written. Charts go in as SVG, so they stay sharp at any zoom.
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import typst
 
 from qa_dashboard.pack.docx_writer import RAG_FILLS, clean
 from qa_dashboard.pack.images import Renderer
-from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table
+from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table, chart_size_mm
 
 TEMPLATE = Path(__file__).with_name("pack.typ")
 
@@ -31,6 +32,15 @@ def column_widths(columns, rows) -> list[int]:
         typical = sorted(len(text) for text in cells)[len(cells) // 2]
         widths.append(max(longest_word, min(typical, 60) // 2, 4))
     return widths
+
+
+_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+
+
+def _svg_size(image: bytes) -> tuple[float, float]:
+    """The drawing's width and height in pixels, from its root element (vl-convert writes both)."""
+    found = _SVG_SIZE.search(image[:2000])
+    return (float(found.group(1)), float(found.group(2))) if found else (620.0, 400.0)
 
 
 def _block(block, folder: Path, renderer: Renderer, number: int) -> dict:
@@ -48,8 +58,11 @@ def _block(block, folder: Path, renderer: Renderer, number: int) -> dict:
                 "widths": column_widths(block.columns, block.rows)}
     if isinstance(block, Chart):
         name = f"chart-{number}.svg"
-        (folder / name).write_bytes(renderer.draw(block.spec, "svg"))
-        return {"kind": "chart", "path": name, "alt": clean(block.alt), "caption": clean(block.caption)}
+        image = renderer.draw(block.spec, "svg")
+        (folder / name).write_bytes(image)
+        width, height = chart_size_mm(*_svg_size(image))
+        return {"kind": "chart", "path": name, "alt": clean(block.alt), "caption": clean(block.caption),
+                "width_mm": round(width, 1)}
     if isinstance(block, PageBreak):
         return {"kind": "pagebreak"}
     raise TypeError(f"The pack has no way to print {type(block).__name__}")
