@@ -6,7 +6,9 @@ warm as bench/pages.py times them (the median of --runs AppTest reruns, behind a
 filters); their warm times are summed. Each pack is timed from the database to the file's
 bytes: the document model (queries and figures, nothing cached), the charts drawn for print
 (vl-convert, in this process and helper processes on the other cores: their wall time, and each
-chart's own time summed) and the writer. The time per chart is reported too.
+chart's own time summed) and the writer. The time per chart is reported too. Each first pack
+starts with no chart kept; then each is made again in the same process, as the Board pack page
+makes it the next time (its model cached, its charts kept); the budget is judged on the first.
 
     python bench/pack.py [--runs 3] [--keep DIR]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import statistics
 import sys
 import time
@@ -36,9 +39,11 @@ def warm_pages(runs: int) -> dict[str, float]:
 
 
 def time_pack(database: Path, kind: str, out: Path) -> dict:
+    """The pack made the first time: from the database, no chart drawn before in this process."""
     from qa_dashboard import pack
-    from qa_dashboard.pack.images import IMAGE_KIND, Renderer
+    from qa_dashboard.pack.images import IMAGE_KIND, Renderer, forget_drawn
 
+    forget_drawn()
     started = time.perf_counter()
     renderer = Renderer()
     renderer.start(IMAGE_KIND[kind])  # as make_pack does: the chart helpers warm up during the build
@@ -55,7 +60,21 @@ def time_pack(database: Path, kind: str, out: Path) -> dict:
     return {"kind": kind, "total_s": finished - started, "model_s": built - started,
             "charts": len(charts), "chart_wall_s": drawn - built, "chart_total_s": sum(charts),
             "chart_median_s": statistics.median(charts) if charts else None, "helpers": renderer.helpers,
-            "writer_s": finished - drawn, "bytes": out.stat().st_size}
+            "writer_s": finished - drawn, "bytes": out.stat().st_size, "document": document}
+
+
+def time_again(document, kind: str, out: Path) -> dict:
+    """The same pack made again in the same process, as the Board pack page makes it for the next
+    click or the next board member: the document model from the page's cache (unpickled, as
+    `st.cache_data` hands it out), the charts kept from the first time."""
+    from qa_dashboard import pack
+    from qa_dashboard.pack.images import Renderer
+
+    started = time.perf_counter()
+    cached = pickle.loads(pickle.dumps(document))
+    renderer = Renderer()
+    out.write_bytes(pack.render(cached, kind, renderer))
+    return {"kind": kind, "total_s": time.perf_counter() - started, "charts_drawn": len(renderer.seconds)}
 
 
 def main() -> int:
@@ -68,6 +87,7 @@ def main() -> int:
     warm = warm_pages(args.runs)
     pages_total = sum(warm.values())
     packs = [time_pack(database, kind, scratch / f"pack{kind}") for kind in (".docx", ".pdf")]
+    again = [time_again(result.pop("document"), result["kind"], scratch / f"again{result['kind']}") for result in packs]
 
     print(f"\nWarm AppTest runs (median of {args.runs}) of the pages the pack contains, large authority:\n")
     for page, seconds in warm.items():
@@ -84,9 +104,16 @@ def main() -> int:
               f"{result['chart_wall_s']:.1f} s | {result['chart_total_s']:.1f} s ({result['helpers']} helper(s) beside "
               f"this process) | {result['chart_median_s']:.2f} s | {result['writer_s']:.1f} s | "
               f"{result['bytes'] / 1e6:.1f} MB | {ratio:.1f} {'PASS' if ratio <= BUDGET else 'FAIL'} |")
+    print("\nThe same pack made again in the same process (the Board pack page: model from its cache, charts kept):\n")
+    print("| pack | total | charts drawn again | ÷ warm pages (≤ 3) |")
+    print("|---|---|---|---|")
+    for result in again:
+        result["ratio"] = result["total_s"] / pages_total
+        print(f"| {result['kind']} | {result['total_s']:.2f} s | {result['charts_drawn']} | {result['ratio']:.1f} "
+              f"{'PASS' if result['ratio'] <= BUDGET else 'FAIL'} |")
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
-    (results / "pack.json").write_text(json.dumps({"warm_pages_s": warm, "packs": packs}, indent=2))
+    (results / "pack.json").write_text(json.dumps({"warm_pages_s": warm, "packs": packs, "again": again}, indent=2))
     return 1 if failed else 0
 
 

@@ -2,6 +2,7 @@
 with python-docx, the PDF with poppler's pdftotext, pdfinfo and pdffonts. Headline figures are
 checked against SQL worked out here, independently of the pages' modules."""
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
@@ -40,6 +41,14 @@ def docx_text(path: Path) -> str:
 
 def pdf_text(path: Path) -> str:
     return flat(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_drawn_yet():
+    """Each test draws its charts afresh: none kept from another test's pack."""
+    from qa_dashboard.pack import images
+
+    images.forget_drawn()
 
 
 @pytest.fixture(scope="module")
@@ -478,3 +487,37 @@ def test_printable_parts_keep_every_row_once_in_order_on_the_same_scale():
     assert model.printable_parts(short) == [short]
     assert model.chart_size_mm(620, 300) == (165, 165 * 300 / 620)
     assert model.chart_size_mm(620, 2000)[1] == model.CHART_MAX_HEIGHT_MM
+
+
+def test_a_pack_made_again_in_the_same_process_draws_no_chart_again(demo_db, tmp_path):
+    """The app's server keeps what it drew: the .docx after the .pdf rasterises the SVGs it has,
+    the same pack again draws nothing; a new load (a new figure in a spec) draws afresh."""
+    from qa_dashboard import pack
+    from qa_dashboard.pack import images
+
+    chosen = pack.filters_for(demo_db, None, None, None)
+    document = pack.build(demo_db, chosen, ["overview", "workforce"])
+    specs = [chart.spec for chart in document.charts()]
+    first = images.Renderer(helpers=0)
+    first.draw_all(specs, "svg")
+    assert len(first.seconds) == len(set(map(str, specs)))
+    again = images.Renderer(helpers=0)
+    again.draw_all(specs, "svg")
+    assert again.seconds == [] and [again.draw(s, "svg") for s in specs] == [first.draw(s, "svg") for s in specs]
+    as_png = images.Renderer(helpers=0)
+    as_png.draw_all(specs[:2], "png")
+    assert [as_png.draw(s, "png") for s in specs[:2]] == [images.draw(s, "png") for s in specs[:2]]
+    changed = json.loads(json.dumps(specs[0], default=str))
+    changed["title"] = "A new load"
+    fresh = images.Renderer(helpers=0)
+    fresh.draw(changed, "svg")
+    assert len(fresh.seconds) == 1
+
+
+def test_charts_kept_are_bounded_in_size(monkeypatch):
+    from qa_dashboard.pack import images
+
+    monkeypatch.setattr(images, "DRAWN_MAX_BYTES", 3_000)
+    for number in range(5):
+        images._keep((str(number), "svg"), b"x" * 1_000)
+    assert images._drawn_bytes <= 3_000 and list(images._drawn) == [("2", "svg"), ("3", "svg"), ("4", "svg")]

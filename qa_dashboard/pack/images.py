@@ -10,11 +10,12 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
-from qa_dashboard.chart_printer import _iso, draw, printable
+from qa_dashboard.chart_printer import _iso, draw, png_from_svg, printable
 
-__all__ = ["IMAGE_KIND", "Renderer", "helper_count", "printable"]
+__all__ = ["IMAGE_KIND", "Renderer", "forget_drawn", "helper_count", "printable"]
 IMAGE_KIND = {".docx": "png", ".pdf": "svg"}  # the pictures each document takes
 HELPER_TIMEOUT_S = 120.0     # a helper's whole share (the large authority's is about 5 s)
 SEND_TIMEOUT_S = 30.0        # a helper reads its share once warm (about a second)
@@ -22,6 +23,43 @@ SEND_TIMEOUT_S = 30.0        # a helper reads its share once warm (about a secon
 # these, charts are drawn in the pack's own process.
 _SLOTS = threading.BoundedSemaphore(3)
 _PACKAGE_PARENT = Path(__file__).resolve().parents[2]  # where `python -m qa_dashboard...` finds the package
+
+# Charts drawn in this process, kept for the next pack (the app's server makes many: the .docx
+# after the .pdf, the same pack for another board member): keyed on the whole spec, its figures
+# included, so a new load draws afresh. Only what the pages show anyway (counts and shares by
+# team); bounded in size, the least recently used dropped first.
+DRAWN_MAX_BYTES = 96 * 2**20
+_drawn: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_drawn_bytes = 0
+_drawn_lock = threading.Lock()
+
+
+def _recall(key: tuple[str, str]) -> bytes | None:
+    with _drawn_lock:
+        image = _drawn.get(key)
+        if image is not None:
+            _drawn.move_to_end(key)
+        return image
+
+
+def _keep(key: tuple[str, str], image: bytes) -> None:
+    global _drawn_bytes
+    with _drawn_lock:
+        if key in _drawn or len(image) > DRAWN_MAX_BYTES:
+            return
+        _drawn[key] = image
+        _drawn_bytes += len(image)
+        while _drawn_bytes > DRAWN_MAX_BYTES:
+            _, dropped = _drawn.popitem(last=False)
+            _drawn_bytes -= len(dropped)
+
+
+def forget_drawn() -> None:
+    """Forget every chart kept (the tests start each from nothing)."""
+    global _drawn_bytes
+    with _drawn_lock:
+        _drawn.clear()
+        _drawn_bytes = 0
 
 
 def helper_count() -> int:
@@ -59,12 +97,31 @@ class Renderer:
     def _key(self, spec: dict, kind: str) -> tuple[str, str]:
         return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest(), kind
 
+    def _known(self, key: tuple[str, str]) -> bool:
+        """Drawn for this pack, or kept from an earlier one (then taken into this pack)."""
+        if key in self._made:
+            return True
+        image = _recall(key)
+        if image is None and key[1] == "png" and (svg := _recall((key[0], "svg"))) is not None:
+            started = time.perf_counter()  # the same chart drawn as SVG before: rasterised, not drawn again
+            image = png_from_svg(svg)
+            self.seconds.append(time.perf_counter() - started)
+            _keep(key, image)
+        if image is not None:
+            self._made[key] = image
+        return image is not None
+
+    def _store(self, key: tuple[str, str], image: bytes, seconds: float) -> None:
+        self._made[key] = image
+        self.seconds.append(seconds)
+        _keep(key, image)
+
     def draw(self, spec: dict, kind: str = "png") -> bytes:
         key = self._key(spec, kind)
-        if key not in self._made:
+        if not self._known(key):
             started = time.perf_counter()
-            self._made[key] = draw(spec, kind)
-            self.seconds.append(time.perf_counter() - started)
+            image = draw(spec, kind)
+            self._store(key, image, time.perf_counter() - started)
         return self._made[key]
 
     def start(self, kind: str) -> None:
@@ -88,7 +145,7 @@ class Renderer:
 
     def draw_all(self, specs: list[dict], kind: str) -> None:
         """Draw every chart of a document before it is written."""
-        waiting = list({self._key(spec, kind): spec for spec in specs if self._key(spec, kind) not in self._made}.values())
+        waiting = list({self._key(spec, kind): spec for spec in specs if not self._known(self._key(spec, kind))}.values())
         if len(waiting) > 1:
             self.start(kind)
         started = self._started.pop(kind, [])
@@ -103,8 +160,7 @@ class Renderer:
                 self.draw(waiting[index], kind)
             for exchange, share in zip(exchanges, shares[1:]):
                 for index, (image, seconds) in zip(share, exchange.result()):
-                    self._made[self._key(waiting[index], kind)] = base64.b64decode(image)
-                    self.seconds.append(seconds)
+                    self._store(self._key(waiting[index], kind), base64.b64decode(image), seconds)
         finally:
             _end(helpers)  # finished ones are only reaped; any still drawing (an error here) are ended
         for spec in waiting:  # whatever a helper could not draw
