@@ -28,7 +28,7 @@ Budgets: CPU per new session within 1.5x the matching floor's; 20 readers' p95 p
 (the whole run's wall time) than one. Every request is counted; every loop is bounded in count
 and in time; the script stops its servers itself.
 
-    python bench/load.py [--readers 1,20,40] [--cpu-runs 20] [--rounds 3] [--keep DIR] [--no-replicas]
+    python bench/load.py [--readers 1,20,40] [--cpu-runs 20] [--rounds 5] [--keep DIR] [--no-replicas]
 """
 from __future__ import annotations
 
@@ -376,7 +376,7 @@ def main() -> int:
                         f"{CPU_BATCHES} batches of the CPU figure")
     parser.add_argument("--keep", help="keep the workbook and database in this folder (reused when present)")
     parser.add_argument("--no-replicas", action="store_true", help="skip the HAProxy replicas comparison")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each reader count and replica count; "
+    parser.add_argument("--rounds", type=int, default=5, help="runs of each reader count and replica count; "
                                                               "the median is reported")
     args = parser.parse_args()
     counts = [int(n) for n in args.readers.split(",") if n.strip()]

@@ -483,6 +483,11 @@ def test_printable_parts_keep_every_row_once_in_order_on_the_same_scale():
         rows = len(next(iter(part.spec["datasets"].values())))
         assert rows * 28 <= model.PRINTABLE_PLOT_PX
         assert all(layer["encoding"]["y"]["sort"] == shown[(number - 1) * 20:number * 20] for layer in part.spec["layer"])
+    inline = {"height": {"step": 28}, "data": {"values": [{"label": label, "value": n} for n, label in enumerate(labels)]},
+              "layer": [{"mark": "bar", "encoding": {"y": {"field": "label", "type": "nominal", "sort": labels},
+                                                      "x": {"field": "value", "type": "quantitative"}}}]}
+    inline_parts = model.printable_parts(model.Chart(inline, "a", "b"))
+    assert [row["label"] for part in inline_parts for row in part.spec["data"]["values"]] == labels
     short = model.Chart(spec_of(chart.properties(height=alt.Step(5))), "a", "b")
     assert model.printable_parts(short) == [short]
     assert model.chart_size_mm(620, 300) == (165, 165 * 300 / 620)

@@ -168,16 +168,26 @@ def _rows_field(spec: dict) -> tuple[str, list, int] | None:
 
 def _part(spec: dict, field: str, values: list, part: int, parts: int) -> dict:
     chosen = set(values)
-    piece = {key: value for key, value in spec.items() if key not in ("layer", "datasets", "title")}
+
+    def kept(rows: list) -> list:  # the part's rows; rows without the field (a reference line) stay
+        return [row for row in rows if not isinstance(row, dict) or field not in row or row[field] in chosen]
+
+    def data_of(holder: dict) -> dict:
+        data = holder.get("data")
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            return {**holder, "data": {**data, "values": kept(data["values"])}}
+        return holder
+
+    piece = data_of({key: value for key, value in spec.items() if key not in ("layer", "datasets", "title")})
     piece["layer"] = []
     for layer in spec["layer"]:
-        layer = {**layer, "encoding": dict(layer.get("encoding", {}))}
+        layer = data_of({**layer, "encoding": dict(layer.get("encoding", {}))})
         y = layer["encoding"].get("y")
         if isinstance(y, dict) and y.get("field") == field:
             layer["encoding"]["y"] = {**y, "sort": list(values)}
         piece["layer"].append(layer)
-    piece["datasets"] = {name: [row for row in rows if not isinstance(row, dict) or field not in row or row[field] in chosen]
-                         for name, rows in spec.get("datasets", {}).items()}
+    if "datasets" in spec:
+        piece["datasets"] = {name: kept(rows) for name, rows in spec["datasets"].items()}
     title = spec.get("title")
     suffix = f" (part {part} of {parts})"
     if isinstance(title, str):
