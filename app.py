@@ -11,6 +11,8 @@ rules (axe: list, listitem).
 No `:material/...:` icons: Streamlit fetches their images from Google's servers at run time,
 and the dashboard must work on a network that reaches nothing outside the authority."""
 
+import contextlib
+
 import streamlit as st
 
 from qa_dashboard import filters, signin, store
@@ -38,15 +40,18 @@ page = st.navigation(board_pages + [loaded, upload, overview_by_name])
 board_pages.append(overview_by_name)
 
 database = store.db_path()
-try:  # a damaged, unreadable or busy database: its one sentence instead of a traceback and a path
-    if store.exists(database) and store.is_demo(database):
-        st.info("You are looking at demo data for a fictional authority. None of it describes real "
-                "children, families, staff or teams.")
-
-    st.session_state["filters"] = (
-        filters.sidebar(show_audit_type=page is audits)
-        if page in board_pages and store.exists(database) else None
-    )
-    page.run()
+# A damaged, unreadable or busy database: its one sentence instead of a traceback and a path.
+# A board page's reads share one connection, opened at its first query (a view served from the
+# cache opens none); Upload and What is loaded write, so they open their own.
+try:
+    with store.shared_reads(database) if page in board_pages else contextlib.nullcontext():
+        if store.exists(database) and store.is_demo(database):
+            st.info("You are looking at demo data for a fictional authority. None of it describes real "
+                    "children, families, staff or teams.")
+        st.session_state["filters"] = (
+            filters.sidebar(show_audit_type=page is audits)
+            if page in board_pages and store.exists(database) else None
+        )
+        page.run()
 except store.DatabaseUnavailable as trouble:
     st.error(str(trouble))

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import duckdb
@@ -200,9 +200,17 @@ def read_connection(path: str | os.PathLike, wait: float | None = None):
     DatabaseUnavailable when it cannot be read (damaged, not allowed, busy past `wait`)."""
     path = Path(path)
     shared = _SHARED_READ.get()
-    if shared is not None and shared[0] == path.resolve():
-        yield shared[1]  # inside `one_read` of this file: its connection, left open for the rest
+    if shared is not None and shared.path == path.resolve():
+        # inside `one_read` or `shared_reads` of this file: its connection, left open for the rest
+        with _translating_errors():
+            yield shared.connection(wait)
         return
+    with _opened(path, wait) as con:
+        yield con
+
+
+@contextmanager
+def _opened(path: Path, wait: float | None):
     if not path.is_file():
         raise DatabaseMissing(f"No database at {path}.")
     with _LOCK.reading(), _translating_errors():
@@ -214,24 +222,57 @@ def read_connection(path: str | os.PathLike, wait: float | None = None):
             con.close()
 
 
-# The connection `one_read` holds open, for this thread (each thread has its own context).
-_SHARED_READ: contextvars.ContextVar[tuple[Path, duckdb.DuckDBPyConnection] | None] = contextvars.ContextVar(
-    "qa_dashboard_shared_read", default=None)
+class _SharedRead:
+    """One read connection to `path`, opened at its first use and closed with the block."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._stack = ExitStack()
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = self._stack.enter_context(_opened(self.path, wait))
+        return self._con
+
+    def close(self) -> None:
+        self._con = None
+        self._stack.close()
+
+
+# The shared read `one_read` or `shared_reads` holds, for this thread (each thread has its own context).
+_SHARED_READ: contextvars.ContextVar[_SharedRead | None] = contextvars.ContextVar("qa_dashboard_shared_read",
+                                                                                  default=None)
+
+
+@contextmanager
+def shared_reads(path: str | os.PathLike):
+    """Every `read_connection(path)` inside the block, in this thread, shares one connection,
+    opened at the first read (none at all when everything comes from the cache) and closed at
+    the end: for a page view, whose cold run makes a dozen queries, one connection (about 40 ms
+    on a large database) instead of a dozen, and one snapshot of the data. A load waits until
+    the block ends; a write inside it is refused (see `write_transaction`)."""
+    holder = _SharedRead(Path(path).resolve())
+    token = _SHARED_READ.set(holder)
+    try:
+        yield
+    finally:
+        _SHARED_READ.reset(token)
+        holder.close()
 
 
 @contextmanager
 def one_read(path: str | os.PathLike, wait: float | None = None):
-    """Every `read_connection(path)` inside the block, in this thread, reuses one connection.
+    """`shared_reads`, with the connection opened at once and given to the block.
 
     For a document made of many queries (the board pack): one snapshot of the data, so a load
-    finishing halfway cannot give it figures from two versions, and one connection's cost
-    (about 40 ms on a large database) instead of one per query. A load waits until it ends."""
-    with read_connection(path, wait) as con:
-        token = _SHARED_READ.set((Path(path).resolve(), con))
-        try:
-            yield con
-        finally:
-            _SHARED_READ.reset(token)
+    finishing halfway cannot give it figures from two versions. A load waits until it ends."""
+    outer = _SHARED_READ.get()
+    if outer is not None and outer.path == Path(path).resolve():  # already inside one (a page view)
+        yield outer.connection(wait)
+        return
+    with shared_reads(path):
+        yield _SHARED_READ.get().connection(wait)
 
 
 @contextmanager
