@@ -412,9 +412,12 @@ def test_the_plan_since_a_date_after_every_load_or_before_the_first(tmp_path):
     headings, tables, words = plan_changes(db, dt.date(2026, 11, 1))
     assert "Changed since the last pack, 01 November 2026 (0)" in headings and not tables
     assert "No action changed status or RAG rating, and none was added, since 01 November 2026." in words
-    headings, tables, words = plan_changes(db, dt.date(2026, 9, 1))
-    assert not tables
-    assert "The plan was first loaded on or after 01 September 2026, so there is no earlier plan to compare it with." in words
+    headings, tables, words = plan_changes(db, dt.date(2026, 9, 14))
+    assert not tables and "Changed since the last pack, 14 September 2026" in headings
+    assert "The plan was first loaded after 14 September 2026, so there is no earlier plan to compare it with." in words
+    # The plan loaded on the morning of the last pack's day was in that pack: counted from the day's end.
+    headings, tables, _ = plan_changes(db, dt.date(2026, 10, 20))
+    assert not tables and "Changed since the last pack, 20 October 2026 (0)" in headings
 
 
 def test_since_on_the_command_line_and_its_default(tmp_path):
@@ -485,16 +488,27 @@ def test_printable_parts_keep_every_row_once_in_order_on_the_same_scale():
         assert all(layer["encoding"]["y"]["sort"] == shown[(number - 1) * 20:number * 20] for layer in part.spec["layer"])
     inline = {"height": {"step": 28}, "data": {"values": [{"label": label, "value": n} for n, label in enumerate(labels)]},
               "layer": [{"mark": "bar", "encoding": {"y": {"field": "label", "type": "nominal", "sort": labels},
-                                                      "x": {"field": "value", "type": "quantitative"}}}]}
+                                                      "x": {"field": "value", "type": "quantitative",
+                                                            "scale": {"domain": [0, 60]}}}}]}
     inline_parts = model.printable_parts(model.Chart(inline, "a", "b"))
     assert [row["label"] for part in inline_parts for row in part.spec["data"]["values"]] == labels
+    # A label twice in the sort list, one the data lacks and one the list lacks: each row once.
+    messy = json.loads(json.dumps(whole.spec))
+    for layer in messy["layer"]:
+        layer["encoding"]["y"]["sort"] = ["Team 00", "Team 00", "Nobody", *labels[1:59]]
+    messy_parts = model.printable_parts(model.Chart(messy, "a", "b"))
+    assert [row["label"] for part in messy_parts for row in next(iter(part.spec["datasets"].values()))] == labels
+    # Without one x domain for the whole chart the parts could not share a scale: not cut (it is shrunk).
+    free = json.loads(json.dumps(whole.spec))
+    del free["layer"][0]["encoding"]["x"]["scale"]
+    assert model.printable_parts(model.Chart(free, "a", "b")) == [model.Chart(free, "a", "b")]
     short = model.Chart(spec_of(chart.properties(height=alt.Step(5))), "a", "b")
     assert model.printable_parts(short) == [short]
     assert model.chart_size_mm(620, 300) == (165, 165 * 300 / 620)
     assert model.chart_size_mm(620, 2000)[1] == model.CHART_MAX_HEIGHT_MM
 
 
-def test_a_pack_made_again_in_the_same_process_draws_no_chart_again(demo_db, tmp_path):
+def test_a_pack_made_again_in_the_same_process_draws_no_chart_again(demo_db, tmp_path, monkeypatch):
     """The app's server keeps what it drew: the .docx after the .pdf rasterises the SVGs it has,
     the same pack again draws nothing; a new load (a new figure in a spec) draws afresh."""
     from qa_dashboard import pack
@@ -509,9 +523,12 @@ def test_a_pack_made_again_in_the_same_process_draws_no_chart_again(demo_db, tmp
     again = images.Renderer(helpers=0)
     again.draw_all(specs, "svg")
     assert again.seconds == [] and [again.draw(s, "svg") for s in specs] == [first.draw(s, "svg") for s in specs]
+    drawn_as_png = [images.draw(s, "png") for s in specs[:2]]
+    monkeypatch.setattr(images, "draw", lambda spec, kind: pytest.fail("a kept chart was drawn again"))
     as_png = images.Renderer(helpers=0)
-    as_png.draw_all(specs[:2], "png")
-    assert [as_png.draw(s, "png") for s in specs[:2]] == [images.draw(s, "png") for s in specs[:2]]
+    as_png.draw_all(specs[:2], "png")  # rasterised from the SVGs kept, byte for byte the PNGs drawn
+    assert [as_png.draw(s, "png") for s in specs[:2]] == drawn_as_png and len(as_png.seconds) == 2
+    monkeypatch.undo()
     changed = json.loads(json.dumps(specs[0], default=str))
     changed["title"] = "A new load"
     fresh = images.Renderer(helpers=0)
@@ -526,3 +543,13 @@ def test_charts_kept_are_bounded_in_size(monkeypatch):
     for number in range(5):
         images._keep((str(number), "svg"), b"x" * 1_000)
     assert images._drawn_bytes <= 3_000 and list(images._drawn) == [("2", "svg"), ("3", "svg"), ("4", "svg")]
+
+
+def test_a_charts_size_is_read_from_its_svg_in_any_order():
+    from qa_dashboard.pack.pdf_writer import _svg_size
+
+    assert _svg_size(b'<svg xmlns="x" class="marks" width="620" height="2026" viewBox="0 0 620 2026">') == (620, 2026)
+    assert _svg_size(b'<svg height="300" xmlns="x" width="620.5">') == (620.5, 300)
+    assert _svg_size(b'<svg viewBox="0 0 640 480">') == (640, 480)
+    with pytest.raises(ValueError):
+        _svg_size(b"<svg>")

@@ -52,3 +52,33 @@ def test_shared_reads_open_at_the_first_read_and_refuse_a_write(demo_db, tmp_pat
     assert len(opened) == 1
     with store.write_transaction(db):  # after the block: the lock is free
         pass
+
+
+def test_a_write_waiting_on_readers_gives_up_with_a_sentence(demo_db, tmp_path):
+    """A page view holds its read for the whole view; a load that cannot start within its wait
+    says so and writes nothing, instead of hanging while a board keeps reading."""
+    import threading
+    import time
+
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    before = db.read_bytes()
+    said = []
+
+    def write():
+        started = time.monotonic()
+        try:
+            with store.write_transaction(db, wait=0.5):
+                said.append("written")
+        except store.DatabaseBusy as busy:
+            said.append((str(busy), time.monotonic() - started))
+
+    with store.shared_reads(db):
+        with store.read_connection(db):
+            writer = threading.Thread(target=write)
+            writer.start()
+            writer.join(10)
+    [(sentence, seconds)] = said
+    assert sentence.startswith("The database was being read by others for over")
+    assert "nothing was written" in sentence and 0.4 <= seconds < 5
+    assert db.read_bytes() == before

@@ -149,10 +149,30 @@ def chart_size_mm(width_px: float, height_px: float) -> tuple[float, float]:
     return CHART_WIDTH_MM * CHART_MAX_HEIGHT_MM / height, CHART_MAX_HEIGHT_MM
 
 
+def _data_rows(spec: dict) -> list[dict]:
+    """Every data row the spec holds (named datasets, inline values at the top or in a layer)."""
+    rows = [row for values in spec.get("datasets", {}).values() for row in values]
+    for holder in [spec, *spec.get("layer", [])]:
+        data = holder.get("data")
+        if isinstance(data, dict) and isinstance(data.get("values"), list):
+            rows += data["values"]
+    return [row for row in rows if isinstance(row, dict)]
+
+
+def _fixed_x(spec: dict) -> bool:
+    """Whether the parts would share the whole chart's x scale: one explicit domain, shared."""
+    if (spec.get("resolve") or {}).get("scale", {}).get("x") == "independent":
+        return False
+    return any(isinstance(((layer.get("encoding") or {}).get("x") or {}).get("scale", {}).get("domain"), list)
+               for layer in spec.get("layer", []))
+
+
 def _rows_field(spec: dict) -> tuple[str, list, int] | None:
-    """(field, its order, pixels per value) of a spec whose height grows with a nominal y."""
+    """(field, its values in order, pixels per value) of a spec whose height grows with a nominal
+    y; None when the chart cannot be cut into parts on the same scale (it is shrunk to the page)."""
     height = spec.get("height")
-    if not isinstance(height, dict) or not isinstance(height.get("step"), (int, float)) or "layer" not in spec:
+    if not isinstance(height, dict) or not isinstance(height.get("step"), (int, float)) or "layer" not in spec \
+            or not _fixed_x(spec):
         return None
     for layer in spec["layer"]:
         encoding = layer.get("encoding", {})
@@ -162,7 +182,12 @@ def _rows_field(spec: dict) -> tuple[str, list, int] | None:
             if "yOffset" in encoding:  # sub-bars within each row: the step is per sub-bar
                 offset = encoding["yOffset"]
                 per_value = len(offset["sort"]) if isinstance(offset.get("sort"), list) else 2
-            return y["field"], list(y["sort"]), height["step"] * per_value
+            # The values in the chart's order, each once: those the data holds, then any the
+            # sort list leaves out (Vega-Lite draws them after the rest), none the data lacks.
+            present = list(dict.fromkeys(row[y["field"]] for row in _data_rows(spec) if y["field"] in row))
+            listed = [value for value in dict.fromkeys(y["sort"]) if value in set(present)]
+            order = listed + [value for value in present if value not in set(listed)]
+            return y["field"], order, height["step"] * per_value
     return None
 
 
@@ -194,6 +219,8 @@ def _part(spec: dict, field: str, values: list, part: int, parts: int) -> dict:
         piece["title"] = title + suffix
     elif isinstance(title, dict) and isinstance(title.get("text"), str):
         piece["title"] = {**title, "text": title["text"] + suffix}
+    elif isinstance(title, dict) and isinstance(title.get("text"), list) and title["text"]:
+        piece["title"] = {**title, "text": [*title["text"][:-1], str(title["text"][-1]) + suffix]}
     elif title is not None:
         piece["title"] = title
     return piece

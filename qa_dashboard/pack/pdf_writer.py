@@ -34,13 +34,21 @@ def column_widths(columns, rows) -> list[int]:
     return widths
 
 
-_SVG_SIZE = re.compile(rb'<svg[^>]*?\swidth="([0-9.]+)"[^>]*?\sheight="([0-9.]+)"')
+_SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
 
 
 def _svg_size(image: bytes) -> tuple[float, float]:
-    """The drawing's width and height in pixels, from its root element (vl-convert writes both)."""
-    found = _SVG_SIZE.search(image[:2000])
-    return (float(found.group(1)), float(found.group(2))) if found else (620.0, 400.0)
+    """The drawing's width and height in pixels, from its root element's width and height (or
+    its viewBox), in whatever order vl-convert writes them."""
+    root = _SVG_ROOT.search(image[:4000])
+    tag = root.group(0) if root else b""
+    found = {name: re.search(rb"\s" + name + rb'="([0-9.]+)"', tag) for name in (b"width", b"height")}
+    if all(found.values()):
+        return float(found[b"width"].group(1)), float(found[b"height"].group(1))
+    box = re.search(rb'viewBox="[-0-9.]+[ ,]+[-0-9.]+[ ,]+([0-9.]+)[ ,]+([0-9.]+)"', tag)
+    if box is None:
+        raise ValueError("A chart's SVG gives neither its size nor a viewBox.")
+    return float(box.group(1)), float(box.group(2))
 
 
 def _block(block, folder: Path, renderer: Renderer, number: int) -> dict:

@@ -266,17 +266,18 @@ def plan_blocks(scope: Scope, today: dt.date, since: dt.date) -> list | None:
         blocks.append(Paragraph(f"No action is past its due date and still open on {today:%d %B %Y}.", "body"))
     else:
         blocks.append(scope.table(plan.overdue.rename(columns=plain), "Overdue actions", rag_column=rag))
-    blocks.append(Heading(2, f"Changed since the last pack, {since:%d %B %Y} ({len(changes)})"))
-    said = (f"Actions whose status or RAG rating differs from the plan as loaded before {since:%d %B %Y}, and "
-            "actions added since; a dash is an action that was not in the plan then. The date is the last "
+    said = (f"Actions whose status or RAG rating differs from the plan as loaded by the end of {since:%d %B %Y}, "
+            "and actions added since; a dash is an action that was not in the plan then. The date is the last "
             "pack's: choose it on the Board pack page or with --since.")
     if changes.empty:
-        blocks.append(Paragraph(f"No action changed status or RAG rating, and none was added, since {since:%d %B %Y}.", "body"))
+        blocks += [Heading(2, f"Changed since the last pack, {since:%d %B %Y} (0)"),
+                   Paragraph(f"No action changed status or RAG rating, and none was added, since {since:%d %B %Y}.", "body")]
     elif not changes["plan_then"].iloc[0]:
-        blocks.append(Paragraph(f"The plan was first loaded on or after {since:%d %B %Y}, so there is no earlier "
-                                "plan to compare it with.", "body"))
+        blocks += [Heading(2, f"Changed since the last pack, {since:%d %B %Y}"),
+                   Paragraph(f"The plan was first loaded after {since:%d %B %Y}, so there is no earlier plan to "
+                             "compare it with.", "body")]
     else:
-        blocks += [Paragraph(said, "note"),
+        blocks += [Heading(2, f"Changed since the last pack, {since:%d %B %Y} ({len(changes)})"), Paragraph(said, "note"),
                    scope.table(changes.drop(columns=["plan_then"]).rename(columns=plain),
                                f"Actions changed since {since:%d %B %Y}", rag_column=rag)]
     return blocks

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextvars
 import errno
-import functools
 import os
 import threading
 import time
@@ -123,15 +122,8 @@ def run_many(con: duckdb.DuckDBPyConnection, sql: str, rows: list) -> None:
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """`--db`, else $QA_DASHBOARD_DB, else data/qa.duckdb in the repository."""
-    chosen = os.path.expanduser(os.fspath(explicit or os.environ.get(ENV_VAR) or DEFAULT_DB))
-    return _resolved(chosen, "" if os.path.isabs(chosen) else os.getcwd())
-
-
-@functools.lru_cache(maxsize=32)
-def _resolved(chosen: str, cwd: str) -> Path:
-    # Resolving walks the path's folders (a system call each), and pages ask a couple of dozen
-    # times per view for the same one or two paths; a relative path is keyed on the folder too.
-    return Path(cwd, chosen).resolve()
+    chosen = explicit or os.environ.get(ENV_VAR) or DEFAULT_DB
+    return Path(chosen).expanduser().resolve()
 
 
 def exists(path: str | os.PathLike) -> bool:
@@ -158,10 +150,18 @@ class _ReadersWriterLock:
                 self._condition.notify_all()
 
     @contextmanager
-    def writing(self):
+    def writing(self, wait: float | None = None):
+        """The file to itself; `DatabaseBusy` when readers keep it past `wait` seconds (a board
+        opening pages as a load starts: each page view holds its read for the whole view)."""
+        wait = WAIT_SECONDS if wait is None else wait
+        deadline = time.monotonic() + wait
         with self._condition:
             while self._writer or self._readers:
-                self._condition.wait()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise DatabaseBusy(f"The database was being read by others for over {wait:.0f} seconds, so "
+                                       "nothing was written to it. Try again in a minute.")
+                self._condition.wait(left)
             self._writer = True
         try:
             yield
@@ -286,7 +286,7 @@ def write_transaction(path: str | os.PathLike, wait: float | None = None):
     path = Path(path)
     if _SHARED_READ.get() is not None:  # this thread holds a read: the write would wait for itself
         raise RuntimeError("A write inside store.one_read would wait for the read it is in; write after the block.")
-    with _LOCK.writing(), _translating_errors():
+    with _LOCK.writing(wait), _translating_errors():
         path.parent.mkdir(parents=True, exist_ok=True)
         con = _connect_with_retry(path, read_only=False, wait=WAIT_SECONDS if wait is None else wait)
         try:
