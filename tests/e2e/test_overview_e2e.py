@@ -87,13 +87,22 @@ def test_every_tile_name_is_shown_in_full(app_server, browser_page):
     """A tile is named by its metric's own label, which Streamlit cuts to one line with an
     ellipsis; the page's style wraps it. Each label's text fits its box (nothing cut off), and the
     long names take more than one line."""
+    from playwright.sync_api import Error as PlaywrightError
+
     page = browser_page
     page.goto(f"{app_server}/overview")
     wait_for_app(page)
-    page.get_by_test_id("stMetric").first.wait_for()
-    boxes = page.locator("[data-testid='stMetric'] [data-testid='stMetricLabel'] [data-testid='stMarkdownContainer']").evaluate_all(
-        "els => els.map(e => ({text: e.innerText, scroll: e.scrollWidth, width: e.clientWidth, "
-        "height: e.getBoundingClientRect().height}))")
+    wait_for_sparklines(page)  # every tile drawn (the script may still be sending them after a first wait)
+    selector = "[data-testid='stMetric'] [data-testid='stMetricLabel'] [data-testid='stMarkdownContainer']"
+    measure = ("els => els.map(e => ({text: e.innerText, scroll: e.scrollWidth, width: e.clientWidth, "
+               "height: e.getBoundingClientRect().height}))")
+    try:  # the page's style arrives with the page: wait for it to be in force, then judge
+        page.wait_for_function(f"""() => {{ const boxes = [...document.querySelectorAll("{selector}")];
+            return boxes.length >= 8 && boxes.every(b => b.clientWidth > 0 && b.scrollWidth <= b.clientWidth + 1); }}""",
+                               timeout=30_000)
+    except PlaywrightError:
+        pass  # judged below, with what was measured
+    boxes = page.locator(selector).evaluate_all(measure)
     assert len(boxes) >= 8, boxes
     cut = [box["text"] for box in boxes if box["scroll"] > box["width"] + 1]
     assert not cut, f"tile names cut off: {cut}"
