@@ -176,12 +176,13 @@ def figure(chart: alt.Chart | dict | None, table: pd.DataFrame, name: str, capti
         st.text(caption)
     with st.expander(f"Figures: {plain(name)}", expanded=chart is None):
         st.dataframe(table, hide_index=True, width="stretch")
-        left, right = st.columns(2)
         stem = "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")[:60] or "figures"
         # Files are made only when clicked (a callable), so a page does not write a workbook
-        # per figure on every rerun; "ignore" keeps the click from rerunning the page.
-        left.download_button("Download CSV", lambda: exports.to_csv(table), file_name=f"{stem}.csv",
-                             mime="text/csv", key=f"csv-{stem}", on_click="ignore")
-        right.download_button("Download Excel", lambda: exports.to_xlsx(table), file_name=f"{stem}.xlsx",
-                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              key=f"xlsx-{stem}", on_click="ignore")
+        # per figure on every rerun; "ignore" keeps the click from rerunning the page. The two
+        # buttons side by side in one row: one layout block, where two columns cost three.
+        with st.container(horizontal=True):
+            st.download_button("Download CSV", lambda: exports.to_csv(table), file_name=f"{stem}.csv",
+                               mime="text/csv", key=f"csv-{stem}", on_click="ignore")
+            st.download_button("Download Excel", lambda: exports.to_xlsx(table), file_name=f"{stem}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key=f"xlsx-{stem}", on_click="ignore")
