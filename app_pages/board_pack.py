@@ -14,7 +14,7 @@ from qa_dashboard import filters, pack, plain_text, store
 
 @st.cache_data(show_spinner="Putting the pack together…", max_entries=16)
 def pack_model(db: str, version: str, chosen: filters.Filters, sections: tuple[str, ...], publish: bool,
-               today: dt.date, since: dt.date):
+               today: dt.date, since: dt.date | None):
     return pack.build(db, chosen, list(sections), publish, today=today, since=since)
 
 
@@ -33,25 +33,23 @@ publish = st.checkbox("For a public website: suppress counts under 5 and the sha
 if publish:
     st.text("Published version: counts under 5, and the shares built on them, are suppressed, and the pack says so.")
 today = dt.date.today()
-since = today
+written = None
 if "Improvement plan" in sections:
     # Nothing records the packs made (making one writes nothing), so the officer says when the last
     # was. A text box: the date picker's day and month boxes are smaller than a finger (axe target-size).
     written = st.text_input("The last pack was made on (DD/MM/YYYY): the improvement plan's changes are counted "
                             "from this date", value=f"{pack.last_pack_default(today):%d/%m/%Y}", key="pack_since")
-    try:
-        since = pack.since_from(written) or pack.last_pack_default(today)
-        if since > today:
-            raise pack.PackError(f"The last pack's date ({since:%d %B %Y}) is after today.")
-    except pack.PackError as problem:
-        st.error(plain_text.for_markdown(f"{problem} Give the date the last pack was made."))
-        st.stop()
 if not sections:
     st.info("Tick at least one section to make a pack.")
     st.stop()
 
 database = store.db_path()
-document = pack_model(str(database), store.data_version(database), chosen, sections, publish, today, since)
+try:  # a date that is not one, or after today (`pack.build` says which), in place of the outline
+    document = pack_model(str(database), store.data_version(database), chosen, sections, publish, today,
+                          pack.since_from(written))
+except pack.PackError as problem:
+    st.error(plain_text.for_markdown(str(problem)))
+    st.stop()
 
 st.subheader("Outline")
 st.text("\n".join("    " * (level - 1) + text for level, text in document.outline()))

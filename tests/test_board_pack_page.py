@@ -60,3 +60,10 @@ def test_the_last_packs_date_heads_the_plans_changes_and_goes_with_the_plan(boar
     board_pack.checkbox(key="pack_section_5").uncheck().run()  # Improvement plan: no date to ask for
     assert not board_pack.exception
     assert not [box for box in board_pack.text_input if box.key == "pack_since"]
+
+
+def test_a_last_pack_date_after_today_is_refused_with_a_sentence(board_pack):
+    board_pack.text_input(key="pack_since").set_value("01/01/2999").run()
+    assert not board_pack.exception and not board_pack.get("download_button")
+    [said] = board_pack.error
+    assert "after today" in said.value

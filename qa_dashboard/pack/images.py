@@ -117,10 +117,12 @@ class Renderer:
         _keep(key, image)
 
     def draw(self, spec: dict, kind: str = "png") -> bytes:
-        key = self._key(spec, kind)
+        return self._draw(self._key(spec, kind), spec)
+
+    def _draw(self, key: tuple[str, str], spec: dict) -> bytes:
         if not self._known(key):
             started = time.perf_counter()
-            image = draw(spec, kind)
+            image = draw(spec, key[1])
             self._store(key, image, time.perf_counter() - started)
         return self._made[key]
 
@@ -145,7 +147,9 @@ class Renderer:
 
     def draw_all(self, specs: list[dict], kind: str) -> None:
         """Draw every chart of a document before it is written."""
-        waiting = list({self._key(spec, kind): spec for spec in specs if not self._known(self._key(spec, kind))}.values())
+        keyed = {self._key(spec, kind): spec for spec in specs}  # each spec serialised and hashed once
+        keys = [key for key in keyed if not self._known(key)]
+        waiting = [keyed[key] for key in keys]
         if len(waiting) > 1:
             self.start(kind)
         started = self._started.pop(kind, [])
@@ -157,14 +161,14 @@ class Renderer:
             # holds Python's lock while it draws, so a thread here could not feed a helper meanwhile.
             exchanges = [_Exchange(helper, [waiting[i] for i in share]) for helper, share in zip(helpers, shares[1:])]
             for index in shares[0]:
-                self.draw(waiting[index], kind)
+                self._draw(keys[index], waiting[index])
             for exchange, share in zip(exchanges, shares[1:]):
                 for index, (image, seconds) in zip(share, exchange.result()):
-                    self._store(self._key(waiting[index], kind), base64.b64decode(image), seconds)
+                    self._store(keys[index], base64.b64decode(image), seconds)
         finally:
             _end(helpers)  # finished ones are only reaped; any still drawing (an error here) are ended
-        for spec in waiting:  # whatever a helper could not draw
-            self.draw(spec, kind)
+        for key, spec in zip(keys, waiting):  # whatever a helper could not draw
+            self._draw(key, spec)
         self.close()
 
     def close(self) -> None:

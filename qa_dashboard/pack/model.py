@@ -184,9 +184,8 @@ def _rows_field(spec: dict) -> tuple[str, list, int] | None:
                 per_value = len(offset["sort"]) if isinstance(offset.get("sort"), list) else 2
             # The values in the chart's order, each once: those the data holds, then any the
             # sort list leaves out (Vega-Lite draws them after the rest), none the data lacks.
-            present = list(dict.fromkeys(row[y["field"]] for row in _data_rows(spec) if y["field"] in row))
-            listed = [value for value in dict.fromkeys(y["sort"]) if value in set(present)]
-            order = listed + [value for value in present if value not in set(listed)]
+            present = dict.fromkeys(row[y["field"]] for row in _data_rows(spec) if y["field"] in row)
+            order = list(dict.fromkeys([*(value for value in y["sort"] if value in present), *present]))
             return y["field"], order, height["step"] * per_value
     return None
 
