@@ -232,8 +232,8 @@ def parser() -> argparse.ArgumentParser:
 
     pack = commands.add_parser("pack", help="write the board pack (.docx or .pdf) of a period and scope")
     pack.add_argument("out", metavar="OUT.docx|OUT.pdf")
-    pack.add_argument("--period", help="latest (default), a financial year 2024-25, a quarter 'Q3 2024-25', "
-                                       "or months 2024-06..2024-11")
+    pack.add_argument("--period", help="latest (default), a month 2024-07 (or Jul-24, 'July 2024'), months "
+                                       "2024-06..2024-11, a financial year 2024-25 or a quarter 'Q3 2024-25'")
     pack.add_argument("--service", help="one service area (default: the whole authority)")
     pack.add_argument("--team", help="one team")
     pack.add_argument("--sections", nargs="+", metavar="SECTION",

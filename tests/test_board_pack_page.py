@@ -67,3 +67,14 @@ def test_a_last_pack_date_after_today_is_refused_with_a_sentence(board_pack):
     assert not board_pack.exception and not board_pack.get("download_button")
     [said] = board_pack.error
     assert "after today" in said.value
+
+
+def test_a_link_to_one_month_makes_that_months_pack(repo_root: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(demo_db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=300)
+    app.query_params["period"] = "Jul-24"
+    app.run()
+    app.switch_page("app_pages/board_pack.py").run()
+    assert not app.exception and not app.sidebar.warning
+    assert app.text[0].value.startswith("The performance and quality assurance report for July 2024, the whole authority,")
+    assert "Summary" in outline(app)

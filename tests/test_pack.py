@@ -162,9 +162,18 @@ def test_a_database_holding_only_audits_makes_a_pack_of_its_audits(tmp_path):
     result = run_pack(db, tmp_path / "audits.docx", "--period", "2024-05..2024-05")
     assert result.returncode == 0, result.stderr
     text = docx_text(tmp_path / "audits.docx")
-    assert "Audits completed in May 2024 to May 2024: 6" in text
+    assert "Audits completed in May 2024: 6" in text
     assert "Good or better: 67% (n = 6)" in text
-    assert "No workforce figures are loaded for May 2024 to May 2024 and this scope, so this section is left out." in text
+    assert "No workforce figures are loaded for May 2024 and this scope, so this section is left out." in text
+
+
+@pytest.mark.parametrize("typed", ["2024-05", "May-24"])
+def test_a_month_is_a_period_for_the_pack(tmp_path, typed):
+    db = audits_only_db(tmp_path)
+    result = run_pack(db, tmp_path / "audits.docx", "--period", typed)
+    assert result.returncode == 0, result.stderr
+    text = docx_text(tmp_path / "audits.docx")
+    assert "Period: May 2024" in text and "Audits completed in May 2024: 6" in text
 
 
 def test_publish_suppresses_counts_under_five_and_says_so(tmp_path):
@@ -193,8 +202,12 @@ def test_a_missing_figure_is_a_dash_never_zero():
 
 
 @pytest.mark.parametrize("options, message", [
-    (["--period", "2001-02"], "is not one the data covers"),
-    (["--period", "2001-01..2001-06"], "No figures are loaded for January 2001 to June 2001"),
+    (["--period", "2001-02"], "No figures are loaded for February 2001: the data covers May 2024."),
+    (["--period", "2030-31"], "No figures are loaded for financial year 2030-31: the data covers May 2024."),
+    (["--period", "2001-01..2001-06"], "No figures are loaded for January 2001 to June 2001: the data covers May 2024."),
+    (["--period", "2024-11..2024-06"], "The period '2024-11..2024-06' runs backwards: November 2024 is after June 2024."),
+    (["--period", "next July"], "The period 'next July' is not a form the dashboard reads: use a month such as "
+                                "2024-07, Jul-24 or July 2024,"),
     (["--sections", "finance"], "There is no section called 'finance'"),
     (["--team", "Nobody's team"], "There is no team called"),
     (["--colour", "red"], "unknown option --colour"),
