@@ -2,6 +2,7 @@
 with python-docx, the PDF with poppler's pdftotext, pdfinfo and pdffonts. Headline figures are
 checked against SQL worked out here, independently of the pages' modules."""
 import datetime as dt
+import errno
 import json
 import re
 import shutil
@@ -553,3 +554,72 @@ def test_a_charts_size_is_read_from_its_svg_in_any_order():
     assert _svg_size(b'<svg viewBox="0 0 640 480">') == (640, 480)
     with pytest.raises(ValueError):
         _svg_size(b"<svg>")
+
+
+# ------------------------------------------------------------------- where the pack is written --
+UNWRITABLE = {
+    "an existing folder": "a folder.docx",
+    "a path under a file": "a file/pack.docx",
+    "a name of 300 characters": "n" * 295 + ".docx",
+    "a path longer than the system allows": "deep/" * 900 + "pack.pdf",
+    "a place no file can be made (/proc)": "/proc/pack.pdf",
+    "a folder under /proc": "/proc/self/new/pack.docx",
+}
+
+
+@pytest.mark.parametrize("place", list(UNWRITABLE))
+def test_an_out_that_cannot_be_written_is_refused_in_a_sentence_before_the_pack_is_built(tmp_path, monkeypatch,
+                                                                                            capsys, place):
+    from qa_dashboard import cli, pack
+
+    db = audits_only_db(tmp_path)
+    (tmp_path / "a folder.docx").mkdir()
+    (tmp_path / "a file").write_text("not a folder")
+    out = tmp_path / UNWRITABLE[place]  # an absolute path stays itself
+    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setattr(pack, "build", lambda *a, **k: pytest.fail("the pack was built before OUT was checked"))
+    assert cli.main(["pack", str(out), "--db", str(db), "--period", "2024-05..2024-05"]) == 1
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: ") and "\n" not in said and "Errno" not in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def last_months_pack(tmp_path: Path) -> tuple[Path, bytes]:
+    out = tmp_path / "board.docx"
+    out.write_bytes(b"last month's good pack")
+    return out, out.read_bytes()
+
+
+@pytest.mark.parametrize("step, problem", [("fsync", errno.ENOSPC), ("replace", errno.EACCES),
+                                           ("fsync", errno.EIO)])
+def test_a_failed_write_is_a_sentence_and_leaves_last_months_pack_whole(tmp_path, monkeypatch, capsys, step, problem):
+    """A full disk (shown at the write or at fsync), a place that refuses the new file at the last step, a disk
+    error: exit 1, one sentence, the earlier file as it was and nothing half-written beside it."""
+    import os
+
+    from qa_dashboard import cli
+
+    db = audits_only_db(tmp_path)
+    out, earlier = last_months_pack(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def fails(*args, **kwargs):
+        raise OSError(problem, os.strerror(problem))
+
+    monkeypatch.setattr(os, step, fails)
+    assert cli.main(["pack", str(out), "--db", str(db), "--period", "2024-05..2024-05"]) == 1
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: ") and "\n" not in said and "unchanged" in said, said
+    assert out.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_new_pack_replaces_the_old_one_whole_with_its_permissions(tmp_path):
+    db = audits_only_db(tmp_path)
+    out, _ = last_months_pack(tmp_path)
+    out.chmod(0o640)
+    result = run_pack(db, out, "--period", "2024-05..2024-05")
+    assert result.returncode == 0, result.stderr
+    assert "Audits completed in May 2024 to May 2024: 6" in docx_text(out)
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["audits.duckdb", "audits.xlsx", "board.docx"])
