@@ -623,3 +623,54 @@ def test_a_new_pack_replaces_the_old_one_whole_with_its_permissions(tmp_path):
     assert "Audits completed in May 2024 to May 2024: 6" in docx_text(out)
     assert out.stat().st_mode & 0o777 == 0o640
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["audits.duckdb", "audits.xlsx", "board.docx"])
+
+
+# ------------------------------------------------------------------- a very long word in a table --
+LONG_WORDS = {
+    "a link": ("https://intranet.example.gov.uk/" + "children/services/improvement/" * 7)[:223],
+    "a word with no break in it": ("AAMkADc3MWUxNjQ2LTE3NzgtNDlk" * 9)[:223],
+}
+OTHER_CELLS = "ACT-01 ACT-02 Head of Front Door Principal Social Worker 31 March 2024 30 April Off track At risk Red Amber"
+
+
+def plan_with_a_long_word(tmp_path: Path, word: str) -> Path:
+    """Two overdue actions, one whose title holds `word`; an audit so the database has figures."""
+    db = tmp_path / "plan.duckdb"
+    actions = table(action(action_id="ACT-01", title=f"Read the referral guidance at {word}", due_date="31/03/2024",
+                           owner="Head of Front Door", status="Off track", rag="Red"),
+                    action(action_id="ACT-02", title="Improve supervision", owner="Principal Social Worker",
+                           due_date="30/04/2024", status="At risk", rag="Amber"))
+    assert ingest([write_xlsx(tmp_path / "plan.xlsx", {"actions": actions, "audits": table(audit())})], db, "tester",
+                  today=TODAY).ok
+    return db
+
+
+@pytest.mark.parametrize("word", list(LONG_WORDS))
+def test_a_long_word_in_a_pdf_table_leaves_every_other_columns_words_whole(tmp_path, word):
+    db = plan_with_a_long_word(tmp_path, LONG_WORDS[word])
+    assert run_pack(db, tmp_path / "plan.pdf", "--sections", "improvement-plan").returncode == 0
+    printed = pdf_text(tmp_path / "plan.pdf")
+    overdue = printed[printed.index("Table 2: Overdue actions"):printed.index("Changed since")].split()
+    for expected in OTHER_CELLS.split():
+        assert expected in overdue, (expected, overdue)
+
+
+@pytest.mark.parametrize("word", list(LONG_WORDS))
+def test_a_long_word_in_a_docx_table_cannot_widen_its_column(tmp_path, word):
+    """Fixed widths, shared as the PDF shares them: Word breaks the long word inside its column, and
+    every other column has room for its longest word at 9 pt (about 1.6 mm a letter and 3.8 mm of
+    margins)."""
+    db = plan_with_a_long_word(tmp_path, LONG_WORDS[word])
+    assert run_pack(db, tmp_path / "plan.docx", "--sections", "improvement-plan").returncode == 0
+    [overdue] = [t for t in docx.Document(str(tmp_path / "plan.docx")).tables if "ACT-02" in t.rows[-1].cells[0].text]
+    assert overdue.autofit is False
+    widths = [column.width.mm for column in overdue.columns]
+    assert abs(sum(widths) - 170) < 1
+    assert [cell.width.mm for cell in overdue.rows[-1].cells] == pytest.approx(widths)
+    headings = [cell.text for cell in overdue.rows[0].cells]
+    for index, heading in enumerate(headings):
+        if heading == "What":
+            assert widths[index] <= 0.5 * 170
+            continue
+        longest = max(len(w) for row in overdue.rows for w in row.cells[index].text.split())
+        assert widths[index] >= 1.6 * longest + 3.8, (heading, widths[index], longest)
