@@ -674,3 +674,18 @@ def test_a_long_word_in_a_docx_table_cannot_widen_its_column(tmp_path, word):
             continue
         longest = max(len(w) for row in overdue.rows for w in row.cells[index].text.split())
         assert widths[index] >= 1.6 * longest + 3.8, (heading, widths[index], longest)
+
+
+def test_the_docx_says_it_was_made_now_by_the_product_not_in_2013_by_python_docx(tmp_path):
+    import zipfile
+
+    db = audits_only_db(tmp_path)
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    assert run_pack(db, tmp_path / "pack.docx", "--period", "2024-05..2024-05").returncode == 0
+    after = dt.datetime.now(dt.timezone.utc)
+    said = docx.Document(str(tmp_path / "pack.docx")).core_properties
+    assert before <= said.created == said.modified <= after
+    assert (said.author, said.last_modified_by, said.revision) == ("QA dashboard", "QA dashboard", 1)
+    with zipfile.ZipFile(tmp_path / "pack.docx") as package:
+        described = package.read("docProps/core.xml") + package.read("docProps/app.xml")
+    assert b"python-docx" not in described and b"Microsoft" not in described and b"2013" not in described
