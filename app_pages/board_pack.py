@@ -31,7 +31,9 @@ sections = tuple(name for index, name in enumerate(pack.SECTIONS)
 publish = st.checkbox("For a public website: suppress counts under 5 and the shares built on them",
                       key="pack_publish")
 if publish:
-    st.text("Published version: counts under 5, and the shares built on them, are suppressed, and the pack says so.")
+    st.text("Published version: counts under 5, and the shares built on them, are suppressed, and officers' "
+            "practice analysis and people's own comments are left out (free text cannot be checked for small "
+            "numbers or for what could identify someone); the pack says so.")
 today = dt.date.today()
 written = None
 if "Improvement plan" in sections:

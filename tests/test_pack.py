@@ -689,3 +689,21 @@ def test_the_docx_says_it_was_made_now_by_the_product_not_in_2013_by_python_docx
     with zipfile.ZipFile(tmp_path / "pack.docx") as package:
         described = package.read("docProps/core.xml") + package.read("docProps/app.xml")
     assert b"python-docx" not in described and b"Microsoft" not in described and b"2013" not in described
+
+
+def test_a_published_pack_leaves_out_commentary_and_peoples_comments_and_says_why(demo_db, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    [(last,)] = query(db, "SELECT max(month) FROM audits")
+    written = "Two children (2 of 100) in the Hub team were re-referred within a week."
+    commentary.write(db, last, "section", "Audits", written, "a.officer")
+    assert run_pack(db, tmp_path / "internal.docx", "--sections", "audits", "voice").returncode == 0
+    assert run_pack(db, tmp_path / "public.docx", "--sections", "audits", "voice", "--publish").returncode == 0
+    internal, public = docx_text(tmp_path / "internal.docx"), docx_text(tmp_path / "public.docx")
+    comments = [c for (c,) in query(db, "SELECT DISTINCT comment FROM feedback WHERE comment IS NOT NULL")
+                if flat(c) in internal]
+    assert written in internal and comments  # the internal pack prints them as written
+    assert written not in public and not [c for c in comments if flat(c) in public]
+    assert "Officers' practice analysis is left out of this published version: free text cannot be checked" in public
+    assert "comments in people's own words are left out of this published version" in public
+    assert "practice analysis and people's own comments are left out" in public  # on the cover
