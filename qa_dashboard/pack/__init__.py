@@ -16,21 +16,29 @@ from qa_dashboard.pack.images import IMAGE_KIND, Renderer
 
 FORMATS = (".docx", ".pdf")
 
-__all__ = ["SECTIONS", "FORMATS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
+__all__ = ["SECTIONS", "FORMATS", "FILE_WORDS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
            "make_pack", "since_from"]
 
 
-def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
-    """The document as the bytes of a .docx or .pdf file."""
-    if kind == ".docx":
-        from qa_dashboard.pack.docx_writer import write_docx
+FILE_WORDS = {".docx": "Word file", ".pdf": "PDF"}
 
-        return write_docx(doc, renderer)
-    if kind == ".pdf":
+
+def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
+    """The document as the bytes of a .docx or .pdf file. A PackError in a sentence when the
+    server cannot write its working files (the PDF is typeset in a temporary folder)."""
+    if kind not in FILE_WORDS:
+        raise PackError(f"A pack is written as .docx or .pdf, not {kind or 'a file without an ending'}.")
+    try:
+        if kind == ".docx":
+            from qa_dashboard.pack.docx_writer import write_docx
+
+            return write_docx(doc, renderer)
         from qa_dashboard.pack.pdf_writer import write_pdf
 
         return write_pdf(doc, renderer)
-    raise PackError(f"A pack is written as .docx or .pdf, not {kind or 'a file without an ending'}.")
+    except OSError as problem:
+        raise PackError(f"The {FILE_WORDS[kind]} could not be made: the server could not write its working files "
+                        f"({problem.strerror or problem}). Try again later, or ask IT to free some disk space.") from None
 
 
 @dataclass(frozen=True)
