@@ -75,7 +75,8 @@ def cover(doc: Document) -> list:
     if doc.demo:
         lines.insert(0, "DEMO DATA: a fictional authority. None of it describes real children, families, staff or teams.")
     if doc.publish:
-        lines.append("Published version: counts under 5, and shares built on them, are suppressed.")
+        lines.append("Published version: counts under 5, and shares built on them, are suppressed; officers' "
+                     "practice analysis and people's own comments are left out.")
     return [Heading(1, doc.title), Paragraph(doc.authority, "body"), *[Paragraph(line, "body") for line in lines],
             Paragraph("How to read it: every share is given with n, the number it counts; a figure from fewer "
                       "than 5 is flagged; a dash (–) is a figure not loaded, never zero; figures over several "
