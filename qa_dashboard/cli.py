@@ -241,7 +241,8 @@ def _asked_yes(file: Path, db: Path) -> bool:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m qa_dashboard", description=__doc__)
+    installed = Path(sys.argv[0]).name == "qa-dashboard"  # the command `make venv` installs
+    main = argparse.ArgumentParser(prog="qa-dashboard" if installed else "python -m qa_dashboard", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
     db_help = f"database file (default: ${store.ENV_VAR}, else data/qa.duckdb)"
 
