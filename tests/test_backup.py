@@ -125,7 +125,6 @@ def test_a_backup_taken_during_a_load_waits_and_holds_the_state_after_it(db, tmp
     wait_for((gates / "load-paused").exists, "the load pausing inside its transaction")
     met_the_load = threading.Event()
     real_conflict = store._is_lock_conflict
-    monkeypatch.setattr(store, "WAIT_SECONDS", 600.0)
     monkeypatch.setattr(store, "_is_lock_conflict", lambda error: real_conflict(error) and (met_the_load.set() or True))
     made = []
     worker = threading.Thread(target=lambda: made.append(backup.back_up(db, tmp_path / "copies")))

@@ -32,6 +32,8 @@ from qa_dashboard.store import run
 # Every dashboard database holds these tables (the `uploads` view reads the log); one from an older
 # version may lack later tables, which the restore adds as any write does.
 DASHBOARD_TABLES = ("meta", "upload_log")
+# A scheduled backup can wait for a long load to finish, where a page or a load waits 30 seconds.
+WAIT_FOR_A_LOAD_SECONDS = 600.0
 
 
 class Refused(Exception):
@@ -63,7 +65,7 @@ def back_up(db: str | os.PathLike, directory: str | os.PathLike | None = None, *
     folder = Path(directory).expanduser().resolve() if directory is not None else default_directory(db)
     if folder.exists() and not folder.is_dir():
         raise Refused(f"{folder} is a file, not a folder, so no backup was written there; nothing was changed.")
-    with store.read_connection(db) as con:
+    with store.read_connection(db, wait=WAIT_FOR_A_LOAD_SECONDS) as con:
         made = write_backup(con, folder, db.stem, now)
     if keep is not None:
         made.removed = remove_oldest(folder, db.stem, keep)
