@@ -217,6 +217,27 @@ def test_restore_puts_the_backup_back_and_keeps_the_current_database_first(db, t
     assert not list(db.parent.glob(".qa.duckdb*"))  # no scratch file left
 
 
+def test_a_restore_during_a_load_waits_and_keeps_the_load_in_the_backup_it_takes_first(db, tmp_path, monkeypatch):
+    made = backup.back_up(db, tmp_path / "copies")
+    before = state(db)
+    gates = tmp_path / "gates"
+    load = start_load(db, gates, pause=True)
+    wait_for((gates / "load-paused").exists, "the load pausing inside its transaction")
+    met_the_load = threading.Event()
+    real_conflict = store._is_lock_conflict
+    monkeypatch.setattr(store, "WAIT_SECONDS", 600.0)
+    monkeypatch.setattr(store, "_is_lock_conflict", lambda error: real_conflict(error) and (met_the_load.set() or True))
+    kept = []
+    worker = threading.Thread(target=lambda: kept.append(backup.restore(made.path, db, confirm=lambda *_: True)))
+    worker.start()
+    wait_for(met_the_load.is_set, "the restore finding the load's lock")
+    (gates / "finish-load").touch()
+    assert load.wait(HANG_GUARD) == 0
+    worker.join(HANG_GUARD)
+    assert state(db) == before
+    assert state(kept[0]) != before and len(state(kept[0])["loads"]) == 2  # the load, kept, not lost
+
+
 def assert_refused(result: subprocess.CompletedProcess, db: Path, unchanged: str, *words: str) -> None:
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
