@@ -165,7 +165,10 @@ def test_a_load_started_during_a_backup_waits_so_the_backup_holds_the_state_befo
 
 
 def test_a_backup_does_not_wait_for_readers(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(store, "WAIT_SECONDS", 0.0)  # any wait for the reader would fail at once
+    def no_waiting(error):
+        raise AssertionError(f"the backup waited for a reader: {error}")
+
+    monkeypatch.setattr(store, "_is_lock_conflict", no_waiting)
     with store.read_connection(db):  # a page view reading, in this process
         reader = subprocess.Popen([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1], "
                                    "read_only=True); print('reading', flush=True); sys.stdin.read()", str(db)],
@@ -318,6 +321,18 @@ def test_restore_asks_at_a_terminal_and_yes_restores(db, tmp_path):
         os.close(terminal)
     assert result.returncode == 0, result.stderr
     assert state(db) == first_state
+
+
+def test_a_backup_on_a_full_disk_says_so_and_leaves_nothing(db, tmp_path, monkeypatch):
+    def disk_full(con, target):
+        target.write_bytes(b"half a copy")
+        raise duckdb.IOException(f'IO Error: Could not write file "{target}": No space left on device')
+
+    monkeypatch.setattr(backup, "_copy", disk_full)
+    with pytest.raises(backup.Refused, match=r"^No backup was written to .*copies: its disk is full\. "
+                                              r"The database was not changed\.$"):
+        backup.back_up(db, tmp_path / "copies")
+    assert not list((tmp_path / "copies").iterdir())
 
 
 def test_a_backup_of_no_database_is_one_sentence(tmp_path):

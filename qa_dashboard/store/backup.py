@@ -36,6 +36,11 @@ DASHBOARD_TABLES = ("meta", "upload_log")
 WAIT_FOR_A_LOAD_SECONDS = 600.0
 
 
+# The store's sentences for a file's trouble, said of the backup's folder instead.
+_FOLDER_TROUBLE = {store.DISK_FULL: "its disk is full", store.READ_ONLY: "it is on a disk that cannot be written to",
+                   store.NOT_ALLOWED: "the dashboard is not allowed to write there"}
+
+
 class Refused(Exception):
     """A backup or restore that cannot go ahead; `str()` is one sentence, and nothing was changed."""
 
@@ -79,18 +84,25 @@ def write_backup(con: duckdb.DuckDBPyConnection, folder: Path, stem: str, now: d
     write one under the write lock). The copy is written under a hidden name and checked before it
     takes its final one, so a backup under the final name is always whole."""
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder / f"{stem}-{stamp}.duckdb")
-    partial = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.partial"
     try:
-        rows = _copy(con, partial)
-        copied = _rows_in(partial)
-        if copied != rows:
-            raise Refused(f"The backup written to {target} did not read back the same as the database "
-                          f"(tables and rows), so it was removed; the database was not changed.")
-        os.replace(partial, target)
-    finally:
-        _remove(partial)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _free_name(folder / f"{stem}-{stamp}.duckdb")
+        partial = folder / f".{target.name}.{uuid.uuid4().hex[:8]}.partial"
+        try:
+            rows = _copy(con, partial)
+            copied = _rows_in(partial)
+            if copied != rows:
+                raise Refused(f"The backup written to {target} did not read back the same as the database "
+                              f"(tables and rows), so it was removed; the database was not changed.")
+            os.replace(partial, target)
+        finally:
+            _remove(partial)
+    except (duckdb.Error, OSError) as error:
+        # The database was read already when the copy began: what fails here is the backup's folder.
+        reason = _FOLDER_TROUBLE.get(str(store.unavailable(error) or ""))
+        if reason is None:
+            raise
+        raise Refused(f"No backup was written to {folder}: {reason}. The database was not changed.") from error
     return Backup(target, rows)
 
 
