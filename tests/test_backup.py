@@ -282,7 +282,7 @@ def test_restore_refuses_a_file_that_is_not_a_database(db, tmp_path):
     text = tmp_path / "notes.duckdb"
     text.write_text("minutes of the board\n" * 500, encoding="utf-8")
     unchanged = digest(db)
-    assert_refused(cli("restore", str(text), "--yes", "--db", str(db)), db, unchanged, "not a database")
+    assert_refused(cli("restore", str(text), "--yes", "--db", str(db)), db, unchanged, "not a database the dashboard can open")
 
 
 def test_restore_without_yes_and_no_terminal_refuses(db, tmp_path):

@@ -133,7 +133,8 @@ def restore(file: str | os.PathLike, db: str | os.PathLike, *, confirm: Callable
         raise Refused(f"There is no file at {file}; nothing was changed.")
     if file == db:
         raise Refused(f"{file} is the database itself; name one of its backups. Nothing was changed.")
-    db.parent.mkdir(parents=True, exist_ok=True)
+    with store._translating_errors():
+        db.parent.mkdir(parents=True, exist_ok=True)
     scratch = db.with_name(f".{db.name}.restore-{uuid.uuid4().hex[:8]}")
     try:
         _checked_copy(file, scratch)
@@ -190,8 +191,8 @@ def _checked_copy(file: Path, scratch: Path) -> None:
     try:
         con = duckdb.connect(str(file), read_only=True)
     except duckdb.Error as error:
-        raise Refused(f"{file} cannot be opened as a DuckDB database (it is damaged, or not a database): "
-                      f"{_first_line(error)}. Nothing was changed.") from error
+        raise Refused(f"{file} is not a database the dashboard can open, or is damaged "
+                      f"(DuckDB: {_first_line(error)}); nothing was changed.") from error
     try:
         problem = dashboard_problem(con)
         if problem:
@@ -201,8 +202,8 @@ def _checked_copy(file: Path, scratch: Path) -> None:
         plain = store.unavailable(error)
         if plain is not None and str(plain) != store.DAMAGED:  # the scratch file's disk, not the backup
             raise plain from error
-        raise Refused(f"{file} is damaged and cannot be read whole: {_first_line(error)}. "
-                      "Nothing was changed.") from error
+        raise Refused(f"{file} is damaged and cannot be read whole (DuckDB: {_first_line(error)}); "
+                      "nothing was changed.") from error
     finally:
         con.close()
     if _rows_in(scratch) != rows:
