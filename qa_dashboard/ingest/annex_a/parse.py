@@ -1,9 +1,9 @@
 """Read the cells an indicator needs from each list, check them, and count what is wrong.
 
-Refusals (errors) and warnings are `Problem`s naming file, list (sheet), Excel row and column;
-the value is shown only for dates, codes and numbers, never for a child's ID, date of birth,
-postcode or worker. Each problem also counts towards the data-quality table (list, problem,
-team), which holds counts only.
+Refusals (errors) and warnings are `Problem`s naming file, list (sheet), Excel row and column and
+what was expected, never the cell's value: in a row shifted by one column the "date" is a
+child's ID or a worker's name, so no column of a list is safe to show. Each problem also counts
+towards the data-quality table (list, problem, team), which holds counts only.
 """
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from qa_dashboard.ingest.annex_a import cells
 from qa_dashboard.ingest.annex_a.lists import AnnexList, vocabulary
-from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
+from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
 
 _LISTED_PER_COLUMN = 10   # problems of one kind listed one by one in a column; the rest summed up
 _DATES = (dt.date, dt.datetime)
 _SLOW = object()
 _TEXT_MEMO: dict[str, str | None] = {}
 _READ = {"id": cells.read_id, "text": cells.read_text, "number": cells.read_number}
+REFUSED_ROW_TEAM = "(not shown: the row is refused)"
 
 
 @dataclass
@@ -56,16 +57,15 @@ class Findings:
     def cell(self, rows: ListRows, index_or_row: int, column: str, message: str, value=None,
              severity: str = ERROR, problem: str | None = None, team: str | None = None) -> None:
         source = rows.source
-        if problem:
-            self.quality[(rows.label, problem, team or "")] += 1
+        if problem:  # a refused cell's row may be shifted a column: its "team" may be a worker's name
+            self.quality[(rows.label, problem, REFUSED_ROW_TEAM if severity == ERROR else team or "")] += 1
         place = (source.sheet, column, message, severity)
         self._listed[place] += 1
         if self._listed[place] > _LISTED_PER_COLUMN:
             return
-        hidden = vocabulary().private(column) or value is None
-        self.problems.append(Problem(
+        self.problems.append(Problem(  # never the value: see the module's docstring
             sheet=source.sheet, row=index_or_row, column=source.header_of(column),
-            value="" if hidden else shown(value), message=message, severity=severity, file=self.file_name))
+            value="", message=message, severity=severity, file=self.file_name))
 
     def summarise_overflow(self) -> None:
         for (sheet, column, message, severity), count in self._listed.items():
@@ -185,6 +185,7 @@ def _read_cell(rows: ListRows, excel_row: int, column: str, value, as_at: dt.dat
             if read is not None and read > as_at:
                 findings.cell(rows, excel_row, column, f"is after the extract date ({as_at:%d/%m/%Y}). Check the "
                               "extract date, or the date in the case system.", value=value, problem="date after the extract", team=team)
+                return None  # refused: it counts towards no month, covered or not
             return read
         if kind == "yesno":
             answer = cells.read_yes_no(value)
