@@ -53,12 +53,33 @@ class Findings:
     problems: list[Problem] = field(default_factory=list)
     quality: Counter = field(default_factory=Counter)   # (list, problem, team) -> rows
     _listed: Counter = field(default_factory=Counter)
+    _refused_rows: set = field(default_factory=set)      # (list, excel row) with a refused cell
+    _pending: list = field(default_factory=list)         # (list, problem, team, excel row) until the list is read
+
+    def count(self, rows: ListRows, excel_row: int, problem: str, team: str | None) -> None:
+        """A row with a recording problem, for the data-quality table once the list is read."""
+        self._pending.append((rows.label, problem, team, excel_row))
+
+    def settle(self, rows: ListRows) -> None:
+        """The list read: a row with a refused cell may be shifted a column, so what stands in its
+        team column may be a worker's name or a postcode. Its team is not used or shown."""
+        for label, problem, team, excel_row in self._pending:
+            refused = (label, excel_row) in self._refused_rows
+            self.quality[(label, problem, REFUSED_ROW_TEAM if refused else team or "")] += 1
+        self._pending.clear()
+        if "team" in rows.values:
+            teams = rows.values["team"]
+            for i, excel_row in enumerate(rows.excel_rows):
+                if (rows.label, excel_row) in self._refused_rows:
+                    teams[i] = None
 
     def cell(self, rows: ListRows, index_or_row: int, column: str, message: str, value=None,
              severity: str = ERROR, problem: str | None = None, team: str | None = None) -> None:
         source = rows.source
-        if problem:  # a refused cell's row may be shifted a column: its "team" may be a worker's name
-            self.quality[(rows.label, problem, REFUSED_ROW_TEAM if severity == ERROR else team or "")] += 1
+        if severity == ERROR:
+            self._refused_rows.add((rows.label, index_or_row))
+        if problem:
+            self.count(rows, index_or_row, problem, team)
         place = (source.sheet, column, message, severity)
         self._listed[place] += 1
         if self._listed[place] > _LISTED_PER_COLUMN:
@@ -98,6 +119,7 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
             letter_col = source.raw.first_col + position
             values = ["#N/A" if (r, letter_col) in errors_at else v for (r, _), v in zip(kept, values)]
         rows.values[column] = _read_column(rows, column, values, teams, as_at, findings)
+    findings.settle(rows)
     if duplicates:
         findings.sheet(source, f"{duplicates:,} exact duplicate rows were dropped; {len(rows.excel_rows):,} "
                                f"of {rows.rows_read:,} rows used.")
@@ -106,15 +128,15 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
 
 def _without_duplicates(source: AnnexList, rows: ListRows, findings: Findings) -> tuple[list, int]:
     """The rows below the header, an exact duplicate of an earlier row dropped (and counted)."""
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}
     kept, duplicates = [], 0
     for excel_row, cells_in_row in source.data_rows():
         fingerprint = tuple(cells_in_row)
-        if fingerprint in seen:
+        if fingerprint in seen:  # counted as its first copy's row, refused with it if it is
             duplicates += 1
-            findings.quality[(source.spec.label, "exact duplicate row", _team_of(cells_in_row, source) or "")] += 1
+            findings.count(rows, seen[fingerprint], "exact duplicate row", _team_of(cells_in_row, source))
             continue
-        seen.add(fingerprint)
+        seen[fingerprint] = excel_row
         kept.append((excel_row, cells_in_row))
     rows.rows_read = len(kept) + duplicates
     rows.excel_rows = [excel_row for excel_row, _ in kept]
@@ -190,14 +212,14 @@ def _read_cell(rows: ListRows, excel_row: int, column: str, value, as_at: dt.dat
         if kind == "yesno":
             answer = cells.read_yes_no(value)
             if answer is None and not cells.is_blank(value):
-                findings.quality[(rows.label, "unknown answer", team or "")] += 1
+                findings.count(rows, excel_row, "unknown answer", team)
             return answer if answer is not None else (None if cells.is_blank(value) else "unknown")
         if kind == "count":
             return cells.read_count(value)
         return _READ[kind](value)
     except cells.CellError as error:
         if kind == "count":
-            findings.quality[(rows.label, "unreadable number", team or "")] += 1
+            findings.count(rows, excel_row, "unreadable number", team)
             return None
         findings.cell(rows, excel_row, column, f"{error}.", value=value, problem="unreadable date", team=team)
         return None
