@@ -280,8 +280,9 @@ def rolling_rates(indicator: str, events: list[tuple[dt.date, object]], cover: C
             missing.append(month)
         month = add_months(month, 1)
     if missing:
-        findings.sheet(source, f"No {indicator} for {len(missing)} month(s) from {missing[0]:%b %Y}: the authority's "
-                               "ONS 0-17 population is not loaded. Choose the authority and load DfE's population file.")
+        findings.sheet(source, f"No {indicator} for {len(missing)} month(s) (" + ", ".join(f"{m:%b %Y}" for m in missing)
+                       + "): the authority's ONS 0-17 population for them is not loaded. Choose the authority and "
+                         "load DfE's population file.")
     return figures
 
 
