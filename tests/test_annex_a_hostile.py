@@ -75,11 +75,11 @@ def test_a_list_with_only_its_header_row_is_named_in_a_warning(tmp_path):
 
 def test_a_refused_date_counts_toward_no_partly_covered_month(tmp_path):
     rows = [["Child ID", "Date of Referral"], ["ZQ1", D(2024, 3, 4)], ["ZQ2", D(2024, 3, 5)], ["ZQ3", "15/06/2024"],
-            ["ZQ4", D(2024, 8, 9)]]
+            ["ZQ4", D(2024, 8, 9)], ["ZQ5", 2_900_000]]   # the last an Excel serial number in the year 9839
     found = checked(write_xlsx(tmp_path / "a.xlsx", {"List 3": rows}))
-    assert sorted(p.row for p in errors(found.problems)) == [4, 5]
+    assert sorted(p.row for p in errors(found.problems)) == [4, 5, 6]
     said = " ".join(p.message for p in found.problems)
-    assert "Jun 2024" not in said and "Aug 2024" not in said
+    assert "Jun 2024" not in said and "Aug 2024" not in said and "9839" not in said
 
 
 class CountedDate(dt.date):

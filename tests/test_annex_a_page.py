@@ -44,17 +44,20 @@ def test_the_lists_first_day_is_proposed_twelve_months_back_and_the_load_counts_
     asked.set_value(sample.AS_AT).run()
     [cover_from] = [d for d in app.date_input if d.label == "Lists cover from"]
     assert cover_from.value == dt.date(2023, 3, 31)  # shown for the officer to confirm
-    cover_from.set_value(dt.date(2023, 2, 1)).run()
+    cover_from.set_value(dt.date(2023, 3, 1)).run()
     assert not app.exception
     app.text_input(key="upload_user_name").input("Sam Officer").run()
     app.checkbox[0].check().run()
     button(app, "Load these files").click().run()
     assert not app.exception
-    # February 2023 is in the window declared, with no referral: counted as zero, from Annex A.
+    # March 2023 is in the window declared (from the proposed 31 March 2023 it would not be).
     assert query(demo_copy, "SELECT value FROM kpi_values WHERE indicator = 'referrals_count' "
-                            "AND period = '2023-02-01' AND team IS NULL") == [(0.0,)]
+                            "AND period = '2023-03-01' AND team IS NULL") == [(2.0,)]
     assert query(demo_copy, "SELECT source FROM kpi_sources WHERE indicator = 'referrals_count' "
-                            "AND period = '2023-02-01' AND team IS NULL") == [("Annex A, extract of 31 March 2024",)]
+                            "AND period = '2023-03-01' AND team IS NULL") == [("Annex A, extract of 31 March 2024",)]
+    # April 2023 has no referral in the sample: a whole month of the window, counted as zero.
+    assert query(demo_copy, "SELECT value FROM kpi_values WHERE indicator = 'referrals_count' "
+                            "AND period = '2023-04-01' AND team IS NULL") == [(0.0,)]
 
 
 def annex_a_app(repo_root, tmp_path, monkeypatch):

@@ -82,6 +82,17 @@ def test_a_window_that_starts_after_the_extract_date_is_refused(tmp_path):
     assert "after the extract date" in errors(result.problems)[0].message
 
 
+def test_a_window_from_before_the_lists_data_is_refused_proposing_the_earliest_date(tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", {"List 3": referral_rows([D(2023, 9, 16), D(2023, 12, 4)])})
+    db = tmp_path / "qa.duckdb"
+    result = ingest([path], db, "tester", as_at=D(2023, 12, 31), cover_from=D(2003, 9, 1))  # 2023 mistyped
+    assert not result.ok and not db.exists()
+    [refusal] = errors(result.problems)
+    assert refusal.message.startswith("No list has a case in September 2003, the first whole month from the day "
+                                      "the lists cover from (01/09/2003), or before it")
+    assert "--from 2023-09-16" in refusal.message
+
+
 def test_without_a_window_every_month_not_counted_is_named_for_every_list(tmp_path):
     # List 5's first enquiry is on 20 June and its first conference on 12 July: neither month is whole.
     rows = [sample.S47_HEADER[:1] + ["Section 47 Enquiry Start Date", "Date of ICPC", "Allocated Team"],

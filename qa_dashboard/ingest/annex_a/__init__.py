@@ -163,6 +163,8 @@ def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single
     _placeholder_ids(lists, findings)
     if any(n in lists for n in _COMPUTED_LISTS) and not refused_already and not errors(findings.problems):
         _recent_enough(lists, as_at, findings)
+        if context.window is not None:
+            _window_reaches_the_data(lists, context, findings)
     figures = _figures(lists, context, findings)
     findings.summarise_overflow()
     summaries = [_summary(rows, figures, findings) for rows in sorted(lists.values(), key=lambda r: r.source.spec.number)]
@@ -246,6 +248,21 @@ def _recent_enough(lists: dict[int, ListRows], as_at: dt.date, findings: Finding
     findings.sheet(None, f"No list has a case in {month:%B %Y}, the last whole month before the extract date "
                          f"{as_at:%d/%m/%Y}, so the extract date looks later than the lists' data and would write "
                          "months of zeros." + proposal, severity=ERROR)
+
+
+def _window_reaches_the_data(lists: dict[int, ListRows], context: AnnexContext, findings: Findings) -> None:
+    """A window declared from before the lists' first case would write months of zeros over real
+    counts (a mistyped year): when no counted list has a case on or before the end of the window's
+    first whole month, the load is refused, proposing the earliest date."""
+    dates = [d for number, column, _ in _COUNTED_BY if number in lists for d in lists[number].column(column) if d]
+    first = context.window.first
+    if not dates or min(dates) < add_months(first, 1):
+        return
+    earliest = min(dates)
+    findings.sheet(None, f"No list has a case in {first:%B %Y}, the first whole month from the day the lists cover "
+                         f"from ({context.start:%d/%m/%Y}), or before it, so that day looks earlier than the lists' data "
+                         f"and would write months of zeros. The earliest date in the lists is {earliest:%d/%m/%Y}: if "
+                         f"they cover from then, give that day (--from {earliest:%Y-%m-%d}).", severity=ERROR)
 
 
 def _placeholder_ids(lists: dict[int, ListRows], findings: Findings) -> None:

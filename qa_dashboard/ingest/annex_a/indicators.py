@@ -269,10 +269,13 @@ def rolling_rates(indicator: str, events: list[tuple[dt.date, object]], cover: C
     findings.sheet(source, f"No {indicator} for the 11 months {cover.first:%b %Y} to "
                            f"{add_months(first_end, -1):%b %Y}: a rate per 10,000 children needs the 12 whole "
                            f"months to the month's end, and the list covers from {cover.first:%b %Y}.")
+    by_month = defaultdict(set)  # each event once into its month: a window is then 12 months' sets, not every event
+    for day, w in events:
+        by_month[month_of(day)].add(w)
     figures, month, missing = [], first_end, []
     while month <= cover.last:
-        window_start, window_end = add_months(month, -11), add_months(month, 1)
-        who = {w for day, w in events if window_start <= day < window_end}
+        window_end = add_months(month, 1)
+        who = set().union(*(by_month.get(add_months(month, -back), ()) for back in range(12)))
         children = population(window_end - dt.timedelta(days=1))
         if children:
             figures.append(Figure(month, indicator, None, round(len(who) / children * 10_000, 6), len(who), children))
