@@ -23,11 +23,11 @@ from qa_dashboard.ingest.annex_a.indicators import (
     ASSESSMENT_WORKING_DAYS, ICPC_WORKING_DAYS, Coverage, Figure, covering, declared, last_whole_month, month_of,
     nfa, re_referrals, rolling_rates, s47_children, timeliness,
 )
-from qa_dashboard.metrics import add_months
 from qa_dashboard.ingest.annex_a.lists import AnnexList, find_lists, vocabulary
 from qa_dashboard.ingest.annex_a.parse import Findings, ListRows, read_list
 from qa_dashboard.ingest.annex_a.visits import VISITS, standard_text, visits_in_time
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors
+from qa_dashboard.metrics import add_months
 
 __all__ = ["AnnexContext", "Reduction", "ListSummary", "find_lists", "latest_date", "reduce", "standard_text",
            "default_standards", "SOURCE_LISTS", "context_problems", "default_window_start"]
@@ -154,8 +154,8 @@ def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single
             findings.sheet(rows.source, f"{rows.label} ({rows.source.spec.title}) has only its header row: its figures "
                            "are not written (an empty list cannot tell no cases from a failed extract). If the list "
                            "should hold cases, extract it again.")
-    lists = {number: rows for number, rows in lists.items() if rows.rows_read}
     missing = [vocabulary().lists[n] for n in _COMPUTED_LISTS if n not in lists]
+    lists = {number: rows for number, rows in lists.items() if rows.rows_read}
     if missing and not single_list:
         findings.sheet(None, "The file has no " + ", ".join(f"{s.label} ({s.title})" for s in missing)
                        + ": the figures from those lists are not written.")
@@ -279,9 +279,8 @@ def _placeholder_ids(lists: dict[int, ListRows], findings: Findings) -> None:
         first = rows.excel_rows[rows.values["child_id"].index(child)]
         others = f" (and {len(shared) - 1:,} other IDs are on more than {_PLACEHOLDER_ROWS} rows each)" if len(shared) > 1 else ""
         findings.sheet(rows.source, f"{n:,} rows share the child ID in row {first}{others}: a placeholder for "
-                       "children without an ID? They "
-                       "are counted as one child (re-referrals, children with an enquiry). Give each child its own "
-                       "ID in the case system.", column=rows.source.header_of("child_id"))
+                       "children without an ID? They are counted as one child (re-referrals, children with an "
+                       "enquiry). Give each child its own ID in the case system.", column=rows.source.header_of("child_id"))
 
 
 def _age_warnings(lists: dict[int, ListRows], findings: Findings) -> None:
