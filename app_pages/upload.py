@@ -102,7 +102,8 @@ def annex_a_standards() -> dict[str, int]:
 def show_annex_a(checked) -> None:
     """Per list: rows read, months, teams, warnings, indicators to write; and the data-quality counts."""
     for found in upload.annex_previews(checked):
-        st.subheader(f"Annex A, extract of {found['as_at'].day} {found['as_at']:%B %Y}: what each list holds")
+        cover = f", lists from {found['cover_from'].day} {found['cover_from']:%B %Y}" if found["cover_from"] else ""
+        st.subheader(f"Annex A, extract of {found['as_at'].day} {found['as_at']:%B %Y}{cover}: what each list holds")
         st.text(found["standards"])
         st.dataframe(found["lists"], hide_index=True)
         if not found["quality"].empty:

@@ -158,7 +158,8 @@ def annex_previews(result: IngestResult) -> list[dict]:
     problems by list and team (counts only) and the visit standards used."""
     from qa_dashboard.ingest.annex_a import preview
 
-    return [{"file": f.file_name, "as_at": f.annex.as_at, "lists": preview.lists_frame(f.annex),
+    return [{"file": f.file_name, "as_at": f.annex.as_at, "cover_from": f.annex.cover_from,
+             "lists": preview.lists_frame(f.annex),
              "quality": preview.quality_frame(f.annex.quality), "standards": preview.standards_sentence(f.annex.standards)}
             for f in result.files if f.annex is not None]
 

@@ -46,6 +46,8 @@ def test_the_lists_first_day_is_proposed_twelve_months_back_and_the_load_counts_
     assert cover_from.value == dt.date(2023, 3, 31)  # shown for the officer to confirm
     cover_from.set_value(dt.date(2023, 3, 1)).run()
     assert not app.exception
+    assert "Annex A, extract of 31 March 2024, lists from 1 March 2023: what each list holds" in \
+        [h.value for h in app.subheader]
     app.text_input(key="upload_user_name").input("Sam Officer").run()
     app.checkbox[0].check().run()
     button(app, "Load these files").click().run()

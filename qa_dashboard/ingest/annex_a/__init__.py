@@ -114,6 +114,7 @@ class Reduction:
     problems: list[Problem]
     quality: Counter            # (list, problem, team) -> rows
     standards: dict[str, int]
+    cover_from: dt.date | None = None   # the first day the lists cover, when the officer declared it
 
     @property
     def ok(self) -> bool:
@@ -169,7 +170,7 @@ def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single
     findings.summarise_overflow()
     summaries = [_summary(rows, figures, findings) for rows in sorted(lists.values(), key=lambda r: r.source.spec.number)]
     return Reduction(as_at, figures if not errors(findings.problems) else [], summaries, findings.problems,
-                     findings.quality, dict(context.standards))
+                     findings.quality, dict(context.standards), context.start)
 
 
 def _figures(lists: dict[int, ListRows], context: AnnexContext, findings: Findings) -> list[Figure]:
