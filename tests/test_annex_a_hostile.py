@@ -1,6 +1,7 @@
 """Annex A under hostile or broken input: a row shifted a column shows no value from the list,
 an empty list is named, a refused date counts toward no month, one placeholder ID on thousands
-of rows costs n log n and is named, and a KPI workbook's summary sheet is not taken for a list."""
+of rows costs n log n, is named and is not taken for one child, and a KPI workbook's summary
+sheet is not taken for a list."""
 import datetime as dt
 import json
 import subprocess
@@ -134,8 +135,12 @@ def test_one_id_on_many_rows_is_named_as_a_placeholder_by_row_not_value(tmp_path
         [["ZQPLACEHOLDER", D(2024, 1, 1) + dt.timedelta(days=i), "North"] for i in range(60)]
     found = checked(write_xlsx(tmp_path / "a.xlsx", {"List 3": rows}))
     [said] = [p for p in found.problems if "placeholder" in p.message]
-    assert said.severity == WARNING and said.message.startswith("60 rows share the child ID in row 3:")
+    assert said.severity == WARNING and said.message.startswith("One child ID is on more than 50 rows (60 rows, the "
+                                                                "first in row 3)")
     assert "ZQPLACEHOLDER" not in said.line()
+    # Not one child referred 60 times: each row its own child, so none is a re-referral by the ID.
+    shares = [f for f in found.annex.figures if f.indicator == "re_referrals_pct" and f.team is None]
+    assert sum(f.numerator for f in shares) == 0 and sum(f.denominator for f in shares) == 61
 
 
 def test_a_kpi_workbook_with_a_referrals_summary_sheet_is_not_taken_for_annex_a(tmp_path):

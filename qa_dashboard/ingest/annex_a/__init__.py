@@ -267,21 +267,25 @@ def _window_reaches_the_data(lists: dict[int, ListRows], context: AnnexContext, 
 
 
 def _placeholder_ids(lists: dict[int, ListRows], findings: Findings) -> None:
-    """One ID on many rows is a stand-in (`UNKNOWN`, `0`) for children without one: say so, by
-    row and count, never the ID."""
+    """One ID on many rows is a stand-in (`UNKNOWN`, `0`) for children without one, not a child:
+    its rows are read as rows without an ID (each its own child; re-referrals among them found
+    only by the list's count column). Said by row and count, never the ID."""
     for rows in lists.values():
         if not rows.source.spec.children or "child_id" not in rows.values:
             continue
-        counts = Counter(c for c in rows.values["child_id"] if c is not None)
-        shared = [(n, child) for child, n in counts.items() if n > _PLACEHOLDER_ROWS]
+        ids = rows.values["child_id"]
+        counts = Counter(c for c in ids if c is not None)
+        shared = {child: n for child, n in counts.items() if n > _PLACEHOLDER_ROWS}
         if not shared:
             continue
-        n, child = max(shared, key=lambda pair: pair[0])
-        first = rows.excel_rows[rows.values["child_id"].index(child)]
-        others = f" (and {len(shared) - 1:,} other IDs are on more than {_PLACEHOLDER_ROWS} rows each)" if len(shared) > 1 else ""
-        findings.sheet(rows.source, f"{n:,} rows share the child ID in row {first}{others}: a placeholder for "
-                       "children without an ID? They are counted as one child (re-referrals, children with an "
-                       "enquiry). Give each child its own ID in the case system.", column=rows.source.header_of("child_id"))
+        first = rows.excel_rows[next(i for i, c in enumerate(ids) if c in shared)]
+        rows.values["child_id"] = [None if c in shared else c for c in ids]
+        many = f"{len(shared):,} child IDs are each" if len(shared) > 1 else "One child ID is"
+        findings.sheet(rows.source, f"{many} on more than {_PLACEHOLDER_ROWS} rows ({sum(shared.values()):,} rows, the "
+                       f"first in row {first}): a placeholder for children without an ID, not one child. Those rows "
+                       "are read as rows without an ID: each counts as its own child, and a re-referral among them "
+                       "is found only by the list's count of referrals in the last 12 months. Give each child its "
+                       "own ID in the case system.", column=rows.source.header_of("child_id"))
 
 
 def _age_warnings(lists: dict[int, ListRows], findings: Findings) -> None:
