@@ -45,9 +45,6 @@ class Vocabulary:
     cin_plan_statuses: frozenset[str]
     standards: dict[str, int]
 
-    def private(self, column: str) -> bool:
-        return self.kinds.get(column) in {"id", "private"}
-
 
 @cache
 def vocabulary() -> Vocabulary:
