@@ -74,6 +74,18 @@ def test_a_list_with_only_its_header_row_is_named_in_a_warning(tmp_path):
     assert not [f for f in found.annex.figures if f.indicator in ("s47_count", "icpc_count")]
 
 
+def test_a_list_of_rows_without_a_date_is_named_and_writes_no_zeros(tmp_path):
+    blank_rows = [[" ", None, "  ", "-", None, None]] * 1 + [["ZQ1", None, None, None, "North", None]]
+    sheets = {**sample.workbook_sheets(), "Sec47 and ICPC": [sample.S47_HEADER] + blank_rows}
+    context = annex.context_for(None, sample.AS_AT, cover_from=D(2023, 4, 1))
+    path = write_xlsx(tmp_path / "a.xlsx", sheets)
+    found = check_file(path.name, path.read_bytes(), annex_context=context)
+    assert found.ok
+    assert any(p.sheet == "Sec47 and ICPC" and "2 rows but no date in any of its date columns" in p.message
+               for p in found.problems)
+    assert not [f for f in found.annex.figures if f.indicator in ("s47_count", "icpc_count")]
+
+
 def test_a_refused_date_counts_toward_no_partly_covered_month(tmp_path):
     rows = [["Child ID", "Date of Referral"], ["ZQ1", D(2024, 3, 4)], ["ZQ2", D(2024, 3, 5)], ["ZQ3", "15/06/2024"],
             ["ZQ4", D(2024, 8, 9)], ["ZQ5", 2_900_000]]   # the last an Excel serial number in the year 9839

@@ -150,13 +150,8 @@ def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single
                                   "is read. Remove the copy or rename it.")
             continue
         lists[annex.spec.number] = read_list(annex, as_at, findings)
-    for rows in lists.values():
-        if not rows.rows_read:
-            findings.sheet(rows.source, f"{rows.label} ({rows.source.spec.title}) has only its header row: its figures "
-                           "are not written (an empty list cannot tell no cases from a failed extract). If the list "
-                           "should hold cases, extract it again.")
     missing = [vocabulary().lists[n] for n in _COMPUTED_LISTS if n not in lists]
-    lists = {number: rows for number, rows in lists.items() if rows.rows_read}
+    lists = {number: rows for number, rows in lists.items() if not _empty(rows, findings)}
     if missing and not single_list:
         findings.sheet(None, "The file has no " + ", ".join(f"{s.label} ({s.title})" for s in missing)
                        + ": the figures from those lists are not written.")
@@ -171,6 +166,21 @@ def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single
     summaries = [_summary(rows, figures, findings) for rows in sorted(lists.values(), key=lambda r: r.source.spec.number)]
     return Reduction(as_at, figures if not errors(findings.problems) else [], summaries, findings.problems,
                      findings.quality, dict(context.standards), context.start)
+
+
+def _empty(rows: ListRows, findings: Findings) -> bool:
+    """A list with no case in it, said so: an empty list cannot tell no cases from a failed
+    extract, so its figures are not written (never months of zeros)."""
+    kinds = vocabulary().kinds
+    dated = [column for column in rows.values if kinds.get(column) == "date"]
+    if rows.rows_read and (not dated or any(d is not None for column in dated for d in rows.values[column])):
+        return False
+    if errors(findings.problems):  # a list whose every date is refused is refused already
+        return True
+    held = "only its header row" if not rows.rows_read else f"{rows.rows_read:,} rows but no date in any of its date columns"
+    findings.sheet(rows.source, f"{rows.label} ({rows.source.spec.title}) has {held}: its figures are not written (an "
+                   "empty list cannot tell no cases from a failed extract). If the list should hold cases, extract it again.")
+    return True
 
 
 def _figures(lists: dict[int, ListRows], context: AnnexContext, findings: Findings) -> list[Figure]:
