@@ -168,6 +168,17 @@ def test_an_extract_date_past_the_lists_data_is_refused_proposing_the_latest_dat
     assert snapshot(db) == before
 
 
+def test_a_list_whose_cases_stop_months_before_the_others_is_named(tmp_path):
+    sheets = {"List 3": referral_rows([D(2024, 1, 3), D(2024, 1, 4)]),
+              "List 4": [["Child ID", "Continuous Assessment Start Date", "Continuous Assessment Date of Authorisation"],
+                         ["ZQ9", D(2024, 3, 1), D(2024, 3, 20)]]}
+    check = checked(write_xlsx(tmp_path / "a.xlsx", sheets), D(2024, 3, 31))
+    assert check.ok
+    assert figures(check, "referrals_count") == {D(2024, 1, 1): 2, D(2024, 2, 1): 0, D(2024, 3, 1): 0}
+    assert "No Date of Referral after 04/01/2024: referrals_count and referrals_rate are written as zero for Feb 2024 " \
+           "to Mar 2024. If this list was extracted earlier than the others, extract it again with them." in warned(check)
+
+
 def test_an_extract_date_a_few_days_after_the_lists_last_case_is_accepted(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", {"List 3": referral_rows([D(2024, 3, 4), D(2024, 3, 20)])})
     check = checked(path, D(2024, 4, 10))

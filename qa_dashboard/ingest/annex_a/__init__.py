@@ -205,6 +205,7 @@ def _figures(lists: dict[int, ListRows], context: AnnexContext, findings: Findin
     for number, column, indicators in _COUNTED_BY:
         if number in lists:
             _months_not_written(lists[number], column, indicators, cover_of, findings)
+            _zeros_at_the_end(lists[number], column, indicators, cover_of, findings)
             if window is not None:
                 _before_the_window(lists[number], column, window, context.start, findings)
     if window is not None:  # rows before the window are left out of every figure dated by them
@@ -228,6 +229,21 @@ def _months_not_written(rows: ListRows, column: str, indicators: tuple[str, ...]
                        + "): a count over part of a month is not the month's count. Shares are written, each with its n."
                        + ("" if cover.declared else " Give the first day the lists cover (--from, or 'Lists cover from' "
                           "on the Upload page) to count every whole month from it."),
+                       column=rows.source.header_of(column))
+
+
+def _zeros_at_the_end(rows: ListRows, column: str, indicators: tuple[str, ...], cover_of, findings: Findings) -> None:
+    """A list whose cases stop two or more whole months before the others' is written as zeros
+    for those months: said, in case that list was extracted earlier than the rest."""
+    dates = [d for d in rows.column(column) if d is not None]
+    cover = cover_of(dates)
+    if not dates or cover is None:
+        return
+    empty_from = add_months(month_of(max(dates)), 1)
+    if add_months(empty_from, 1) <= cover.last:
+        findings.sheet(rows.source, f"No {rows.source.header_of(column)} after {max(dates):%d/%m/%Y}: "
+                       f"{' and '.join(indicators)} {'is' if len(indicators) == 1 else 'are'} written as zero for {empty_from:%b %Y} to {cover.last:%b %Y}. "
+                       "If this list was extracted earlier than the others, extract it again with them.",
                        column=rows.source.header_of(column))
 
 
