@@ -19,7 +19,7 @@ def _ingest(args) -> int:
         return 1
     db = store.db_path(args.db)
     result = ingest_module.ingest(args.files, db, user=args.user or ingest_module.default_user(), dry_run=args.dry_run,
-                                  as_at=args.as_at)
+                                  as_at=args.as_at, cover_from=args.cover_from)
     if args.json:
         if not result.ok:
             print(json.dumps([p.as_dict() for p in result.problems], indent=2, default=str))
@@ -254,6 +254,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print results or problems as JSON")
     ingest.add_argument("--as-at", type=_extract_date, metavar="YYYY-MM-DD",
                         help="the extract date of an Ofsted Annex A workbook (required for one)")
+    ingest.add_argument("--from", dest="cover_from", type=_extract_date, metavar="YYYY-MM-DD",
+                        help="the first day an Annex A workbook's lists cover: counts and rates are written for "
+                             "every whole month from it to the extract date (default: inferred from the lists)")
     ingest.set_defaults(run=_ingest)
 
     undo = commands.add_parser("undo", help="undo the latest load")
