@@ -70,9 +70,11 @@ global
 defaults
     mode http
     option forwardfor
-    # a request whose replica has stopped (before the health check notices) goes to another
+    # a request whose replica has stopped (refused, or closed without an answer, before the
+    # health check notices) is sent again, to another replica
     retries 3
     option redispatch 1
+    retry-on conn-failure empty-response
     timeout connect 5s
     timeout client 1h
     timeout server 1h

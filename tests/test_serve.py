@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 import time
 import urllib.error
@@ -186,19 +187,38 @@ def test_a_killed_replica_is_started_again_while_the_other_keeps_serving(cluster
     killed = _replica_pid(supervisor, cluster.replica_ports[0])
     other = _replica_pid(supervisor, cluster.replica_ports[1])
     assert killed and other, _children(supervisor)
-    os.kill(killed, signal.SIGKILL)
 
-    # Until replica 1 is back, every request, its readers' included, is served by replica 2:
-    # HAProxy sends a request whose replica is gone to another and stops choosing it.
-    statuses = []
+    # Replica 1's readers keep asking, before, during and after its death: every request is
+    # answered, by replica 2 while replica 1 is gone (HAProxy sends a request whose replica
+    # refused it or closed without answering to another, and stops choosing a replica that
+    # fails its health checks).
+    statuses: list[int] = []
+    asking = threading.Event()
+    asking.set()
 
-    def started_again():
-        statuses.append(_get(cluster.port, cookie=f"{serve.COOKIE}=replica1")[0])
-        assert cluster.supervisor.poll() is None, f"make serve stopped:\n{cluster.output.read_text()}"
-        pid = _replica_pid(supervisor, cluster.replica_ports[0])
-        return pid not in (None, killed) and _get(cluster.replica_ports[0])[0] == 200
-    _wait_for(started_again, "replica 1 was not started again")
-    assert set(statuses) == {200}, statuses
+    def reader():
+        for _ in range(100_000):
+            if not asking.is_set():
+                return
+            statuses.append(_get(cluster.port, cookie=f"{serve.COOKIE}=replica1")[0])
+
+    readers = [threading.Thread(target=reader) for _ in range(2)]
+    for thread in readers:
+        thread.start()
+    try:
+        _wait_for(lambda: len(statuses) >= 20, "the readers got no answers")
+        os.kill(killed, signal.SIGKILL)
+
+        def started_again():
+            assert cluster.supervisor.poll() is None, f"make serve stopped:\n{cluster.output.read_text()}"
+            pid = _replica_pid(supervisor, cluster.replica_ports[0])
+            return pid not in (None, killed) and _get(cluster.replica_ports[0])[0] == 200
+        _wait_for(started_again, "replica 1 was not started again")
+    finally:
+        asking.clear()
+        for thread in readers:
+            thread.join(timeout=120)
+    assert statuses and set(statuses) == {200}, [status for status in statuses if status != 200]
     assert _replica_pid(supervisor, cluster.replica_ports[1]) == other  # the other kept serving throughout
 
     # Once its health checks pass, HAProxy sends replica 1's readers to it again.
@@ -317,7 +337,8 @@ def test_haproxy_checks_every_replica_and_accepts_its_configuration(tmp_path):
         assert f"server replica{index} 127.0.0.1:{port} cookie replica{index} check inter 1s fall 2 rise 2" in config
     assert f"cookie {serve.COOKIE} insert indirect nocache" in config
     assert "option httpchk GET /_stcore/health" in config
-    assert "option redispatch" in config  # a request to a replica gone before its check noticed goes to another
+    # a request to a replica gone before its check noticed (refused, or closed unanswered) goes to another
+    assert "option redispatch" in config and "retry-on conn-failure empty-response" in config
     (tmp_path / "haproxy.cfg").write_text(config, encoding="utf-8")
     checked = subprocess.run([serve.haproxy_binary(), "-c", "-f", str(tmp_path / "haproxy.cfg")],
                              capture_output=True, text=True, timeout=60)
