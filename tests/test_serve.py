@@ -249,6 +249,32 @@ def test_the_supervisor_killed_outright_leaves_no_replica_or_proxy(tmp_path):
         _stop_supervisor(supervisor, list(children))
 
 
+def test_ctrl_c_while_starting_stops_everything_without_a_traceback(tmp_path):
+    _needs_haproxy()
+    app = tmp_path / "page.py"
+    app.write_text(TINY_APP, encoding="utf-8")
+    port = serve.free_consecutive_ports(3)
+    output = tmp_path / "serve.out"
+    supervisor = _start_supervisor(port, 2, output, app=app)
+    children: dict[int, str] = {}
+    try:
+        # Both replicas have been started (one after the other, before either is waited for); a
+        # replica takes a while to answer, so the signal most likely comes while make serve
+        # starts (after, it must stop everything just the same).
+        def both_replicas():
+            found = _children(supervisor.pid)
+            return found if len(found) >= 2 else None
+        children = _wait_for(both_replicas, "make serve did not start its two app processes", every=0.01)
+        supervisor.send_signal(signal.SIGINT)
+        assert supervisor.wait(timeout=120) == 0, output.read_text()
+        children.update(_children(supervisor.pid))
+        assert "Traceback" not in output.read_text()
+        _wait_for(lambda: not any(_alive(pid) for pid in children), f"a child of make serve kept running ({children})")
+        assert list(tmp_path.glob("qa-serve-*")) == []
+    finally:
+        _stop_supervisor(supervisor, list(children))
+
+
 def test_a_restart_right_after_a_stop_serves(tmp_path):
     _needs_haproxy()
     app = tmp_path / "page.py"
