@@ -355,6 +355,31 @@ def test_a_replica_that_keeps_stopping_at_once_is_left_stopped_with_a_sentence(t
     assert said[:2] == ["replica 1 (port 1) stopped with exit code 3; starting it again in 0 s."] * 2
 
 
+def test_when_no_replica_can_be_kept_running_make_serve_stops_saying_why(tmp_path):
+    _needs_haproxy()
+    app = tmp_path / "page.py"
+    app.write_text(TINY_APP, encoding="utf-8")
+    running = serve.Cluster(1, serve.free_consecutive_ports(2), app, logs=tmp_path)
+    try:
+        app.unlink()  # from now on the replica cannot start: streamlit refuses a missing file at once
+        slot = running.replica_slots[0]
+        slot.backoff_s = (0,)
+        os.kill(slot.process.pid, signal.SIGKILL)
+        said = []
+        deadline = time.monotonic() + START_DEADLINE_S
+        for _ in range(100_000):
+            said += running.watch()
+            if running.failure or time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        assert running.failure == "no app process is left running, so make serve stops."
+        assert slot.starts == serve.MAX_QUICK_FAILURES  # the first start and four more
+        assert said[-1].endswith(f"it has stopped {serve.MAX_QUICK_FAILURES} times in a row within 60 s of "
+                                 "starting, so it is left stopped.")
+    finally:
+        running.stop()
+
+
 def test_haproxy_checks_every_replica_and_accepts_its_configuration(tmp_path):
     _needs_haproxy()
     config = serve.haproxy_config([8502, 8503, 8504], 8501)
