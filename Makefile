@@ -57,7 +57,8 @@ run: venv demo-db
 	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 # REPLICAS app processes on ports PORT+1.. behind HAProxy on PORT (apt-get install haproxy);
-# ADDRESS=0.0.0.0 opens the proxy to the network. Ctrl-C stops them all.
+# ADDRESS=0.0.0.0 opens the proxy to the network. A replica that stops is started again;
+# Ctrl-C stops them all.
 serve: venv demo-db
 	QA_DASHBOARD_DB="$(QA_DASHBOARD_DB)" $(VENV)/bin/python deploy/serve.py --replicas "$(REPLICAS)" --port "$(PORT)" --address "$(ADDRESS)"
 
