@@ -64,6 +64,12 @@ FEWEST_FIXED_POINTS = 12         # R/ptd_spc_options.R:64
 DIRECTION = {"higher": 1, "lower": -1, "neutral": 0}  # R/ptd_spc.R:145-149
 
 
+def improvement_direction(polarity: str) -> int:
+    """1 higher is better, -1 lower is, 0 neither; a polarity not known (a custom indicator
+    loaded without one) is read as neutral: which way is better cannot be said."""
+    return DIRECTION.get(polarity, 0)
+
+
 # ------------------------------------------------------------ the package's rules, ported --
 def seven_point_one_side_mean(side: Sequence[int]) -> list[int]:
     """1 where a point ends a run of 7 on one side of the centre (0 is on the centre)."""
@@ -141,16 +147,16 @@ def variation_key(direction: int, polarity: str) -> str:
     """improvement / concern / neither / common, from a point's direction and the polarity."""
     if direction == 0:
         return "common"
-    if DIRECTION[polarity] == 0:
+    if improvement_direction(polarity) == 0:
         return "neither"
-    return "improvement" if direction * DIRECTION[polarity] > 0 else "concern"
+    return "improvement" if direction * improvement_direction(polarity) > 0 else "concern"
 
 
 def assurance_key(lower: float | None, upper: float | None, target: float | None, polarity: str) -> str | None:
     """passes / fails / hit_and_miss, or None without a target or for a neutral indicator."""
-    if _missing(target) or DIRECTION[polarity] == 0:
+    if _missing(target) or improvement_direction(polarity) == 0:
         return None
-    higher_is_better = DIRECTION[polarity] == 1
+    higher_is_better = improvement_direction(polarity) == 1
     if upper is not None and target > upper:
         return "fails" if higher_is_better else "passes"
     if lower is not None and target < lower:
@@ -287,11 +293,9 @@ def analyse(periods: Iterable, values: Iterable, polarity: str, targets: Iterabl
             rebases: Iterable = (), fix_after_n_points: int | None = None,
             screen_outliers: bool = True) -> Series:
     """Read a monthly series: `periods` (dates; their month counts), `values` (None or NaN: no
-    figure, left out), `polarity` higher / lower / neutral, `targets` beside the values,
+    figure, left out), `polarity` higher / lower / neutral (anything else is read as neutral), `targets` beside the values,
     `rebases` the months new limits start from, `fix_after_n_points` to work a part's limits
     out from its first n points only (at least 12, as the package requires)."""
-    if polarity not in DIRECTION:
-        raise ValueError(f"polarity is higher, lower or neutral, not {polarity!r}")
     if fix_after_n_points is not None and fix_after_n_points < FEWEST_FIXED_POINTS:
         raise ValueError(f"fix_after_n_points must be at least {FEWEST_FIXED_POINTS}")
     periods = [_month(p) for p in periods]

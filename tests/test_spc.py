@@ -353,3 +353,8 @@ def test_common_cause_says_no_sign_of_change_and_the_range():
 
 def test_provisional_limits_are_said_in_words():
     assert spc.sentence(series(BASE), show_pct).endswith("the limits are provisional: 10 months, fewer than 13.")
+
+
+def test_a_custom_indicator_without_a_polarity_is_read_as_neutral():
+    unknown = series(BASE + [11] * 7, "unknown", targets=[10] * 17)
+    assert unknown.latest.variation == WORDS.variation["neither"] and unknown.latest.assurance is None
