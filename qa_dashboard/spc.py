@@ -40,6 +40,9 @@ Where each default comes from (NHSRplotthedots, tag 0.2.2):
 - Provisional ("trial") limits: a part of fewer than 13 points
   (R/ptd_add_short_group_warnings.R:22, `warning_threshold = 13`, `n() < warning_threshold`).
 
+The helpers keep the package's names and give its results (tests/test_spc.py runs the package's
+own cases on them), written as single passes over the series rather than windows.
+
 This dashboard's own choices, where the package leaves it to the caller: a month with no figure
 is simply absent (the moving range and the runs span it); a rebase "from" a month starts the new
 part at the first figure in or after that month (the package needs the exact date of a row).
@@ -47,6 +50,7 @@ The words (variation, assurance, rule, the sentences) are the catalogue's `spc` 
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -73,15 +77,22 @@ def improvement_direction(polarity: str) -> int:
 # ------------------------------------------------------------ the package's rules, ported --
 def seven_point_one_side_mean(side: Sequence[int]) -> list[int]:
     """1 where a point ends a run of 7 on one side of the centre (0 is on the centre)."""
-    padded = [0] * (RUN - 1) + list(side)
-    return [int(padded[i] != 0 and all(padded[i] == padded[i - k] for k in range(1, RUN)))
-            for i in range(RUN - 1, len(padded))]
+    ends, run, before = [], 0, 0
+    for here in side:
+        run = run + 1 if here != 0 and here == before else (1 if here != 0 else 0)
+        before = here
+        ends.append(int(run >= RUN))
+    return ends
 
 
 def part_of_seven_trend(ends: Sequence[float]) -> list[int]:
     """1 where a point is, or is one of the 6 before, a point that ends a run."""
-    padded = list(ends) + [0] * (RUN - 1)
-    return [int(any(abs(padded[i + k]) == 1 for k in range(RUN))) for i in range(len(ends))]
+    flagged, next_end = [0] * len(ends), None
+    for i in range(len(ends) - 1, -1, -1):
+        if abs(ends[i]) == 1:
+            next_end = i
+        flagged[i] = int(next_end is not None and next_end - i < RUN)
+    return flagged
 
 
 def _sign(x: float) -> int:
@@ -90,13 +101,12 @@ def _sign(x: float) -> int:
 
 def seven_point_trend(values: Sequence[float]) -> list[int]:
     """1 (-1) where a point ends 7 points each strictly above (below) the one before."""
-    ends = [0] * len(values)
-    for i in range(RUN - 1, len(values)):
-        steps = {_sign(values[i - k] - values[i - k - 1]) for k in range(RUN - 1)}
-        if steps == {1}:
-            ends[i] = 1
-        elif steps == {-1}:
-            ends[i] = -1
+    ends, rising, falling = [0] * len(values), 0, 0
+    for i in range(1, len(values)):
+        step = _sign(values[i] - values[i - 1])
+        rising = rising + 1 if step == 1 else 0
+        falling = falling + 1 if step == -1 else 0
+        ends[i] = 1 if rising >= RUN - 1 else (-1 if falling >= RUN - 1 else 0)
     return ends
 
 
@@ -108,10 +118,9 @@ def two_in_three(close: Sequence[int], side: Sequence[int]) -> list[int]:
     s = [0, 0] + list(side) + [0, 0]
     s += [0] * (len(c) - len(s))  # the package's tests pass a shorter side vector (zeros: no side)
 
-    def window(start: int) -> bool:
-        return sum(c[start:start + 3]) >= 2 and abs(sum(s[start:start + 3])) == 3
-
-    return [int(window(i) or window(i + 1) or window(i + 2)) for i in range(len(close))]
+    windows = [c[j] + c[j + 1] + c[j + 2] >= 2 and abs(s[j] + s[j + 1] + s[j + 2]) == 3
+               for j in range(len(c) - 2)]
+    return [int(windows[i] or windows[i + 1] or windows[i + 2]) for i in range(len(close))]
 
 
 def part_of_two_in_three(in_window: Sequence[int], close: Sequence[int]) -> list[int]:
@@ -199,9 +208,10 @@ def limits(values: Sequence[float], screen_outliers: bool = True) -> Limits:
                   centre - NEAR_LIMIT * mean_range, centre + NEAR_LIMIT * mean_range, mean_range)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Point:
-    """One month of a series, read as the chart and the Figures table show it."""
+    """One month of a series, read as the chart and the Figures table show it. (Not frozen: a
+    load makes tens of thousands, and a frozen dataclass is several times slower to make.)"""
 
     period: dt.date
     value: float
@@ -303,14 +313,15 @@ def analyse(periods: Iterable, values: Iterable, polarity: str, targets: Iterabl
     targets = list(targets) if targets is not None else [None] * len(periods)
     if not len(periods) == len(values) == len(targets):
         raise ValueError("periods, values and targets differ in length")
-    kept = sorted((p, float(v), None if _missing(t) else float(t))
-                  for p, v, t in zip(periods, values, targets) if not _missing(v))
+    # v == v: not NaN (a blank cell read as a float)
+    kept = sorted((p, float(v), float(t) if t is not None and t == t else None)
+                  for p, v, t in zip(periods, values, targets) if v is not None and v == v)
     if len({p for p, _, _ in kept}) != len(kept):
         raise ValueError("a month appears twice in one series")
     starts = sorted({_month(m) for m in rebases})
     parts: dict[int, list[tuple]] = {}
     for row in kept:
-        parts.setdefault(sum(1 for m in starts if m <= row[0]), []).append(row)
+        parts.setdefault(bisect.bisect_right(starts, row[0]), []).append(row)
     points: list[Point] = []
     for index, (_, rows) in enumerate(sorted(parts.items())):
         points.extend(_part(rows, index, polarity, fix_after_n_points, screen_outliers))

@@ -195,3 +195,12 @@ def test_a_rebase_without_a_database_is_refused_and_creates_none(tmp_path):
 def test_a_reader_may_not_rebase(db):
     with pytest.raises(PermissionError):
         rebases.write(db, "re_referrals_pct", "2024-05", "x", role="reader")
+
+
+def test_the_pages_queries_read_a_teams_chart_rows_and_verdicts_beside_the_authoritys(db):
+    from qa_dashboard.queries import queries
+
+    chart = queries.run("spc_points", db, {"team": "Team A"})
+    assert set(chart["scope"]) == {"authority", "team"} and len(chart) == 24 * 2 + 10
+    latest = queries.run("spc_latest", db, {"team": None})
+    assert list(latest["scope"]) == ["authority", "authority"]

@@ -41,39 +41,36 @@ def basis() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def series_frames(series: pd.DataFrame, rebases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every series of `series` (spc_series.sql's rows) read with spc.py: (points, latest)."""
+def series_frames(series: list[tuple], rebases: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every series of `series` (spc_series.sql's rows: indicator, team, breakdown, polarity,
+    period, value, target, in that order) read with spc.py: (points, latest) for the tables.
+    `rebases` are spc_rebases_in_force.sql's rows (indicator, team, month, ...)."""
     starts: dict[tuple, list] = {}
-    for row in rebases.itertuples(index=False):
-        starts.setdefault((row.indicator, _text(row.team)), []).append(row.month)
+    for indicator, team, month, *_ in rebases:
+        starts.setdefault((indicator, team), []).append(month)
+    words = contract.spc_words()
     points, latest = [], []
-    records = series.to_dict("records")
-    for (indicator, team, breakdown), rows in itertools.groupby(
-            records, key=lambda r: (r["indicator"], _text(r["team"]), _text(r["breakdown"]))):
+    for (indicator, team, breakdown), rows in itertools.groupby(series, key=lambda r: r[:3]):
         rows = list(rows)
-        read = spc.analyse([r["period"] for r in rows], [r["value"] for r in rows], rows[0]["polarity"],
-                           [r["target"] for r in rows], rebases=starts.get((indicator, team), ()))
-        key = {"indicator": indicator, "team": team, "breakdown": breakdown}
-        points += [{**key, **p.row()} for p in read.points]
+        read = spc.analyse([r[4] for r in rows], [r[5] for r in rows], rows[0][3], [r[6] for r in rows],
+                           rebases=starts.get((indicator, team), ()))
+        points += [(p.period, indicator, team, breakdown, p.value, p.centre, p.lower_limit, p.upper_limit,
+                    p.lower_near, p.upper_near, p.target, words.rules.get(p.rule_key),
+                    words.variation[p.variation_key], p.provisional, p.limits_from, p.part) for p in read.points]
         verdict = read.latest
         last = verdict.point
-        latest.append({**key, "period": last.period, "value": last.value, "centre": last.centre,
-                       "lower_limit": last.lower_limit, "upper_limit": last.upper_limit, "target": last.target,
-                       "rule": last.rule, "variation": last.variation, "assurance": verdict.assurance,
-                       "points": verdict.points, "provisional": verdict.provisional,
-                       "limits_from": verdict.limits_from})
+        latest.append((indicator, team, breakdown, last.period, last.value, last.centre, last.lower_limit,
+                       last.upper_limit, last.target, words.rules.get(last.rule_key),
+                       words.variation[last.variation_key], verdict.assurance, verdict.points, verdict.provisional,
+                       last.limits_from))
     return _frame(points, POINT_COLUMNS), _frame(latest, LATEST_COLUMNS)
 
 
-def _text(value) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(dict(zip(columns, map(list, zip(*rows))))) if rows else pd.DataFrame(columns=columns)
     for column in ("period", "limits_from"):
         frame[column] = pd.to_datetime(frame[column])
-    for column in ("team", "breakdown", "rule", "variation", "assurance", "indicator"):
+    for column in ("indicator", "team", "breakdown", "rule", "variation", "assurance"):
         if column in frame:
             frame[column] = frame[column].astype(object)
     return frame
@@ -81,8 +78,8 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Inside a write transaction: replace the SPC tables from the kpi rows and rebases in force."""
-    series = con.execute(_sql("spc_series")).df()
-    rebases = con.execute(_sql("spc_rebases_in_force")).df()
+    series = con.execute(_sql("spc_series")).fetchall()
+    rebases = con.execute(_sql("spc_rebases_in_force")).fetchall()
     points, latest = series_frames(series, rebases)
     con.execute(_sql("spc_tables_clear")).fetchall()
     for name, frame in (("spc_points", points), ("spc_latest", latest)):
