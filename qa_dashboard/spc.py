@@ -336,16 +336,15 @@ def _part(rows: list[tuple], index: int, polarity: str, fix_after: int | None, s
     side = [_sign(y - lim.centre) for y in ys]
     close = [lim.upper is not None and not out and (y < lim.lower_near or y > lim.upper_near)
              for y, out in zip(ys, outside)]
-    labelled = special_cause_type(
-        ys, part_of_seven_trend(seven_point_trend(ys)),
-        part_of_two_in_three(two_in_three([int(c) for c in close], side), [int(c) for c in close]),
-        part_of_seven_trend(seven_point_one_side_mean(side)), side, outside)
+    flags = [int(c) for c in close]
+    part_two = part_of_two_in_three(two_in_three(flags, side), flags) if any(flags) else flags
+    labelled = special_cause_type(ys, part_of_seven_trend(seven_point_trend(ys)), part_two,
+                                  part_of_seven_trend(seven_point_one_side_mean(side)), side, outside)
     first, last = rows[0][0], rows[len(fixed) - 1][0]
-    return [Point(period=p, value=v, target=t, part=index, limits_from=first, centre=lim.centre,
-                  lower_limit=lim.lower, upper_limit=lim.upper, lower_near=lim.lower_near,
-                  upper_near=lim.upper_near, rule_key=rule, direction=direction,
-                  variation_key=variation_key(direction, polarity), provisional=len(rows) < FIRM_LIMITS_POINTS,
-                  centre_first=first, centre_last=last)
+    variations = {direction: variation_key(direction, polarity) for direction in (1, -1, 0)}
+    provisional = len(rows) < FIRM_LIMITS_POINTS
+    return [Point(p, v, t, index, first, lim.centre, lim.lower, lim.upper, lim.lower_near, lim.upper_near, rule,
+                  direction, variations[direction], provisional, first, last)
             for (p, v, t), (rule, direction) in zip(rows, labelled)]
 
 

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
 from qa_dashboard import contract, spc, store
 
@@ -41,7 +41,7 @@ def basis() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def series_frames(series: list[tuple], rebases: list[tuple]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def series_frames(series: list[tuple], rebases: list[tuple]) -> tuple[pa.Table, pa.Table]:
     """Every series of `series` (spc_series.sql's rows: indicator, team, breakdown, polarity,
     period, value, target, in that order) read with spc.py: (points, latest) for the tables.
     `rebases` are spc_rebases_in_force.sql's rows (indicator, team, month, ...)."""
@@ -66,14 +66,16 @@ def series_frames(series: list[tuple], rebases: list[tuple]) -> tuple[pd.DataFra
     return _frame(points, POINT_COLUMNS), _frame(latest, LATEST_COLUMNS)
 
 
-def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(dict(zip(columns, map(list, zip(*rows))))) if rows else pd.DataFrame(columns=columns)
-    for column in ("period", "limits_from"):
-        frame[column] = pd.to_datetime(frame[column])
-    for column in ("indicator", "team", "breakdown", "rule", "variation", "assurance"):
-        if column in frame:
-            frame[column] = frame[column].astype(object)
-    return frame
+_TYPES = {"period": pa.date32(), "limits_from": pa.date32(), "provisional": pa.bool_(), "part": pa.int32(),
+          "points": pa.int32(), "indicator": pa.string(), "team": pa.string(), "breakdown": pa.string(),
+          "rule": pa.string(), "variation": pa.string(), "assurance": pa.string()}
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pa.Table:
+    """Rows as an Arrow table, each column typed (a number column is float64; None stays NULL)."""
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    return pa.table({name: pa.array(list(column), type=_TYPES.get(name, pa.float64()))
+                     for name, column in zip(columns, values)})
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
@@ -83,7 +85,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     points, latest = series_frames(series, rebases)
     con.execute(_sql("spc_tables_clear")).fetchall()
     for name, frame in (("spc_points", points), ("spc_latest", latest)):
-        if len(frame):
+        if frame.num_rows:
             con.register(f"{name}_frame", frame)
             try:
                 con.execute(_sql(f"{name}_insert")).fetchall()
