@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+from operator import attrgetter
 
 import duckdb
 import pyarrow as pa
@@ -22,6 +23,8 @@ METHOD = "NHSRplotthedots 0.2.2; months absent when blank; rebase at the first f
 
 POINT_COLUMNS = ["period", "indicator", "team", "breakdown", "value", "centre", "lower_limit", "upper_limit",
                  "lower_near", "upper_near", "target", "rule", "variation", "provisional", "limits_from", "part"]
+# The point columns read straight from spc.Point (the rest: the series' key, and the words).
+_POINT_FIELDS = [c for c in POINT_COLUMNS if c not in ("indicator", "team", "breakdown", "rule", "variation")]
 LATEST_COLUMNS = ["indicator", "team", "breakdown", "period", "value", "centre", "lower_limit", "upper_limit",
                   "target", "rule", "variation", "assurance", "points", "provisional", "limits_from"]
 
@@ -49,21 +52,26 @@ def series_frames(series: list[tuple], rebases: list[tuple]) -> tuple[pa.Table, 
     for indicator, team, month, *_ in rebases:
         starts.setdefault((indicator, team), []).append(month)
     words = contract.spc_words()
-    points, latest = [], []
+    points = {column: [] for column in POINT_COLUMNS}  # column by column: no tuple per point
+    latest = []
     for (indicator, team, breakdown), rows in itertools.groupby(series, key=lambda r: r[:3]):
         rows = list(rows)
         read = spc.analyse([r[4] for r in rows], [r[5] for r in rows], rows[0][3], [r[6] for r in rows],
                            rebases=starts.get((indicator, team), ()))
-        points += [(p.period, indicator, team, breakdown, p.value, p.centre, p.lower_limit, p.upper_limit,
-                    p.lower_near, p.upper_near, p.target, words.rules.get(p.rule_key),
-                    words.variation[p.variation_key], p.provisional, p.limits_from, p.part) for p in read.points]
+        count = len(read.points)
+        for column, value in (("indicator", indicator), ("team", team), ("breakdown", breakdown)):
+            points[column].extend([value] * count)
+        for column in _POINT_FIELDS:
+            points[column].extend(map(attrgetter(column), read.points))
+        points["rule"].extend(map(words.rules.get, map(attrgetter("rule_key"), read.points)))
+        points["variation"].extend(map(words.variation.get, map(attrgetter("variation_key"), read.points)))
         verdict = read.latest
         last = verdict.point
         latest.append((indicator, team, breakdown, last.period, last.value, last.centre, last.lower_limit,
                        last.upper_limit, last.target, words.rules.get(last.rule_key),
                        words.variation[last.variation_key], verdict.assurance, verdict.points, verdict.provisional,
                        last.limits_from))
-    return _frame(points, POINT_COLUMNS), _frame(latest, LATEST_COLUMNS)
+    return _table(points), _frame(latest, LATEST_COLUMNS)
 
 
 _TYPES = {"period": pa.date32(), "limits_from": pa.date32(), "provisional": pa.bool_(), "part": pa.int32(),
@@ -71,11 +79,14 @@ _TYPES = {"period": pa.date32(), "limits_from": pa.date32(), "provisional": pa.b
           "rule": pa.string(), "variation": pa.string(), "assurance": pa.string()}
 
 
+def _table(columns: dict[str, list]) -> pa.Table:
+    """Columns as an Arrow table, each typed (a number column is float64; None stays NULL)."""
+    return pa.table({name: pa.array(values, type=_TYPES.get(name, pa.float64())) for name, values in columns.items()})
+
+
 def _frame(rows: list[tuple], columns: list[str]) -> pa.Table:
-    """Rows as an Arrow table, each column typed (a number column is float64; None stays NULL)."""
-    values = list(zip(*rows)) if rows else [()] * len(columns)
-    return pa.table({name: pa.array(list(column), type=_TYPES.get(name, pa.float64()))
-                     for name, column in zip(columns, values)})
+    values = [list(column) for column in zip(*rows)] if rows else [[] for _ in columns]
+    return _table(dict(zip(columns, values)))
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
