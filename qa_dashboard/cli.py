@@ -240,6 +240,20 @@ def _asked_yes(file: Path, db: Path) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _rebase(args) -> int:
+    from qa_dashboard import rebases
+
+    db = store.db_path(args.db)
+    try:
+        written = rebases.write(db, args.indicator, args.month, args.reason, team=args.team, remove=args.remove,
+                                author=ingest_module.default_user())
+    except rebases.RebaseRefused as refused:
+        print(f"error: {refused} Nothing was written.", file=sys.stderr)
+        return 1
+    print(written.describe())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     installed = Path(sys.argv[0]).name == "qa-dashboard"  # the command `make venv` installs
     main = argparse.ArgumentParser(prog="qa-dashboard" if installed else "python -m qa_dashboard", description=__doc__)
@@ -283,6 +297,15 @@ def parser() -> argparse.ArgumentParser:
     authority.add_argument("name_or_code", metavar="NAME_OR_CODE")
     authority.add_argument("--db", help=db_help)
     authority.set_defaults(run=_authority)
+
+    rebase = commands.add_parser("rebase", help="start an indicator's SPC limits again from a month (or --remove that)")
+    rebase.add_argument("indicator", metavar="INDICATOR", help="a catalogue code, e.g. re_referrals_pct")
+    rebase.add_argument("month", metavar="YYYY-MM", help="the first month of the new limits")
+    rebase.add_argument("--reason", help="why the limits start again, e.g. \"new front door\" (required)")
+    rebase.add_argument("--team", help="one team's series (default: the whole authority)")
+    rebase.add_argument("--remove", action="store_true", help="take that month's rebase back")
+    rebase.add_argument("--db", help=db_help)
+    rebase.set_defaults(run=_rebase)
 
     pack = commands.add_parser("pack", help="write the board pack (.docx or .pdf) of a period and scope")
     pack.add_argument("out", metavar="OUT.docx|OUT.pdf")

@@ -110,6 +110,17 @@ class Palette:
 
 
 @dataclass(frozen=True)
+class SpcWords:
+    """The words statistical process control is read in (catalogue section `spc`): variation,
+    assurance and rule, each keyed by what the code asks for, and the sentences' templates."""
+
+    variation: dict[str, str]
+    assurance: dict[str, str]
+    rules: dict[str, str]
+    sentences: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Contract:
     sheets: dict[str, Sheet]
     indicators: tuple[Indicator, ...]
@@ -129,6 +140,7 @@ class Contract:
     ignored_sheets: frozenset[str]  # squashed names of sheets that are never data
     comparators: tuple[Comparator, ...] = ()
     palette: Palette | None = None
+    spc: SpcWords | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
@@ -218,6 +230,7 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         ignored_sheets=frozenset(squash(n) for n in words["ignored_sheets"]),
         comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
         palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
+        spc=SpcWords(**{part: dict(words) for part, words in raw["spc"].items()}),
     )
     for sheet in sheets.values():
         lookup = {}
@@ -235,6 +248,11 @@ def indicator_lookup() -> dict[str, Indicator]:
         for spelling in (indicator.code, indicator.label, *indicator.aliases):
             found.setdefault(squash(spelling), indicator)
     return found
+
+
+def spc_words() -> SpcWords:
+    """Variation, assurance and rule words, and the SPC sentences' templates."""
+    return load().spc
 
 
 def palette() -> Palette:

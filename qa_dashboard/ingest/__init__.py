@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, store
+from qa_dashboard.store import spc_tables
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe
 from qa_dashboard.ingest import load as loader
@@ -214,6 +215,8 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> Non
                 check.nothing_new = True
                 raise loader.NothingNew
             loader.record_upload(con, upload_id, check.file_name, check.sha256, user, per_dataset)
+            if any(dataset == "kpi" and (added or superseded) for dataset, _, added, superseded, _ in per_dataset):
+                spc_tables.refresh(con)  # the SPC views follow the figures, in the same transaction
             if check.annex is not None:
                 annex.record(con, upload_id, check.annex)
             if rollback:
@@ -232,7 +235,10 @@ def undo(db_path, *, role: str | None = None) -> dict | None:
     if not store.exists(db_path):
         return None
     with store.write_transaction(db_path) as con:
-        return loader.undo_latest(con)
+        undone = loader.undo_latest(con)
+        if undone is not None:
+            spc_tables.refresh(con)
+        return undone
 
 
 def default_user() -> str:

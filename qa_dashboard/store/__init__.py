@@ -252,6 +252,9 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         _refresh_reference_lists(con)
         run(con, (_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        from qa_dashboard.store import spc_tables  # it reads through this module: named when first used
+
+        spc_tables.refresh_if_stale(con)  # a database written before the SPC tables gets them filled
         run(con, "COMMIT")
     except BaseException:
         _roll_back(con)

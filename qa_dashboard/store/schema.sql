@@ -157,3 +157,25 @@ CREATE TABLE IF NOT EXISTS annex_a_lists (
 CREATE TABLE IF NOT EXISTS annex_a_quality_rows (
     upload_id INTEGER NOT NULL, list VARCHAR NOT NULL, problem VARCHAR NOT NULL, team VARCHAR, rows INTEGER NOT NULL
 );
+
+-- Statistical process control (qa_dashboard/spc.py). An officer's "limits from" a month for an
+-- indicator (team NULL: the whole authority): append-only like commentary, the newest version
+-- per (indicator, team, month) in force, `removed` true when taken back. No upload_id: undoing a
+-- load never removes a rebase. Only words and dates: no child's data.
+CREATE TABLE IF NOT EXISTS spc_rebases (
+    indicator VARCHAR NOT NULL, team VARCHAR, month DATE NOT NULL, reason VARCHAR NOT NULL,
+    author VARCHAR NOT NULL, written_at TIMESTAMP NOT NULL, removed BOOLEAN NOT NULL, version INTEGER NOT NULL
+);
+-- Every kpi series read by spc.py, one row per point, and each series' latest verdict. Worked
+-- out again inside every load, undo and rebase transaction (qa_dashboard/store/spc_tables.py),
+-- so they always match the kpi rows in force; the kpi_spc views are read from them.
+CREATE TABLE IF NOT EXISTS spc_points (
+    period DATE NOT NULL, indicator VARCHAR NOT NULL, team VARCHAR, breakdown VARCHAR, value DOUBLE NOT NULL,
+    centre DOUBLE, lower_limit DOUBLE, upper_limit DOUBLE, lower_near DOUBLE, upper_near DOUBLE, target DOUBLE,
+    rule VARCHAR, variation VARCHAR NOT NULL, provisional BOOLEAN NOT NULL, limits_from DATE NOT NULL, part INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spc_latest (
+    indicator VARCHAR NOT NULL, team VARCHAR, breakdown VARCHAR, period DATE NOT NULL, value DOUBLE NOT NULL,
+    centre DOUBLE, lower_limit DOUBLE, upper_limit DOUBLE, target DOUBLE, rule VARCHAR, variation VARCHAR NOT NULL,
+    assurance VARCHAR, points INTEGER NOT NULL, provisional BOOLEAN NOT NULL, limits_from DATE NOT NULL
+);

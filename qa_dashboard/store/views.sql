@@ -245,3 +245,24 @@ WITH latest AS (
 SELECT q.list, q.problem, q.team, q.rows, a.extract_date, q.upload_id
 FROM annex_a_quality_rows q JOIN latest l ON l.upload_id = q.upload_id
 JOIN annex_a_uploads a ON a.upload_id = q.upload_id;
+
+-- ------------------------------------------------------------ statistical process control --
+-- Every indicator series (authority: team NULL, each team, each breakdown) read as an XmR
+-- chart by qa_dashboard/spc.py (NHSRplotthedots 0.2.2's method), over every month loaded.
+CREATE OR REPLACE VIEW kpi_spc AS
+SELECT period, indicator, team, breakdown, value, centre, lower_limit, upper_limit, rule, variation,
+       lower_near, upper_near, target, provisional, limits_from
+FROM spc_points;
+
+-- Each indicator's (and each team's) latest point: its variation, the assurance against its
+-- target, how many points its limits rest on, whether they are provisional, and their start.
+CREATE OR REPLACE VIEW kpi_spc_latest AS
+SELECT indicator, team, period, variation, assurance, points, provisional, limits_from,
+       value, centre, lower_limit, upper_limit, target, rule
+FROM spc_latest WHERE breakdown IS NULL;
+
+-- The rebases in force: each (indicator, team, month)'s newest version, unless it removed it.
+CREATE OR REPLACE VIEW kpi_spc_rebases AS
+SELECT indicator, team, month, reason, author, written_at
+FROM spc_rebases
+QUALIFY row_number() OVER (PARTITION BY indicator, team, month ORDER BY version DESC) = 1 AND NOT removed;
