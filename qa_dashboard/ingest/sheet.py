@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from qa_dashboard import contract
+from qa_dashboard import contract, plain_text
 from qa_dashboard.contract import UNIT_SCALE, squash
 from qa_dashboard.ingest.normalise import has_percent_sign, parse_column, sentiment
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
@@ -49,6 +49,7 @@ class Sheet:
     custom_indicators: dict[str, CustomIndicator] = field(default_factory=dict)
     future_months: list[int] = field(default_factory=list)  # scorecard month columns after today holding figures
     _columns: list | None = field(default=None, repr=False)  # `raw_column`'s rows as columns, made once a sheet
+    _cleaned: set = field(default_factory=set, repr=False)  # the columns `raw_column` has cleaned at the door
     unnamed_rows: list[int] = field(default_factory=list)   # scorecard rows with figures but no indicator
     problems: list[Problem] = field(default_factory=list)
 
@@ -66,9 +67,45 @@ class Sheet:
             return [None] * len(self.rows)
         if self._columns is None:  # the rows turned into columns once, for normalising and validating
             self._columns = list(zip_longest(*self.rows, fillvalue=""))
-        if index < len(self._columns):
-            return list(self._columns[index])
-        return [""] * len(self.rows)
+        if index >= len(self._columns):
+            return [""] * len(self.rows)
+        if index not in self._cleaned:
+            self._columns[index] = self._clean_at_the_door(index, self._columns[index])
+            self._cleaned.add(index)
+        return list(self._columns[index])
+
+    def _clean_at_the_door(self, index: int, cells: tuple) -> tuple:
+        """A column's text without control and bidirectional characters (line breaks kept in free
+        text), each distinct cell that lost one named in a warning: see `plain_text`."""
+        texts = [c for c in cells if c.__class__ is str]
+        free = index in self._free_text_columns()
+        if not texts or not (plain_text.FREE_TEXT_SUSPECT if free else plain_text.NAME_SUSPECT).search("".join(texts)):
+            return cells  # the common case: one pass over the column's text, nothing found
+        clean = plain_text.clean_free_text if free else plain_text.clean_name
+        cleaned: dict[str, str] = {}
+        rows_of: dict[str, list[int]] = {}
+        for i, cell in enumerate(cells):
+            if cell.__class__ is not str:
+                continue
+            if cell not in cleaned:
+                cleaned[cell], found = clean(cell)
+                if found:
+                    rows_of[cell] = [found]
+            if cell in rows_of:
+                rows_of[cell].append(self.row_numbers[i])
+        header = self.mapped.column_ref(index)
+        what = "text" if free else "a name"
+        for cell, (found, first, *more) in rows_of.items():
+            others = f" The same cell is in {len(more):,} more row{'s' if len(more) != 1 else ''} of this column." if more else ""
+            self.problem(first, header, cleaned[cell],
+                         f"The cell held {plain_text.describe_characters(found)}, which the dashboard removes from {what} (it could stop "
+                         f"the board pack being drawn, or turn the figures printed beside it round): it is loaded "
+                         f"as the value shown. Correct the file to match.{others}", WARNING)
+        return tuple(cleaned.get(c, c) if c.__class__ is str else c for c in cells)
+
+    def _free_text_columns(self) -> set[int]:
+        spec = contract.load().sheets[self.kind]
+        return {self.mapped.columns[c.name] for c in spec.columns if c.free_text and c.name in self.mapped.columns}
 
     def raw(self, column: str) -> list:
         return self.raw_column(self.mapped.columns.get(column))

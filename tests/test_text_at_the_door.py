@@ -1,0 +1,162 @@
+"""Text from uploads is cleaned at the door (issue 18, section 8): no control character, no
+bidirectional control and no Excel `_xHHHH_` escape of one reaches the database in a name, free
+text keeps its line breaks and nothing else, and each cell cleaned is named in a warning that
+describes the character without repeating it."""
+import io
+import re
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import python_calamine
+
+from qa_dashboard import plain_text, upload
+from qa_dashboard.ingest import ingest
+from qa_dashboard.ingest.problems import WARNING
+from tests.workbooks import (
+    TODAY, VIEWS, audit, feedback, query, table, template_like_sheets, view_rows, workforce, write_csv, write_xlsx,
+)
+
+# Anything a loaded text may never hold (a line feed only in free text, checked apart).
+HOSTILE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|_x[0-9A-Fa-f]{4}_")
+
+
+def loaded(tmp_path: Path, upload: Path, db_name: str = "qa.duckdb"):
+    db = tmp_path / db_name
+    result = ingest([upload], db, "tester", today=TODAY)
+    assert result.loaded, "\n".join(p.line() for p in result.problems)
+    return db, result
+
+
+def cleaned_warnings(result):
+    return [p for p in result.warnings if "which the dashboard removes" in p.message]
+
+
+def test_calamine_reads_excels_escape_of_a_shift_enter_line_break_as_the_control_character(tmp_path):
+    # What the issue saw: Word's Shift+Enter pasted into Excel is stored as _x000B_, and the reader
+    # hands the dashboard the control character itself (openpyxl would hand back the seven letters).
+    path = write_xlsx(tmp_path / "t.xlsx", {"s": [["Hub_x000B_North"], ["Hub_x0001_"]]})
+    cells = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert cells == [["Hub\x0bNorth"], ["Hub\x01"]]
+    assert openpyxl.load_workbook(path).active["A1"].value == "Hub_x000B_North"
+
+
+def test_a_control_character_in_a_team_name_is_removed_with_a_warning_naming_the_cell(tmp_path):
+    upload = write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(workforce(team="Hub_x0001_"))})
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT team FROM workforce") == [("Hub",)]
+    (warning,) = cleaned_warnings(result)
+    assert (warning.file, warning.sheet, warning.row, warning.column, warning.value, warning.severity) == \
+        ("workforce.xlsx", "workforce", 2, "team", "Hub", WARNING)
+    assert "a control character U+0001" in warning.message
+    assert "\x01" not in warning.line()
+
+
+def test_a_shift_enter_line_break_in_a_service_area_becomes_a_space(tmp_path):
+    upload = write_xlsx(tmp_path / "audits.xlsx", {"audits": table(audit(service_area="Front_x000B_Door"))})
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT service_area FROM audits") == [("Front Door",)]
+    (warning,) = cleaned_warnings(result)
+    assert (warning.row, warning.column) == (2, "service_area")
+    assert "a line break typed with Shift+Enter (U+000B)" in warning.message
+
+
+def test_a_right_to_left_override_in_a_team_name_is_removed(tmp_path):
+    upload = write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(workforce(team="FS North\u202e"))})
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT team FROM workforce") == [("FS North",)]
+    (warning,) = cleaned_warnings(result)
+    assert "right-to-left override (U+202E)" in warning.message and "\u202e" not in warning.line()
+
+
+def test_an_escape_calamine_leaves_as_letters_is_removed_too(tmp_path):
+    upload = write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(workforce(team="FS_x202E_ North"))})
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT team FROM workforce") == [("FS North",)]
+    assert "Excel's escape _x202E_" in cleaned_warnings(result)[0].message
+
+
+def test_a_control_character_in_a_csv_cell_is_removed(tmp_path):
+    upload = write_csv(tmp_path / "feedback.csv", table(feedback(respondent="Par\x07ent", theme="Getting\x1b it right")))
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT respondent, theme FROM feedback") == [("Parent", "Getting it right")]
+    assert {w.column for w in cleaned_warnings(result)} == {"respondent", "theme"}
+
+
+def test_free_text_keeps_its_line_breaks_and_loses_other_controls(tmp_path):
+    strengths = "Visits in time._x000D_\nPlans are clear._x000B_Voice heard\u202e._x0001_"
+    upload = write_xlsx(tmp_path / "audits.xlsx", {"audits": table(audit(theme_strengths=strengths))})
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT theme_strengths FROM audits") == [("Visits in time.\nPlans are clear.\nVoice heard.",)]
+    (warning,) = cleaned_warnings(result)
+    assert warning.column == "theme_strengths"
+    assert "U+202E" in warning.message and "U+0001" in warning.message and "U+000B" not in warning.message
+
+
+def test_a_cell_repeated_down_a_column_is_named_once_with_its_count(tmp_path):
+    rows = [workforce(team="Hub_x0001_", period=f"2024-0{m}") for m in (4, 5, 6)]
+    db, result = loaded(tmp_path, write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(*rows)}))
+    (warning,) = cleaned_warnings(result)
+    assert warning.row == 2 and "2 more rows" in warning.message
+
+
+def _poisoned(value):
+    """The cell with hostile characters inside and around it, each written as an uploader could."""
+    if not isinstance(value, str) or not value:
+        return value
+    return f"_x000B_{value[:1]}\u202e{value[1:2]}_x0001_\u2066{value[2:]}_x202E_\u200f"
+
+
+def test_a_workbook_with_hostile_characters_in_every_cell_loads_exactly_as_the_clean_one(tmp_path):
+    clean = write_xlsx(tmp_path / "clean.xlsx", template_like_sheets())
+    poisoned = write_xlsx(tmp_path / "poisoned.xlsx", {
+        name: [rows[0]] + [[_poisoned(v) for v in row] for row in rows[1:]]
+        for name, rows in template_like_sheets().items()})
+    clean_db, _ = loaded(tmp_path, clean, "clean.duckdb")
+    poisoned_db, result = loaded(tmp_path, poisoned, "poisoned.duckdb")
+    for view in (v for v in VIEWS if v != "uploads"):
+        assert view_rows(poisoned_db, view) == view_rows(clean_db, view), view
+    assert len(cleaned_warnings(result)) > 20
+
+
+def test_no_text_in_the_database_holds_a_control_or_bidirectional_character(tmp_path):
+    poisoned = write_xlsx(tmp_path / "poisoned.xlsx", {
+        name: [rows[0]] + [[_poisoned(v) for v in row] for row in rows[1:]]
+        for name, rows in template_like_sheets().items()})
+    db, _ = loaded(tmp_path, poisoned)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        texts = con.execute("SELECT table_name, column_name FROM information_schema.columns "
+                            "WHERE data_type = 'VARCHAR' AND table_name NOT IN ('upload_log')").fetchall()
+        for table_name, column in texts:
+            for (value,) in con.execute(f'SELECT DISTINCT "{column}" FROM "{table_name}" WHERE "{column}" IS NOT NULL').fetchall():
+                assert not HOSTILE.search(value), (table_name, column, value)
+    finally:
+        con.close()
+
+
+def test_a_file_name_holding_a_control_character_is_recorded_without_it(tmp_path):
+    data = write_xlsx(tmp_path / "w.xlsx", {"workforce": table(workforce())}).read_bytes()
+    result = ingest([("work\u202eforce\x1b.xlsx", data)], tmp_path / "qa.duckdb", "tester", today=TODAY)
+    assert result.loaded
+    assert query(tmp_path / "qa.duckdb", "SELECT file_name FROM uploads") == [("workforce.xlsx",)]
+    assert any("The file's name held" in w.message and w.file == "workforce.xlsx" for w in result.warnings)
+
+
+def test_a_name_cleaned_never_holds_what_the_door_refuses():
+    every = "".join(map(chr, range(0x00, 0xA0))) + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    cleaned, found = plain_text.clean_name(f"Hub{every}North")
+    assert not HOSTILE.search(cleaned) and "\n" not in cleaned
+    assert cleaned.startswith("Hub") and cleaned.endswith("North") and found
+
+
+def test_the_problems_download_takes_a_header_holding_a_control_character(tmp_path):
+    # A header is not a name the database keeps, but the Upload page's list of problems quotes it,
+    # and openpyxl refuses to write a control character into a cell.
+    rows = table(workforce())
+    rows[0].append("extra_x0001_")
+    result = ingest([write_xlsx(tmp_path / "w.xlsx", {"workforce": rows})], tmp_path / "qa.duckdb", "tester",
+                    today=TODAY, dry_run=True)
+    assert any("\x01" in p.column for p in result.warnings)
+    book = openpyxl.load_workbook(io.BytesIO(upload.problems_xlsx(result.errors, result.warnings)))
+    assert [c.value for c in book["warnings"]["D"]][1:] == ["extra"]
