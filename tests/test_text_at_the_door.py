@@ -8,13 +8,14 @@ from pathlib import Path
 
 import duckdb
 import openpyxl
+import pytest
 import python_calamine
 
-from qa_dashboard import plain_text, upload
+from qa_dashboard import commentary, plain_text, upload
 from qa_dashboard.ingest import ingest
 from qa_dashboard.ingest.problems import WARNING
 from tests.workbooks import (
-    TODAY, VIEWS, audit, feedback, query, table, template_like_sheets, view_rows, workforce, write_csv, write_xlsx,
+    TODAY, VIEWS, audit, feedback, kpi, query, table, template_like_sheets, view_rows, workforce, write_csv, write_xlsx,
 )
 
 # Anything a loaded text may never hold (a line feed only in free text, checked apart).
@@ -160,3 +161,36 @@ def test_the_problems_download_takes_a_header_holding_a_control_character(tmp_pa
     assert any("\x01" in p.column for p in result.warnings)
     book = openpyxl.load_workbook(io.BytesIO(upload.problems_xlsx(result.errors, result.warnings)))
     assert [c.value for c in book["warnings"]["D"]][1:] == ["extra"]
+
+
+# ------------------------------------------------------------- names that mean something else --
+@pytest.mark.parametrize("sheet, row, column", [
+    ("workforce", workforce(team="WHOLE authority"), "team"),
+    ("audits", audit(service_area=" whole Authority "), "service_area"),
+    ("kpi", kpi(team="Whole authority"), "team"),
+])
+def test_a_team_or_service_area_called_whole_authority_is_refused_with_a_sentence(tmp_path, sheet, row, column):
+    db = tmp_path / "qa.duckdb"
+    result = ingest([write_xlsx(tmp_path / "f.xlsx", {sheet: table(row)})], db, "tester", today=TODAY)
+    assert not result.loaded and not db.exists()
+    (error,) = result.errors
+    assert (error.sheet, error.row, error.column) == (sheet, 2, column)
+    assert "'Whole authority' is what the dashboard calls the whole authority's figures" in error.message
+
+
+# ------------------------------------------------------------------------ commentary's cap --
+def test_a_kpi_commentary_cell_over_the_apps_cap_is_refused_naming_the_cell(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    long = "The figure fell. " * 600  # 10,200 characters: an Excel cell holds up to 32,767
+    result = ingest([write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(kpi(commentary=long))})], db, "tester", today=TODAY)
+    assert not result.loaded and not db.exists()
+    (error,) = result.errors
+    assert (error.sheet, error.row, error.column) == ("kpi", 2, "commentary")
+    assert error.message == f"The commentary is {len(long.strip()):,} characters long; keep it under 10,000."
+    assert len(error.value) < 100
+
+
+def test_a_kpi_commentary_cell_at_the_cap_loads(tmp_path):
+    text = "x" * commentary.MAX_LENGTH
+    db, _ = loaded(tmp_path, write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(kpi(commentary=text))}))
+    assert query(db, "SELECT length(commentary) FROM kpi_values") == [(commentary.MAX_LENGTH,)]
