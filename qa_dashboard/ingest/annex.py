@@ -26,15 +26,17 @@ _POPULATION = """
 
 def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None):
     """The extract date with what the database knows: the chosen authority's ONS 0-17 population
-    by mid-year, and the visit standards set for it (else the defaults)."""
+    by mid-year, the visit standards set for it (else the defaults), and its teams list."""
     chosen = dict(annex_a.default_standards())
     estimates: dict[int, float] = {}
+    teams: tuple[str, ...] = ()
     if db_path is not None and store.exists(db_path):
         with store.read_connection(db_path) as con:
             estimates = _population(con)
             chosen.update(_standards_in_force(con))
+            teams = tuple(team for (team,) in store.run(con, "SELECT team FROM teams"))
     chosen.update(standards or {})
-    return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates))
+    return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates), teams=teams)
 
 
 def _population(con) -> dict[int, float]:

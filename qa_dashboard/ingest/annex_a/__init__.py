@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from qa_dashboard.contract import squash
 from qa_dashboard.ingest.annex_a import cells
 from qa_dashboard.ingest.annex_a.indicators import (
     ASSESSMENT_WORKING_DAYS, ICPC_WORKING_DAYS, Figure, coverage, month_of, nfa, re_referrals, rolling_rates,
@@ -48,6 +49,7 @@ class AnnexContext:
     """What the file cannot tell: the extract date, the visit standards, the population."""
 
     as_at: dt.date
+    teams: tuple[str, ...] = ()  # the authority's teams list as loaded; () when none is
     standards: dict[str, int] = field(default_factory=default_standards)
     population: Callable[[dt.date], float | None] = lambda month_end: None
 
@@ -99,7 +101,7 @@ def latest_date(found: list[AnnexList]) -> dt.date | None:
 def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single_list: bool = False) -> Reduction:
     """Check the lists whole and compute every figure they support."""
     as_at = context.as_at
-    findings = Findings(file_name)
+    findings = Findings(file_name, teams={squash(team): team for team in context.teams})
     lists: dict[int, ListRows] = {}
     for annex in found:
         if annex.spec.number in lists:
