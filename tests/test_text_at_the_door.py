@@ -14,6 +14,7 @@ import python_calamine
 from qa_dashboard import commentary, plain_text, upload
 from qa_dashboard.ingest import ingest
 from qa_dashboard.ingest.problems import WARNING
+from tests.test_benchmarks import referrals_csv
 from tests.workbooks import (
     TODAY, VIEWS, audit, feedback, kpi, query, table, template_like_sheets, view_rows, workforce, write_csv, write_xlsx,
 )
@@ -194,3 +195,15 @@ def test_a_kpi_commentary_cell_at_the_cap_loads(tmp_path):
     text = "x" * commentary.MAX_LENGTH
     db, _ = loaded(tmp_path, write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(kpi(commentary=text))}))
     assert query(db, "SELECT length(commentary) FROM kpi_values") == [(commentary.MAX_LENGTH,)]
+
+
+# ----------------------------------------------------------------- DfE's published files --
+def test_a_published_dfe_file_loses_control_characters_in_an_areas_name_with_a_warning(tmp_path):
+    path = referrals_csv(tmp_path / "c1.csv")
+    path.write_text(path.read_text(encoding="utf-8").replace(",Beta,", ",Be\x0bta\u202e,"), encoding="utf-8")
+    db, result = loaded(tmp_path, path)
+    names = {name for (name,) in query(db, "SELECT DISTINCT area_name FROM benchmarks")}
+    assert "Be ta" in names and not any(HOSTILE.search(n) for n in names if n)
+    warnings = cleaned_warnings(result)
+    assert warnings and all(w.column == "la_name" and w.value == "Be ta" for w in warnings)
+    assert "U+000B" in warnings[0].message and "U+202E" in warnings[0].message
