@@ -107,6 +107,25 @@ def clean_free_text(text: str) -> tuple[str, list[str]]:
     return lines.strip(), [f for f in found if f not in _ESCAPED_BREAKS]
 
 
+# ------------------------------------------------------------------------ in a sentence --
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolated(name) -> str:
+    """A name from an upload as a generated sentence quotes it: inside first-strong isolates
+    (U+2068 ... U+2069) when it holds a right-to-left letter, so that "2 צפון" cannot carry the
+    figure beside it into its own run ("22.9 2 צפון" for "2 צפון 22.9"); as written otherwise.
+    A name holds no bidirectional control (`clean_name` removed them at the door), and a name of
+    left-to-right letters, digits and punctuation cannot reorder an English sentence, so wrapping
+    it would only put two invisible characters into the PDF's text (pdftotext and copy-paste keep
+    them). Typst draws the isolates as nothing and orders the runs as intended; measured with the
+    pack's own fonts (README, "Text from uploads")."""
+    text = str(name)
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
+    return text
+
+
 # ------------------------------------------------------------------------- the terminal --
 # Escape sequences a terminal acts on: CSI (ESC [ ... or the one-byte \x9b), OSC, DCS, SOS, PM
 # and APC strings (ended by BEL or ST), and any other ESC with the character after it.

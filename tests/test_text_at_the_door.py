@@ -2,16 +2,22 @@
 bidirectional control and no Excel `_xHHHH_` escape of one reaches the database in a name, free
 text keeps its line breaks and nothing else, and each cell cleaned is named in a warning that
 describes the character without repeating it."""
+import datetime as dt
 import io
 import re
+import subprocess
 from pathlib import Path
 
 import duckdb
 import openpyxl
+import pandas as pd
 import pytest
 import python_calamine
 
-from qa_dashboard import commentary, plain_text, upload
+from qa_dashboard import commentary, metrics, plain_text, upload
+from qa_dashboard.pack.model import Document, Paragraph
+from qa_dashboard.pack.pdf_writer import write_pdf
+from qa_dashboard.workforce import words as workforce_words
 from qa_dashboard.ingest import ingest
 from qa_dashboard.ingest.problems import WARNING
 from tests.test_benchmarks import referrals_csv
@@ -207,3 +213,41 @@ def test_a_published_dfe_file_loses_control_characters_in_an_areas_name_with_a_w
     warnings = cleaned_warnings(result)
     assert warnings and all(w.column == "la_name" and w.value == "Be ta" for w in warnings)
     assert "U+000B" in warnings[0].message and "U+202E" in warnings[0].message
+
+
+# ------------------------------------------------------------ names inside generated sentences --
+RIGHT_TO_LEFT_TEAM = "צפון 2"   # Hebrew for "North", and a number: the case that turns figures round
+
+
+def test_a_name_with_right_to_left_letters_is_isolated_in_a_sentence_and_any_other_is_as_written():
+    assert plain_text.isolated(RIGHT_TO_LEFT_TEAM) == "\u2068" + RIGHT_TO_LEFT_TEAM + "\u2069"
+    assert plain_text.isolated("FS North 2 (Hub) – é") == "FS North 2 (Hub) – é"
+
+
+def test_the_caseload_range_isolates_a_right_to_left_team_name():
+    frame = pd.DataFrame({"period": [dt.date(2024, 5, 1)] * 2, "level": ["team"] * 2,
+                          "caseload": [1.0, 22.9], "team": ["Hub", RIGHT_TO_LEFT_TEAM]})
+    assert workforce_words.caseload_range(frame, dt.date(2024, 5, 1)) == \
+        f"1.0 (Hub) to 22.9 (\u2068{RIGHT_TO_LEFT_TEAM}\u2069)"
+
+
+def test_what_changed_isolates_a_right_to_left_indicator_label():
+    sentence = metrics.what_changed("שיעור", 22.9, 1.0, "count", "lower")
+    assert sentence.startswith("\u2068שיעור\u2069 rose from 1 to 22.9")
+
+
+def test_in_the_printed_pack_an_isolated_name_keeps_its_figure_after_it(tmp_path):
+    # What the isolates are for, measured in the PDF the pack writes: without them the bidi
+    # algorithm runs "2 צפון 22.9" together right to left and prints the figure before the name.
+    plain = f"Caseload: {RIGHT_TO_LEFT_TEAM} 22.9 per worker."
+    wrapped = f"Caseload: {plain_text.isolated(RIGHT_TO_LEFT_TEAM)} 22.9 per worker."
+    doc = Document(title="Test", authority="Test", period_label="May 2024", scope_label="Whole authority",
+                   made_on=dt.date(2024, 6, 1), demo=False, publish=False,
+                   blocks=[Paragraph(plain), Paragraph(wrapped)])
+    (tmp_path / "pack.pdf").write_bytes(write_pdf(doc))
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pack.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = [line for line in text.splitlines() if "Caseload" in line]
+    visible = [re.sub("[\u2068\u2069\u202a-\u202e]", "", line) for line in lines]
+    assert visible[0].index("22.9") < visible[0].index("צפון")      # turned round, without isolates
+    assert visible[1].index("צפון") < visible[1].index("22.9")      # in order, with them

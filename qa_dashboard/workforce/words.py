@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import metrics, plain_text
 from qa_dashboard.metrics import Tile
 from qa_dashboard.scope import Filters
 from qa_dashboard.workforce.figures import AGENCY_FLAG_PCT, BETTER, in_period, selection_rows
@@ -68,7 +68,8 @@ def caseload_range(frame: pd.DataFrame, month: dt.date) -> str | None:
         return None
     low = teams.loc[teams["caseload"].idxmin()]
     high = teams.loc[teams["caseload"].idxmax()]
-    return f"{low['caseload']:.1f} ({low['team']}) to {high['caseload']:.1f} ({high['team']})"
+    return (f"{low['caseload']:.1f} ({plain_text.isolated(low['team'])}) to "
+            f"{high['caseload']:.1f} ({plain_text.isolated(high['team'])})")
 
 
 # ------------------------------------------------------------------------------ tiles --
