@@ -17,6 +17,7 @@ import python_calamine
 from qa_dashboard import commentary, metrics, plain_text, upload
 from qa_dashboard.pack.model import Document, Paragraph
 from qa_dashboard.pack.pdf_writer import write_pdf
+from qa_dashboard import workforce as workforce_summary
 from qa_dashboard.workforce import words as workforce_words
 from qa_dashboard.ingest import ingest
 from qa_dashboard.ingest.problems import WARNING
@@ -251,3 +252,13 @@ def test_in_the_printed_pack_an_isolated_name_keeps_its_figure_after_it(tmp_path
     visible = [re.sub("[\u2068\u2069\u202a-\u202e]", "", line) for line in lines]
     assert visible[0].index("22.9") < visible[0].index("צפון")      # turned round, without isolates
     assert visible[1].index("צפון") < visible[1].index("22.9")      # in order, with them
+
+
+def test_the_agency_flag_list_isolates_a_right_to_left_team_name(tmp_path):
+    from tests.test_workforce import MAY, _chosen, _figures, _load
+
+    db = _load(tmp_path, {"workforce": table(workforce(team=RIGHT_TO_LEFT_TEAM, social_worker_fte=10, agency_fte=6),
+                                             workforce(team="Hub", social_worker_fte=10, agency_fte=5))})
+    frame = _figures(db, _chosen())
+    lines = workforce_summary.agency_summary(frame, MAY, workforce_summary.group_rows(frame, MAY))
+    assert lines[-1].endswith(f"Hub, \u2068{RIGHT_TO_LEFT_TEAM}\u2069.")

@@ -164,7 +164,7 @@ def agency_summary(frame: pd.DataFrame, month: dt.date, rows: pd.DataFrame) -> l
     lines = [f"Agency share in {metrics.month_label(month)}: {fte_share_text(row['agency_fte'], row['fte_agency_known'])}"
              f". Lower is better."]
     if flagged:
-        lines.append(f"Over {AGENCY_FLAG_PCT:.0f}% (flagged ⚑, in vermillion): {', '.join(flagged)}.")
+        lines.append(f"Over {AGENCY_FLAG_PCT:.0f}% (flagged ⚑, in vermillion): {', '.join(map(plain_text.isolated, flagged))}.")
     else:
         lines.append(f"No team or service area is over {AGENCY_FLAG_PCT:.0f}% (the level flagged ⚑).")
     return lines
