@@ -50,9 +50,16 @@ _ESCAPE = (r"_x(?:00[01][0-9A-Fa-f]|00[78][0-9A-Fa-f]|009[0-9A-Fa-f]|061[Cc]|200
            r"|[Dd][89A-Fa-f][0-9A-Fa-f]{2})_")
 _NOT_IN_A_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]|{_ESCAPE}")
 _NOT_IN_FREE_TEXT = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}\ud800-\udfff]|{_ESCAPE}")
-# One search over a column's text says whether to look at its cells one by one.
-NAME_SUSPECT = _NOT_IN_A_NAME
-FREE_TEXT_SUSPECT = re.compile(f"{_NOT_IN_FREE_TEXT.pattern}|[\t\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def may_need_cleaning(text: str, free_text: bool = False) -> bool:
+    """Whether `text` (a whole column's cells joined) could hold anything `clean_name` or
+    `clean_free_text` would change: False means surely not. A pass in C over the text: every
+    control, bidirectional control and line break is "not printable" to Python, as are a few
+    harmless characters (a no-break space), which only cost a closer look."""
+    if "_x" in text:
+        return True
+    return not (text.replace("\n", "") if free_text else text).isprintable()
 _FREE_TEXT_BREAK = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _ESCAPED_BREAKS = {f"_x{code:04X}_" for code in (0x09, 0x0A, 0x0B, 0x0C, 0x0D)}
 

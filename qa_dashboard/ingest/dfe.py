@@ -173,7 +173,7 @@ def _clean_at_the_door(file_name: str, header: list[str], table: list[pa.Array])
     problems = []
     for j, name in enumerate(header):
         cells = table[j].to_pylist()
-        if not plain_text.NAME_SUSPECT.search("".join(c for c in cells if c)):
+        if not plain_text.may_need_cleaning("".join(c for c in cells if c)):
             continue  # the common case: one search over the column
         for i, cell in enumerate(cells):
             if cell and (found := plain_text.clean_name(cell)[1]):

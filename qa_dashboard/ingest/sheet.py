@@ -77,9 +77,8 @@ class Sheet:
     def _clean_at_the_door(self, index: int, cells: tuple) -> tuple:
         """A column's text without control and bidirectional characters (line breaks kept in free
         text), each distinct cell that lost one named in a warning: see `plain_text`."""
-        texts = [c for c in cells if c.__class__ is str]
         free = index in self._free_text_columns()
-        if not texts or not (plain_text.FREE_TEXT_SUSPECT if free else plain_text.NAME_SUSPECT).search("".join(texts)):
+        if not plain_text.may_need_cleaning(_joined(cells), free):
             return cells  # the common case: one pass over the column's text, nothing found
         clean = plain_text.clean_free_text if free else plain_text.clean_name
         cleaned: dict[str, str] = {}
@@ -121,6 +120,14 @@ class Sheet:
         for i, message in bad.items():
             self.problem(self.row_numbers[i], header, raw[i], f"'{shown(raw[i])}' {message}.")
         return values
+
+
+def _joined(cells: tuple) -> str:
+    """A column's text cells as one string (a column of text alone is joined at once)."""
+    try:
+        return "".join(cells)
+    except TypeError:
+        return "".join([c for c in cells if c.__class__ is str])
 
 
 def _data_rows(mapped: MappedSheet) -> tuple[list[list], list[int]]:

@@ -101,7 +101,9 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
     wanted = {c: i for c, i in source.columns.items() if kinds.get(c) not in ("private", "other")}
     rows = ListRows(source)
     kept, duplicates = _without_duplicates(source, rows, findings)
-    teams = [findings.recorded_team(_team_of(row, source)) for _, row in kept]
+    teams = [_team_of(row, source) for _, row in kept]
+    recorded = {team: findings.recorded_team(team) for team in set(teams)}
+    teams = [recorded[team] for team in teams]
     errors_at = {(note.row, note.column) for note in source.raw.error_cells}
     for column, position in wanted.items():
         values = [row[position] if position < len(row) else None for _, row in kept]
@@ -122,13 +124,14 @@ def _recorded_teams(rows: ListRows, cells_as_read: list, findings: Findings) -> 
     characters (each cell named in a warning), and "not recorded" when the teams list loaded does
     not have it. Nothing here quotes the cell: the column may hold workers' names."""
     header = rows.source.header_of("team")
+    found = {cell: plain_text.clean_name(cell)[1] for cell in set(cells_as_read) if cell.__class__ is str}
     for excel_row, cell in zip(rows.excel_rows, cells_as_read):
-        if cell.__class__ is str and plain_text.NAME_SUSPECT.search(cell):
-            found = plain_text.describe_characters(plain_text.clean_name(cell)[1])
-            findings.cell(rows, excel_row, "team", f"held {found}, which the dashboard removes from a team's name.",
-                          severity=WARNING)
+        if found.get(cell):  # the cell is named, never quoted
+            findings.cell(rows, excel_row, "team", f"held {plain_text.describe_characters(found[cell])}, which the "
+                          "dashboard removes from a team's name.", severity=WARNING)
     as_read = rows.values["team"]
-    rows.values["team"] = [findings.recorded_team(team) for team in as_read]
+    recorded = {team: findings.recorded_team(team) for team in set(as_read)}  # a few teams, thousands of rows
+    rows.values["team"] = [recorded[team] for team in as_read]
     unknown = sum(1 for before, after in zip(as_read, rows.values["team"]) if before is not None and after is None)
     if unknown:
         why = ("is not in the teams list loaded (or names the whole authority)" if findings.teams
