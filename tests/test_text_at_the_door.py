@@ -262,3 +262,18 @@ def test_the_agency_flag_list_isolates_a_right_to_left_team_name(tmp_path):
     frame = _figures(db, _chosen())
     lines = workforce_summary.agency_summary(frame, MAY, workforce_summary.group_rows(frame, MAY))
     assert lines[-1].endswith(f"Hub, \u2068{RIGHT_TO_LEFT_TEAM}\u2069.")
+
+
+def test_the_quick_look_over_a_column_misses_nothing_the_cleaning_would_change():
+    # The door looks at a column's cells one by one only when this says so: it must never say no
+    # to a text that clean_name or clean_free_text would change.
+    candidates = [chr(c) for c in [*range(0x00, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                                   *range(0x2066, 0x206A), 0x2028, 0x2029]] + ["_x0001_", "_x202E_", "\r\n"]
+    for found in candidates:
+        text = f"Team{found}North"
+        if plain_text.clean_name(text)[0] != text:
+            assert plain_text.may_need_cleaning(text), repr(found)
+        if plain_text.clean_free_text(text)[0] != text:
+            assert plain_text.may_need_cleaning(text, free_text=True), repr(found)
+    assert not plain_text.may_need_cleaning("Front Door – Assessment Team 1 (é, 東京)")
+    assert not plain_text.may_need_cleaning("First line.\nSecond line.", free_text=True)
