@@ -78,3 +78,11 @@ def test_a_control_character_in_an_allocated_team_is_removed_with_a_warning_nami
     assert [(w.sheet, w.column, w.value) for w in cleaned] == [("List 3 - Referrals", "Allocated Team", "")] * 2
     assert "control character U+0001" in cleaned[0].message and "U+202E" in cleaned[1].message
     assert {w.row for w in cleaned} == {5, 7}
+
+
+def test_a_lists_sheet_name_is_kept_without_its_bidirectional_control(tmp_path):
+    sheets = sample.workbook_sheets()
+    sheets["List 3 - Referrals\u202e"] = sheets.pop("List 3 - Referrals")
+    db = tmp_path / "qa.duckdb"
+    assert ingest([write_xlsx(tmp_path / "annex_a.xlsx", sheets)], db, "tester", as_at=sample.AS_AT).loaded
+    assert ("List 3 - Referrals",) in query(db, "SELECT sheet FROM annex_a_lists")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from qa_dashboard import contract, store
+from qa_dashboard import contract, plain_text, store
 from qa_dashboard.ingest import annex_a
 from qa_dashboard.ingest.problems import Problem
 from qa_dashboard.ingest.validate import Records
@@ -98,7 +98,7 @@ def record(con, upload_id: int, reduction) -> None:
               [upload_id, reduction.as_at, standards["cp_visit_working_days"], standards["cin_visit_working_days"],
                standards["cla_visit_days"]])
     store.run_many(con, "INSERT INTO annex_a_lists VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [(upload_id, s.label, s.title, s.sheet, s.rows_read, s.rows_used, s.first_month, s.last_month,
+                   [(upload_id, s.label, s.title, plain_text.clean_name(s.sheet)[0], s.rows_read, s.rows_used, s.first_month, s.last_month,
                      s.teams, s.warnings, ", ".join(s.indicators)) for s in reduction.lists])
     rows = [(upload_id, lst, problem, team or None, n) for (lst, problem, team), n in sorted(reduction.quality.items())]
     if rows:
