@@ -277,3 +277,12 @@ def test_the_quick_look_over_a_column_misses_nothing_the_cleaning_would_change()
             assert plain_text.may_need_cleaning(text, free_text=True), repr(found)
     assert not plain_text.may_need_cleaning("Front Door – Assessment Team 1 (é, 東京)")
     assert not plain_text.may_need_cleaning("First line.\nSecond line.", free_text=True)
+
+
+def test_a_column_of_many_different_cells_cleaned_names_ten_and_counts_the_rest(tmp_path):
+    rows = [workforce(team=f"Team {n}_x0001_", period="2024-05") for n in range(14)]
+    db, result = loaded(tmp_path, write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(*rows)}))
+    named = cleaned_warnings(result)
+    assert len(named) == 10 and [w.row for w in named] == list(range(2, 12))
+    (rest,) = [w for w in result.warnings if "more cells of this column" in w.message]
+    assert rest.row is None and rest.column == "team" and rest.message.startswith("4 more cells")

@@ -22,6 +22,9 @@ from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
 from qa_dashboard.ingest.recognise import MappedSheet
 
 
+_CLEANED_LISTED = 10  # distinct cells of one column named one by one when cleaned at the door; the rest counted
+
+
 @dataclass
 class CustomIndicator:
     code: str
@@ -94,12 +97,16 @@ class Sheet:
                 rows_of[cell].append(self.row_numbers[i])
         header = self.mapped.column_ref(index)
         what = "text" if free else "a name"
-        for cell, (found, first, *more) in rows_of.items():
+        for cell, (found, first, *more) in list(rows_of.items())[:_CLEANED_LISTED]:
             others = f" The same cell is in {len(more):,} more row{'s' if len(more) != 1 else ''} of this column." if more else ""
             self.problem(first, header, cleaned[cell],
-                         f"The cell held {plain_text.describe_characters(found)}, which the dashboard removes from {what} (it could stop "
-                         f"the board pack being drawn, or turn the figures printed beside it round): it is loaded "
-                         f"as the value shown. Correct the file to match.{others}", WARNING)
+                         f"The cell held {plain_text.describe_characters(found)}, which the dashboard removes from "
+                         f"{what} (it could stop the board pack being drawn, or turn the figures printed beside it "
+                         f"round): it is loaded as the value shown. Correct the file to match.{others}", WARNING)
+        if len(rows_of) > _CLEANED_LISTED:
+            rest = sum(len(rows) - 1 for rows in list(rows_of.values())[_CLEANED_LISTED:])
+            self.problem(None, header, "", f"{rest:,} more cells of this column held such characters and were "
+                         "cleaned the same way.", WARNING)
         return tuple(cleaned.get(c, c) if c.__class__ is str else c for c in cells)
 
     def _free_text_columns(self) -> set[int]:
