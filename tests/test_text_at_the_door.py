@@ -4,8 +4,10 @@ text keeps its line breaks and nothing else, and each cell cleaned is named in a
 describes the character without repeating it."""
 import datetime as dt
 import io
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -26,6 +28,7 @@ from tests.workbooks import (
     TODAY, VIEWS, audit, feedback, kpi, query, table, template_like_sheets, view_rows, workforce, write_csv, write_xlsx,
 )
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 # Anything a loaded text may never hold (a line feed only in free text, checked apart).
 HOSTILE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|_x[0-9A-Fa-f]{4}_")
 
@@ -286,3 +289,20 @@ def test_a_column_of_many_different_cells_cleaned_names_ten_and_counts_the_rest(
     assert len(named) == 10 and [w.row for w in named] == list(range(2, 12))
     (rest,) = [w for w in result.warnings if "more cells of this column" in w.message]
     assert rest.row is None and rest.column == "team" and rest.message.startswith("4 more cells")
+
+
+# ------------------------------------------------------------------------ what the issue saw --
+def test_a_pack_draws_after_loading_a_team_name_with_a_control_character(tmp_path):
+    # Before the door, this load went through without a word and the pack's first chart of the
+    # team aborted the process inside vl-convert (a Rust panic, exit 134).
+    sheets = template_like_sheets()
+    header = sheets["workforce"][0]
+    for row in sheets["workforce"][1:]:
+        row[header.index("team")] += "_x0001_"
+    upload, db, pdf = write_xlsx(tmp_path / "hostile.xlsx", sheets), tmp_path / "qa.duckdb", tmp_path / "pack.pdf"
+    env = {k: v for k, v in os.environ.items() if k != "QA_DASHBOARD_DB"}
+    for args in (["ingest", upload], ["pack", pdf, "--period", "2024-05..2024-05", "--sections", "workforce"]):
+        done = subprocess.run([sys.executable, "-m", "qa_dashboard", *map(str, args), "--db", str(db)], cwd=REPO_ROOT,
+                              capture_output=True, text=True, env=env, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+    assert pdf.read_bytes().startswith(b"%PDF")
