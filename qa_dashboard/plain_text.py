@@ -45,11 +45,14 @@ def for_markdown(value) -> str:
 # findings) keeps its line breaks: \r\n, \r, a vertical tab (Shift+Enter pasted from Word), a form
 # feed and the Unicode line and paragraph separators become one \n, a tab a space, silently.
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Unicode's noncharacters: vl-convert aborts on U+FFFE and U+FFFF as it does on a C0 control.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF)
+                                          for plane in range(17))
 _BREAKS = "\t\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029"
 _ESCAPE = (r"_x(?:00[01][0-9A-Fa-f]|00[78][0-9A-Fa-f]|009[0-9A-Fa-f]|061[Cc]|200[EeFf]|202[A-Ea-e]|206[6-9]"
-           r"|[Dd][89A-Fa-f][0-9A-Fa-f]{2})_")
-_NOT_IN_A_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]|{_ESCAPE}")
-_NOT_IN_FREE_TEXT = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}\ud800-\udfff]|{_ESCAPE}")
+           r"|[Dd][89A-Fa-f][0-9A-Fa-f]{2}|FD[DEde][0-9A-Fa-f]|[Ff]{3}[EeFf])_")
+_NOT_IN_A_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff{_NONCHARACTERS}]|{_ESCAPE}")
+_NOT_IN_FREE_TEXT = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}\ud800-\udfff{_NONCHARACTERS}]|{_ESCAPE}")
 
 
 def may_need_cleaning(text: str, free_text: bool = False) -> bool:
@@ -81,6 +84,8 @@ def describe_character(found: str) -> str:
         what = "a tab (U+0009)"
     elif 0xD800 <= code <= 0xDFFF:
         what = f"a broken character (a lone surrogate, U+{code:04X})"
+    elif 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE:
+        what = f"a noncharacter U+{code:04X}"
     elif code < 0x20 or 0x7F <= code <= 0x9F:
         what = f"a control character U+{code:04X}"
     else:

@@ -30,7 +30,8 @@ from tests.workbooks import (
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Anything a loaded text may never hold (a line feed only in free text, checked apart).
-HOSTILE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|_x[0-9A-Fa-f]{4}_")
+HOSTILE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]"
+                     "|_x[0-9A-Fa-f]{4}_")
 
 
 def loaded(tmp_path: Path, upload: Path, db_name: str = "qa.duckdb"):
@@ -116,7 +117,7 @@ def _poisoned(value):
     """The cell with hostile characters inside and around it, each written as an uploader could."""
     if not isinstance(value, str) or not value:
         return value
-    return f"_x000B_{value[:1]}\u202e{value[1:2]}_x0001_\u2066{value[2:]}_x202E_\u200f"
+    return f"_x000B_{value[:1]}\u202e{value[1:2]}_x0001_\u2066{value[2:]}_x202E_\u200f\ufdd0_xFFFE_"
 
 
 def test_a_workbook_with_hostile_characters_in_every_cell_loads_exactly_as_the_clean_one(tmp_path):
@@ -156,10 +157,12 @@ def test_a_file_name_holding_a_control_character_is_recorded_without_it(tmp_path
 
 
 def test_a_name_cleaned_never_holds_what_the_door_refuses():
-    every = "".join(map(chr, range(0x00, 0xA0))) + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    every = "".join(map(chr, range(0x00, 0xA0))) + "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" \
+        + "\ufdd0\ufffe\uffff\U0010ffff"
     cleaned, found = plain_text.clean_name(f"Hub{every}North")
     assert not HOSTILE.search(cleaned) and "\n" not in cleaned
     assert cleaned.startswith("Hub") and cleaned.endswith("North") and found
+    assert not {"\ufdd0", "\ufffe", "\uffff", "\U0010ffff"} & set(cleaned)
 
 
 def test_the_problems_download_takes_a_header_holding_a_control_character(tmp_path):
@@ -271,7 +274,8 @@ def test_the_quick_look_over_a_column_misses_nothing_the_cleaning_would_change()
     # The door looks at a column's cells one by one only when this says so: it must never say no
     # to a text that clean_name or clean_free_text would change.
     candidates = [chr(c) for c in [*range(0x00, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                                   *range(0x2066, 0x206A), 0x2028, 0x2029]] + ["_x0001_", "_x202E_", "\r\n"]
+                                   *range(0x2066, 0x206A), 0x2028, 0x2029, 0xFDD0, 0xFFFE, 0xFFFF, 0x10FFFF]] \
+        + ["_x0001_", "_x202E_", "_xFFFE_", "\r\n"]
     for found in candidates:
         text = f"Team{found}North"
         if plain_text.clean_name(text)[0] != text:
@@ -306,3 +310,11 @@ def test_a_pack_draws_after_loading_a_team_name_with_a_control_character(tmp_pat
                               capture_output=True, text=True, env=env, timeout=300)
         assert done.returncode == 0, done.stderr[-2000:]
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_noncharacter_in_a_team_name_is_removed_too(tmp_path):
+    # vl-convert aborts on U+FFFE and U+FFFF as on a C0 control (measured one character at a time).
+    upload = write_csv(tmp_path / "workforce.csv", table(workforce(team="Hub\ufffe"), workforce(team="Spoke\uffff", period="2024-06")))
+    db, result = loaded(tmp_path, upload)
+    assert query(db, "SELECT team FROM workforce ORDER BY team") == [("Hub",), ("Spoke",)]
+    assert ["noncharacter U+FFFE" in w.message or "noncharacter U+FFFF" in w.message for w in cleaned_warnings(result)] == [True, True]
