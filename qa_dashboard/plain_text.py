@@ -1,4 +1,6 @@
-"""Text from an upload or the address bar, made safe for the Streamlit elements that read Markdown.
+"""Text from an upload or the address bar, made safe: for the database (names and free text
+cleaned at the door: `clean_name`, `clean_free_text`), for a generated sentence (`isolated`), for
+the terminal (`for_terminal`) and for the Streamlit elements that read Markdown (`for_markdown`).
 
 Most of the dashboard shows such text with `st.text` or in tables, which never read Markdown.
 A few elements have no plain form: subheaders, expander labels, metric labels and help, tabs,
@@ -53,16 +55,6 @@ _ESCAPE = (r"_x(?:00[01][0-9A-Fa-f]|00[78][0-9A-Fa-f]|009[0-9A-Fa-f]|061[Cc]|200
            r"|[Dd][89A-Fa-f][0-9A-Fa-f]{2}|FD[DEde][0-9A-Fa-f]|[Ff]{3}[EeFf])_")
 _NOT_IN_A_NAME = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff{_NONCHARACTERS}]|{_ESCAPE}")
 _NOT_IN_FREE_TEXT = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}\ud800-\udfff{_NONCHARACTERS}]|{_ESCAPE}")
-
-
-def may_need_cleaning(text: str, free_text: bool = False) -> bool:
-    """Whether `text` (a whole column's cells joined) could hold anything `clean_name` or
-    `clean_free_text` would change: False means surely not. A pass in C over the text: every
-    control, bidirectional control and line break is "not printable" to Python, as are a few
-    harmless characters (a no-break space), which only cost a closer look."""
-    if "_x" in text:
-        return True
-    return not (text.replace("\n", "") if free_text else text).isprintable()
 _FREE_TEXT_BREAK = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _ESCAPED_BREAKS = {f"_x{code:04X}_" for code in (0x09, 0x0A, 0x0B, 0x0C, 0x0D)}
 
@@ -119,6 +111,16 @@ def clean_free_text(text: str) -> tuple[str, list[str]]:
     return lines.strip(), [f for f in found if f not in _ESCAPED_BREAKS]
 
 
+def may_need_cleaning(text: str, free_text: bool = False) -> bool:
+    """Whether `text` (a whole column's cells joined) could hold anything `clean_name` or
+    `clean_free_text` would change: False means surely not. A pass in C over the text: every
+    control, bidirectional control, line break and noncharacter is "not printable" to Python, as
+    are a few harmless characters (a no-break space), which only cost a closer look."""
+    if "_x" in text:
+        return True
+    return not (text.replace("\n", "") if free_text else text).isprintable()
+
+
 # ------------------------------------------------------------------------ in a sentence --
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
@@ -131,7 +133,7 @@ def isolated(name) -> str:
     left-to-right letters, digits and punctuation cannot reorder an English sentence, so wrapping
     it would only put two invisible characters into the PDF's text (pdftotext and copy-paste keep
     them). Typst draws the isolates as nothing and orders the runs as intended; measured with the
-    pack's own fonts (README, "Text from uploads")."""
+    pack's own fonts (README, "Names and free text, cleaned at the door")."""
     text = str(name)
     if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
         return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
@@ -148,14 +150,8 @@ _TERMINAL_SEQUENCE = re.compile(
 _TERMINAL_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\ud800-\udfff]")
 
 
-def without_controls(text: str) -> str:
-    """Text with its control and bidirectional characters removed, tabs and line feeds kept: what
-    an Excel cell may hold (openpyxl refuses the rest) and what a terminal prints as written."""
-    return _TERMINAL_CONTROL.sub("", text)
-
-
 def for_terminal(text: str) -> str:
     """Text for a terminal: escape sequences and control characters removed (line breaks and
     tabs kept), so a cell quoted in a message can neither recolour, retitle nor rewrite the
     screen. Every line the command line prints passes through here."""
-    return without_controls(_TERMINAL_SEQUENCE.sub("", text))
+    return _TERMINAL_CONTROL.sub("", _TERMINAL_SEQUENCE.sub("", text))
