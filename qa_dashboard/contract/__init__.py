@@ -33,6 +33,7 @@ class Column:
     help: str = ""
     stored: bool = True
     default: object = None  # what a blank cell means, when not "missing"
+    free_text: bool = False  # keeps its line breaks; every other column's text is a name (plain_text.clean_name)
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Contract:
     rags: tuple[str, ...]
     polarities: dict[str, str]  # squashed spelling -> higher / lower / neutral
     ignored_sheets: frozenset[str]  # squashed names of sheets that are never data
+    whole_authority: str = "Whole authority"  # the catalogue's; what no team or service area may be called
     comparators: tuple[Comparator, ...] = ()
     palette: Palette | None = None
     spc: SpcWords | None = None
@@ -179,7 +181,8 @@ def _tuple(value) -> tuple:
 def _column(spec: dict) -> Column:
     return Column(name=spec["name"], kind=spec["kind"], required=spec.get("required", False),
                   past=spec.get("past", False), labels=_tuple(spec.get("labels")), help=spec.get("help", ""),
-                  stored=spec.get("stored", True), default=spec.get("default"))
+                  stored=spec.get("stored", True), default=spec.get("default"),
+                  free_text=spec.get("free_text", False))
 
 
 def _sheets(raw: dict, practice_areas: tuple[PracticeArea, ...]) -> dict[str, Sheet]:
@@ -228,6 +231,7 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         rags=_tuple(words["rags"]),
         polarities=_by_kind(raw["polarities"]),
         ignored_sheets=frozenset(squash(n) for n in words["ignored_sheets"]),
+        whole_authority=words["whole_authority"][0],
         comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
         palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
         spc=SpcWords(**{part: dict(words) for part, words in raw["spc"].items()}),

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from qa_dashboard import auth, contract, store
+from qa_dashboard import auth, contract, plain_text, store
 from qa_dashboard.store import spc_tables
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe
@@ -37,11 +37,12 @@ _PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date"
 def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_context=None) -> FileCheck:
     """Read and validate one file without touching any database. An Annex A workbook needs
     `annex_context` (its extract date and what the database knows: `annex.context_for`)."""
-    check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    file_name, named = _clean_file_name(file_name)
+    check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), problems=named)
     raw_sheets, problems = read_file(file_name, data)
     if (published := dfe.published_sheet(raw_sheets)) is not None:  # a DfE file, known by its columns
         check.records, check.datasets, check.problems = dfe.read_published(file_name, published)
-        check.problems[:0] = problems
+        check.problems[:0] = [*named, *problems]
         return check
     # Problems found while reading a sheet (a formula with no saved value, a sheet past the size
     # cap) count only if the sheet is one we read; a sheet we ignore cannot refuse the file.
@@ -88,6 +89,16 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
             summary.first_period, summary.last_period = min(periods), max(periods)
         summary.teams = len({t for t in records.columns.get("team", []) if t})
     return check
+
+
+def _clean_file_name(file_name: str) -> tuple[str, list[Problem]]:
+    """The file's name is kept with the load and shown beside its figures: a name, cleaned as one."""
+    cleaned, found = plain_text.clean_name(file_name)
+    if not found:
+        return file_name, []
+    return cleaned, [Problem(sheet="", row=None, column="", value=cleaned, severity=WARNING, file=cleaned,
+                             message=f"The file's name held {plain_text.describe_characters(found)}, which the "
+                                     "dashboard removes from names: the load is recorded under the name shown.")]
 
 
 def _check_annex(check: FileCheck, found, problems, context, raw_sheets, today: dt.date) -> FileCheck:

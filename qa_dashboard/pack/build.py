@@ -217,7 +217,7 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: 
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)
     demo = f.store.is_demo(db)
     doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),
-                   period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or "Whole authority",
+                   period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or f.contract.load().whole_authority,
                    made_on=today, demo=demo, publish=publish)
     doc.blocks += cover(doc)
     builders = {

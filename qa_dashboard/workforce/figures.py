@@ -14,7 +14,7 @@ from qa_dashboard.scope import Filters
 
 AGENCY_FLAG_PCT = 40.0   # seed 002: "over 40% of frontline professionals" is the level boards worry about
 ROLLING_MONTHS = 6       # seed 002 counts starters and leavers "per 6-month period"
-WHOLE_AUTHORITY = "Whole authority"
+WHOLE_AUTHORITY = contract.load().whole_authority  # no team or service area may be named so (ingest refuses it)
 
 BETTER = {
     "newly_qualified": "neither higher nor lower is better: newly qualified workers need protected caseloads",
