@@ -233,3 +233,24 @@ def test_the_packs_cover_gives_the_judgement_and_the_counts(reference_db, tmp_pa
     expected = query(reference_db, "SELECT overall_effectiveness, count(*) FROM ofsted_judgements "
                                    "WHERE region_name = 'Yorkshire and The Humber' GROUP BY ALL")
     assert {grade: str(n) for grade, n in expected if grade} == {g: n for g, n in region.items() if n != "0"}
+
+
+def test_the_upload_pages_preview_counts_the_files_authorities_by_grade(known_db, tmp_path, monkeypatch):
+    from qa_dashboard import auth
+
+    monkeypatch.delenv(auth.PASSWORD_HASH_ENV, raising=False)
+    monkeypatch.delenv(auth.UPLOADER_EMAILS_ENV, raising=False)
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(known_db))
+    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=120)
+    app.secrets["qa_dashboard_tests"] = "yes"
+    app.run()
+    app.switch_page("app_pages/upload.py").run()
+    data = overview_file(tmp_path / "ilacs.xlsx").read_bytes()
+    app.file_uploader[0].set_value(("ilacs.xlsx", data, "application/vnd.openxmlformats-officedocument."
+                                                        "spreadsheetml.sheet")).run()
+    assert not app.exception, app.exception
+    assert "Ofsted ILACS overview: 3 authorities, by overall effectiveness" in [s.value for s in app.subheader]
+    grades = next(f.value for f in app.dataframe if "Authorities" in f.value.columns)
+    assert dict(zip(grades["Overall effectiveness"], grades["Authorities"])) == {
+        "Outstanding": 1, "Good": 1, "Requires improvement to be good": 1, "Inadequate": 0, "No overall grade": 0}
+    assert query(known_db, "SELECT count(*) FROM ofsted_rows") == [(0,)]
