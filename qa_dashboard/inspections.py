@@ -90,10 +90,12 @@ def judgements(frame: pd.DataFrame) -> Judgements:
     own = next((r for r in rows if r["role"] == "authority"), None)
     neighbours = [r for r in rows if r["role"] == "neighbour"]
     region = [r for r in rows if r["role"] == "region"]
-    region_name = own["region_name"] if own and own["region_name"] else "Region"
+    labels = contract.comparator_labels(with_target=False)
+    neighbours_label = labels["stat_neighbours"]
+    region_name = own["region_name"] if own and own["region_name"] else labels["region"]
     order = [*contract.load().ofsted.grade_labels, NO_GRADE, NOT_IN_FILE]
     counted = {
-        "Statistical neighbours": {g: sum(_grade(r) == g for r in neighbours) for g in order},
+        neighbours_label: {g: sum(_grade(r) == g for r in neighbours) for g in order},
         f"{region_name} (all its authorities)": {g: sum(_grade(r) == g for r in region) for g in order},
     }
     counts = pd.DataFrame({"Overall effectiveness": order, **{k: list(v.values()) for k, v in counted.items()}})
@@ -105,7 +107,7 @@ def judgements(frame: pd.DataFrame) -> Judgements:
         for r in neighbours], columns=NEIGHBOUR_COLUMNS)
     notes = []
     if neighbours:
-        notes.append(_in_words(counted["Statistical neighbours"], len(neighbours), "Its statistical neighbours"))
+        notes.append(_in_words(counted[neighbours_label], len(neighbours), "Its statistical neighbours"))
     else:
         notes.append("Its statistical neighbours are not known: load DfE's statistical-neighbour model.")
     notes.append(_in_words(counted[f"{region_name} (all its authorities)"], len(region),
