@@ -114,8 +114,8 @@ def read_overview(file_name: str, found: Found) -> tuple[dict[str, Records], dic
         grade = spec.grade_lookup.get(squash(text))
         if grade is None and squash(text) not in spec.no_grade:
             problem(excel_row, "overall_effectiveness", written,
-                    f"is not one of Ofsted's grades ({', '.join(spec.grade_labels)}); leave the cell blank when the "
-                    "authority has no overall grade yet.")
+                    f"{shown(written)!r} is not one of Ofsted's grades ({', '.join(spec.grade_labels)}); leave "
+                    "the cell blank when the authority has no overall grade yet.")
         record["overall_effectiveness"] = grade.label if grade else None
         framework = normalise.text_value(cell(row, "framework"))
         if framework is not None and squash(framework) in spec.no_grade:
