@@ -134,6 +134,46 @@ def test_the_check_counts_the_files_authorities_by_grade(tmp_path):
                                       "Inadequate": 0, "No overall grade": 0}
 
 
+def test_the_overview_is_recognised_by_its_columns_as_a_csv_too(known_db, tmp_path):
+    result = ingest([write_csv(tmp_path / "inspections.csv", [HEADER, *ROWS])], known_db, user="test")
+    assert result.loaded, [p.line() for p in result.problems]
+    assert query(known_db, "SELECT count(*) FROM ofsted_judgements") == [(3,)]
+
+
+def judged(db: Path):
+    from qa_dashboard import inspections
+    from qa_dashboard.queries import queries
+
+    return inspections.judgements(queries.run("ofsted_judgements", db))
+
+
+def test_an_authority_missing_from_the_file_is_said_not_inspected_under_ilacs(known_db, tmp_path):
+    assert ingest([overview_file(tmp_path / "ilacs.xlsx", ROWS[1:])], known_db, user="test").loaded
+    assert judged(known_db).headline.startswith("Barnsley is not in the Ofsted file loaded")
+    assert "not inspected under ILACS" in judged(known_db).headline
+
+
+def test_a_row_without_an_inspection_says_not_inspected_under_ilacs(known_db, tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[0][5:7] = ["", ""]
+    rows[0][8:11] = ["", "", ""]
+    assert ingest([overview_file(tmp_path / "ilacs.xlsx", rows)], known_db, user="test").loaded
+    assert judged(known_db).headline == "Barnsley has not been inspected under ILACS, as the Ofsted file loaded says."
+
+
+def test_the_neighbours_are_counted_by_grade_and_named_closest_first(known_db, tmp_path):
+    assert ingest([overview_file(tmp_path / "ilacs.xlsx")], known_db, user="test").loaded
+    found = judged(known_db)
+    assert list(zip(found.neighbours["Neighbour"], found.neighbours["Overall effectiveness"])) == [
+        ("Doncaster", "Requires improvement to be good"), ("Rotherham", "Outstanding")]
+    counts = dict(zip(found.counts["Overall effectiveness"], found.counts["Statistical neighbours"]))
+    assert counts == {"Outstanding": 1, "Good": 0, "Requires improvement to be good": 1, "Inadequate": 0}
+
+
+def test_without_an_ofsted_file_the_block_says_so(known_db):
+    assert judged(known_db).headline.startswith("No Ofsted file is loaded.")
+
+
 # ----------------------------------------------------------------------- the real overview --
 def reference_overview(shared_reference: Path) -> Path:
     path = shared_reference / "ofsted_csc_ilacs_overview.xlsx"
