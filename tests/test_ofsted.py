@@ -170,6 +170,15 @@ def test_the_neighbours_are_counted_by_grade_and_named_closest_first(known_db, t
     assert counts == {"Outstanding": 1, "Good": 0, "Requires improvement to be good": 1, "Inadequate": 0}
 
 
+def test_the_region_counts_every_authority_of_the_region_itself_included(known_db, tmp_path):
+    assert ingest([overview_file(tmp_path / "ilacs.xlsx")], known_db, user="test").loaded
+    found = judged(known_db)
+    region = dict(zip(found.counts["Overall effectiveness"], found.counts["Yorkshire and The Humber (all its authorities)"]))
+    assert region == {"Outstanding": 1, "Good": 1, "Requires improvement to be good": 1, "Inadequate": 0}
+    assert found.notes[1] == ("Yorkshire and The Humber's authorities, Barnsley included: 1 outstanding; 1 good; "
+                              "1 requires improvement to be good (of 3).")
+
+
 def test_without_an_ofsted_file_the_block_says_so(known_db):
     assert judged(known_db).headline.startswith("No Ofsted file is loaded.")
 

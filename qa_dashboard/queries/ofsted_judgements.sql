@@ -22,7 +22,7 @@ LEFT JOIN dfe_authorities a ON a.old_la_code = n.neighbour_old_code
 UNION ALL
 SELECT 'region', NULL, j.la_name, j.overall_effectiveness, j.inspection_start, j.inspection_end, j.published,
        j.framework, c.region_name, true
-FROM ofsted_judgements j JOIN chosen c ON c.region_code = j.region_code
+FROM ofsted_judgements j JOIN chosen c ON c.region_name = j.region_name
 UNION ALL
 SELECT 'file', NULL, (SELECT la_name FROM chosen), NULL, NULL, NULL, NULL, NULL, NULL,
        EXISTS (SELECT 1 FROM ofsted_judgements)
