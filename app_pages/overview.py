@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import cached, charts, filters, metrics, overview, system_health
+from qa_dashboard import cached, charts, filters, inspections, metrics, overview, system_health
 
 chosen = filters.current()
 charts.tile_style()
@@ -62,6 +62,16 @@ if page.changed:
     st.text("\n".join(f"• {sentence}" for sentence in page.changed))
 else:
     st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
+
+# ------------------------------------------------------------------ Ofsted's judgements --
+st.header("Ofsted's judgements")
+ofsted = cached.derived(inspections.judgements, ("ofsted_judgements", ()))
+st.text(ofsted.headline)
+if not ofsted.counts.empty:
+    st.text("\n".join(ofsted.notes))
+    charts.figure(None, ofsted.counts, "Ofsted judgements of the statistical neighbours and the region, by grade")
+if not ofsted.neighbours.empty:
+    charts.figure(None, ofsted.neighbours, "Ofsted judgements of each statistical neighbour")
 
 # -------------------------------------------------------------------- improvement plan --
 def plan_table(frame) -> None:

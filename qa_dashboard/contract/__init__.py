@@ -91,6 +91,40 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class OfstedOverview:
+    """The ILACS overview file: its columns (name -> headings it answers to), the columns a sheet
+    needs to be recognised, Ofsted's grades and the cells that hold no grade."""
+
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    codes: tuple[str, ...]
+    grades: tuple[Grade, ...]
+    no_grade: frozenset[str]         # squashed
+    frameworks: dict[str, str]       # squashed spelling -> label
+
+    @cached_property
+    def column_lookup(self) -> dict[str, str]:
+        return {squash(h): name for name, headings in self.columns.items() for h in (name, *headings)}
+
+    @cached_property
+    def grade_lookup(self) -> dict[str, Grade]:
+        return {squash(s): g for g in self.grades for s in (g.label, *g.spellings)}
+
+    @property
+    def grade_labels(self) -> tuple[str, ...]:
+        return tuple(g.label for g in sorted(self.grades, key=lambda g: g.rank))
+
+
+def _ofsted(raw: dict) -> OfstedOverview:
+    return OfstedOverview(
+        columns={name: _tuple(headings) for name, headings in raw["columns"].items()},
+        required=_tuple(raw["required"]), codes=_tuple(raw["codes"]),
+        grades=tuple(Grade(g["label"], g["rank"], _tuple(g["spellings"])) for g in raw["grades"]),
+        no_grade=frozenset(squash(s) for s in raw["no_grade"]),
+        frameworks={squash(k): v for k, v in raw["frameworks"].items()})
+
+
+@dataclass(frozen=True)
 class Comparator:
     """What a figure is set against: a target, or a published comparator's figure."""
 
@@ -143,6 +177,8 @@ class Contract:
     comparators: tuple[Comparator, ...] = ()
     palette: Palette | None = None
     spc: SpcWords | None = None
+
+    ofsted: OfstedOverview | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
@@ -235,6 +271,8 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
         palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
         spc=SpcWords(**{part: dict(words) for part, words in raw["spc"].items()}),
+
+        ofsted=_ofsted(raw["ofsted"]) if "ofsted" in raw else None,
     )
     for sheet in sheets.values():
         lookup = {}

@@ -17,7 +17,7 @@ from pathlib import Path
 from qa_dashboard import auth, contract, plain_text, store
 from qa_dashboard.store import spc_tables
 from qa_dashboard.contract import squash
-from qa_dashboard.ingest import annex, annex_a, bounded, dfe
+from qa_dashboard.ingest import annex, annex_a, bounded, dfe, ofsted
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
 from qa_dashboard.ingest.read import layout_problems, read_file
@@ -48,6 +48,11 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
     # cap) count only if the sheet is one we read; a sheet we ignore cannot refuse the file.
     check.problems.extend(p for p in problems if not p.sheet or p.sheet not in {r.name for r in raw_sheets})
     if errors(problems) and not raw_sheets:
+        return check
+    if (overview := ofsted.find_overview(raw_sheets)) is not None:  # Ofsted's ILACS overview, known by its columns
+        check.records, check.datasets, found = ofsted.read_overview(file_name, overview)
+        check.problems = [*ofsted.reading_problems(overview, problems), *found]
+        check.ofsted = {"headers": overview.headers, "grades": ofsted.grade_counts(check.records[ofsted.DATASET])}
         return check
     if found := annex_a.find_lists(raw_sheets):
         return _check_annex(check, found, problems, annex_context, raw_sheets, today or dt.date.today())
@@ -174,6 +179,11 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     auth.require_uploader(role)
     context = annex.context_for(db_path, as_at, standards, cover_from) if as_at is not None else None
     checks = [_check_bounded(name, data, today, context) for name, data in map(_as_upload, files)]
+    if any(c.ofsted is not None and c.ok for c in checks):
+        known = _known_authorities(db_path) + ofsted.known_in_batch(checks)
+        for check in checks:
+            if check.ofsted is not None and check.ok:
+                ofsted.match(check, known)
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:
         return result
@@ -187,6 +197,15 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
         _load_one(db_path, check, user, rollback=dry_run)
     result.loaded = not dry_run
     return result
+
+
+def _known_authorities(db_path) -> list:
+    """The authorities the database knows from DfE's files, for matching an ILACS overview's codes."""
+    if not store.exists(db_path):
+        return []
+    with store.read_connection(db_path) as con:
+        rows = store.run(con, "SELECT old_la_code, ons_codes, la_name FROM dfe_authorities")
+    return [ofsted.Known(old, tuple(codes or ()), name) for old, codes, name in rows]
 
 
 @contextmanager

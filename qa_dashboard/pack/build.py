@@ -69,7 +69,17 @@ def _authority(db, demo: bool) -> str:
     return "A fictional authority (demo data)" if demo else "Authority not set (python -m qa_dashboard authority NAME)"
 
 
-def cover(doc: Document) -> list:
+def ofsted_blocks(judged) -> list:
+    """Ofsted's latest judgement of the authority, and its neighbours' and region's by grade
+    (`inspections.judgements`), for the cover. Authorities' grades are public: never suppressed."""
+    blocks = [Heading(2, "Ofsted's judgements"), Paragraph(judged.headline, "body")]
+    if not judged.counts.empty:
+        blocks += [*[Paragraph(note, "body") for note in judged.notes],
+                   table_from(judged.counts, "Ofsted judgements of the statistical neighbours and the region", False)]
+    return blocks
+
+
+def cover(doc: Document, judged=None) -> list:
     lines = [f"Period: {doc.period_label}", f"Scope: {doc.scope_label}", f"Made on {doc.made_on:%d %B %Y} "
              "from the QA dashboard: every figure comes from the dashboard's database; none was typed."]
     if doc.demo:
@@ -78,6 +88,7 @@ def cover(doc: Document) -> list:
         lines.append("Published version: counts under 5, and shares built on them, are suppressed; officers' "
                      "practice analysis and people's own comments are left out.")
     return [Heading(1, doc.title), Paragraph(doc.authority, "body"), *[Paragraph(line, "body") for line in lines],
+            *(ofsted_blocks(judged) if judged is not None else []),
             Paragraph("How to read it: every share is given with n, the number it counts; a figure from fewer "
                       "than 5 is flagged; a dash (–) is a figure not loaded, never zero; figures over several "
                       "teams are ratios of their totals.", "note"), PageBreak()]
@@ -219,7 +230,7 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: 
     doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),
                    period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or f.contract.load().whole_authority,
                    made_on=today, demo=demo, publish=publish)
-    doc.blocks += cover(doc)
+    doc.blocks += cover(doc, f.inspections.judgements(f.query(db, "ofsted_judgements")))
     builders = {
         "Overview": lambda: summary(scope, by_indicator),
         "System health": lambda: sections.system_health(scope, by_indicator),

@@ -116,6 +116,17 @@ CREATE TABLE IF NOT EXISTS statistical_neighbours (
     upload_id INTEGER NOT NULL, superseded_by INTEGER
 );
 
+-- Ofsted's ILACS overview (qa_dashboard/ingest/ofsted.py): each authority's latest overall
+-- effectiveness as the overview file gives it, by `area_key`, the authority's old three-digit
+-- code (or the ONS code the file gave when no DfE file was loaded to match it against). `la_code`
+-- and `ons_code` are as the file wrote them. No inspector's name is kept. Natural key: area_key.
+CREATE TABLE IF NOT EXISTS ofsted_rows (
+    area_key VARCHAR, la_code VARCHAR, ons_code VARCHAR, region_code VARCHAR, local_authority VARCHAR,
+    overall_effectiveness VARCHAR, framework VARCHAR, inspection_start DATE, inspection_end DATE,
+    published DATE,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
 -- Reference lists the views join to; refreshed from the package's contract on every write.
 CREATE TABLE IF NOT EXISTS grade_scale (grade VARCHAR PRIMARY KEY, grade_rank INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS practice_area_catalogue (
