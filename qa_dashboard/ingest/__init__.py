@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, store
+from qa_dashboard.benchmarks import positions
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe
 from qa_dashboard.ingest import load as loader
@@ -208,6 +209,8 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> Non
                 check.nothing_new = True
                 raise loader.NothingNew
             loader.record_upload(con, upload_id, check.file_name, check.sha256, user, per_dataset)
+            if any(dataset in dfe.TABLES for dataset, *_ in per_dataset):  # figures or neighbours changed
+                positions.store_positions(con)
             if check.annex is not None:
                 annex.record(con, upload_id, check.annex)
             if rollback:

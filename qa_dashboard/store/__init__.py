@@ -245,6 +245,7 @@ def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run(con, "BEGIN TRANSACTION")
     try:
+        had_positions = _has_table(con, "benchmark_position_rows")
         run(con, (_SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
         run(con, 
             "INSERT INTO meta VALUES ('instance_id', ?), ('change_counter', '0') ON CONFLICT DO NOTHING",
@@ -252,10 +253,18 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         )
         _refresh_reference_lists(con)
         run(con, (_SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+        if not had_positions:  # a file written before positions were kept: compute them once, now
+            from qa_dashboard.benchmarks import positions
+
+            positions.store_positions(con)
         run(con, "COMMIT")
     except BaseException:
         _roll_back(con)
         raise
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(run(con, "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'", [name]))
 
 
 def _good_or_better_macro(temporary: bool) -> str:
