@@ -225,3 +225,28 @@ def test_the_rank_among_neighbours_counts_the_authority_and_those_that_published
             (SELECT neighbour_old_code FROM statistical_neighbours WHERE old_la_code = '886'))"""))
     assert sn_of == len(values) <= 11
     assert sn_rank == 1 + sum(1 for v in values.values() if v < values["886"])
+
+
+# ---------------------------------------------------------------- the position chart --
+def test_the_position_chart_names_the_authority_marks_its_neighbours_and_shades_the_bands():
+    import pandas as pd
+
+    from qa_dashboard.charts import published
+
+    every = pd.DataFrame({
+        "financial_year": "2023-24", "area_name": ["Alpha", "Beta", "Gamma", "Delta"], "value": [1.0, 2.0, 3.0, 4.0],
+        "rank": [1, 2, 3, 4], "quartile_band": list("ABCD"), "lower_quartile": 1.75, "upper_quartile": 3.25,
+        "is_authority": [False, True, False, False], "is_neighbour": [True, False, False, False], "england": 2.5})
+    spec, table = published.position_figure(every, "Re-referrals", "Per cent")
+    layers = spec["layer"]
+    datasets = spec["datasets"]
+    named = [layer for layer in layers if layer["mark"].get("type") == "text" and layer["encoding"]["text"]["field"]
+             == "area_name"]
+    assert [row["area_name"] for row in datasets[named[0]["data"]["name"]]] == ["Beta"]
+    points = next(layer for layer in layers if layer["mark"].get("type") == "point")
+    shapes = dict(zip(points["encoding"]["shape"]["scale"]["domain"], points["encoding"]["shape"]["scale"]["range"]))
+    assert shapes["Our authority"] != shapes["Statistical neighbour"] != shapes["Other authority"]
+    rects = next(layer for layer in layers if layer["mark"].get("type") == "rect")
+    assert [row["name"] for row in datasets[rects["data"]["name"]]] == list("ABCD")
+    assert list(table["Authority"]) == ["Alpha", "Beta", "Gamma", "Delta", "England"]
+    assert list(table["Ours"]) == [False, True, False, False, False]

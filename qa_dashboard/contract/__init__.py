@@ -130,6 +130,9 @@ class Contract:
     comparators: tuple[Comparator, ...] = ()
     palette: Palette | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Among every authority: band letter -> meaning; above/within/below -> the middle-half words.
+    band_meanings: dict[str, str] = field(default_factory=dict)
+    middle_half_words: dict[str, str] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
         return self._indicators_by_code.get(code)
@@ -218,6 +221,8 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         ignored_sheets=frozenset(squash(n) for n in words["ignored_sheets"]),
         comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
         palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
+        band_meanings=dict(raw["positions"]["bands"]),
+        middle_half_words=dict(raw["positions"]["middle_half"]),
     )
     for sheet in sheets.values():
         lookup = {}
