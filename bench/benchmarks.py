@@ -13,6 +13,9 @@ database, N times each way, and reports:
             package: the loading alone (checking, one transaction per file, upload log).
   view      after choosing an authority, reading the whole `benchmarks` view once (every
             indicator, year and area, neighbour means included).
+  positions ingest() as above against ingest() with the positions among every authority left
+            uncomputed (benchmarks/positions.store_positions made a no-op), the two alternated
+            run by run. Budget: the ratio of their medians at most 1.2 (issue 20).
 
 Prints a markdown table, writes bench/results/benchmarks.json, exits 1 when the budget is
 missed or a file is refused, 2 when the reference files are not there.
@@ -34,6 +37,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 DEFAULT_REFERENCE = REPO.parent / "shared" / "reference" / "dfe"
 BUDGET_SECONDS = 5.0
+POSITIONS_BUDGET_RATIO = 1.2
 AUTHORITY = "Sutton"
 
 
@@ -66,6 +70,26 @@ def ingest_and_view_seconds(files: list[Path], db: Path) -> tuple[float, float, 
     return ingest_seconds, time.perf_counter() - started, len(rows), suppressed
 
 
+def ingest_without_positions_seconds(files: list[Path], db: Path) -> float:
+    """`ingest` with the positions among every authority left uncomputed: the load as it was
+    before issue 20, to set the cost of computing them against."""
+    sys.path.insert(0, str(REPO))
+    from qa_dashboard.benchmarks import positions
+    from qa_dashboard.ingest import ingest
+
+    kept = positions.store_positions
+    positions.store_positions = lambda con: 0
+    try:
+        started = time.perf_counter()
+        result = ingest(files, db, user="bench")
+        seconds = time.perf_counter() - started
+    finally:
+        positions.store_positions = kept
+    if not result.loaded:
+        raise SystemExit("the reference files were refused:\n" + "\n".join(p.line() for p in result.problems))
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time loading DfE's published reference files.")
     parser.add_argument("--runs", type=int, default=3)
@@ -76,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     if not files:
         print(f"No reference files in {args.reference}: this benchmark needs ../shared/reference/dfe.", file=sys.stderr)
         return 2
-    command, loading, view = [], [], []
+    command, loading, view, without_positions = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="qa-bench-benchmarks-") as tmp:
         for run in range(args.runs):
             print(f"run {run + 1} of {args.runs} ...", flush=True)
@@ -85,9 +109,11 @@ def main(argv: list[str] | None = None) -> int:
                 files, Path(tmp) / f"ingest-{run}.duckdb")
             loading.append(ingest_seconds)
             view.append(view_seconds)
+            without_positions.append(ingest_without_positions_seconds(files, Path(tmp) / f"bare-{run}.duckdb"))
 
     median = statistics.median(command)
-    ok = median < BUDGET_SECONDS
+    ratio = statistics.median(loading) / statistics.median(without_positions)
+    ok = median < BUDGET_SECONDS and ratio <= POSITIONS_BUDGET_RATIO
     results = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "python": platform.python_version(),
@@ -101,6 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         "benchmarks_view_seconds": view,
         "benchmarks_view_rows": view_rows,
         "suppressed_cells": suppressed,
+        "ingest_without_positions_seconds": without_positions,
+        "positions_ratio": ratio,
+        "positions_budget_ratio": POSITIONS_BUDGET_RATIO,
         "budget_seconds": BUDGET_SECONDS,
         "command_median_seconds": median,
         "ok": ok,
@@ -116,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| `python -m qa_dashboard ingest` all files, whole process | {spread(command)} | "
           f"< {BUDGET_SECONDS:.0f} s | {'PASS' if ok else 'FAIL'} |")
     print(f"| ingest() in a warm process | {spread(loading)} | | |")
+    print(f"| ingest() without the positions among every authority | {spread(without_positions)} | | |")
+    print(f"| with positions / without (medians) | {ratio:.2f} | <= {POSITIONS_BUDGET_RATIO} | "
+          f"{'PASS' if ratio <= POSITIONS_BUDGET_RATIO else 'FAIL'} |")
     print(f"| whole `benchmarks` view ({view_rows:,} rows), authority {AUTHORITY} | {spread(view)} | | |")
     print(f"\nwrote {RESULTS / 'benchmarks.json'}")
     return 0 if ok else 1

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import NamedTuple
 
 BANDS = ("A", "B", "C", "D")
 # The middle-half words, by where the figure falls against the lower and upper quartiles.
@@ -31,8 +31,7 @@ ABOVE, WITHIN, BELOW = "above", "within", "below"
 _QUERIES = Path(__file__).resolve().parents[1] / "queries"
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
     """One authority's published figure (a `benchmarks` row at geography_level 'Local authority')."""
     year: int
     indicator: str
@@ -41,8 +40,7 @@ class Figure:
     value: float
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):  # a named tuple: 12,000 of them per load, made and stored quickly
     year: int
     indicator: str
     area_code: str
@@ -61,7 +59,7 @@ class Position:
     middle_half: str            # above, within or below the middle half of authorities
 
 
-COLUMNS = tuple(f.name for f in fields(Position))
+COLUMNS = Position._fields
 
 
 def competition_ranks(values: Mapping[str, float], polarity: str) -> dict[str, int]:
@@ -72,6 +70,10 @@ def competition_ranks(values: Mapping[str, float], polarity: str) -> dict[str, i
     for place, value in enumerate(ordered, start=1):
         first_at.setdefault(value, place)
     return {key: first_at[value] for key, value in values.items()}
+
+
+def _better(value: float, than: float, polarity: str) -> bool:
+    return value < than if polarity == "lower" else value > than
 
 
 def quartile_band(rank: int, of_count: int) -> str:
@@ -127,10 +129,9 @@ def positions(figures: Iterable[Figure], polarity: Mapping[str, str], neighbours
                     region_ranks.update(competition_ranks(members, direction))
         for code, figure in sorted(published.items()):
             sn_rank = sn_of = None
-            group = {n: values[n] for n in neighbours.get(code, ()) if n in values}
+            group = [values[n] for n in neighbours.get(code, ()) if n in values and n != code]
             if ranked and group:
-                group[code] = figure.value
-                sn_rank, sn_of = competition_ranks(group, direction)[code], len(group)
+                sn_rank, sn_of = 1 + sum(1 for other in group if _better(other, figure.value, direction)), len(group) + 1
             region_code = region.get(code)
             in_region = ranked and region_code is not None
             result.append(Position(
@@ -153,8 +154,7 @@ def store_positions(con) -> int:
     """Inside a write transaction: compute every position from the `benchmarks` view, the
     catalogue's polarity and DfE's neighbour model as they now stand, and replace
     `benchmark_position_rows` with them. Returns how many were written."""
-    rows = con.execute(_sql("benchmark_positions_input")).fetchall()
-    figures = [Figure(int(year), indicator, code, name, float(value)) for year, indicator, code, name, value in rows]
+    figures = [Figure._make(row) for row in con.execute(_sql("benchmark_positions_input")).fetchall()]
     polarity = dict(con.execute("SELECT code, polarity FROM indicator_catalogue").fetchall())
     neighbours: dict[str, list[str]] = defaultdict(list)
     for code, neighbour in con.execute(_sql("benchmark_positions_neighbours")).fetchall():
@@ -166,7 +166,7 @@ def store_positions(con) -> int:
     if found:
         import pyarrow as pa
 
-        columns = {name: [getattr(p, name) for p in found] for name in COLUMNS}
+        columns = dict(zip(COLUMNS, map(list, zip(*found))))
         computed = pa.table(columns)  # noqa: F841 - DuckDB scans it by its name
         con.execute(f"INSERT INTO benchmark_position_rows ({', '.join(COLUMNS)}) "
                     f"SELECT {', '.join(COLUMNS)} FROM computed").fetchall()

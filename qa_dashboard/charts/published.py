@@ -76,6 +76,8 @@ def ranking_figure(ranking: pd.DataFrame, label: str, unit_title: str, year: int
 
 _POSITION_GROUPS = {"Our authority": ("diamond", PALETTE[0], 180), "Statistical neighbour": ("square", PALETTE[1], 70),
                     "Other authority": ("circle", "#595959", 30)}
+# England's line is drawn as on every trend chart: the catalogue's colour and dash for it.
+_ENGLAND = next(c for c in contract.load().comparators if c.column == "england")
 _LANES = 5  # dots spread over a few rows so equal and close figures stay visible
 
 
@@ -136,9 +138,9 @@ def position_chart(every: pd.DataFrame, title: str, unit_title: str) -> alt.Laye
     layers = [shading, band_names, points, named]
     england = every["england"].dropna()
     if not england.empty:
-        line = pd.DataFrame({"value": [float(england.iloc[0])], "name": [f"England {england.iloc[0]:,.1f}"],
+        line = pd.DataFrame({"value": [float(england.iloc[0])], "name": [f"{_ENGLAND.label} {england.iloc[0]:,.1f}"],
                              "bottom": [-1.2]})
-        layers += [alt.Chart(line).mark_rule(strokeDash=[4, 3], color="#000000").encode(x="value:Q"),
+        layers += [alt.Chart(line).mark_rule(strokeDash=list(_ENGLAND.dash), color=_ENGLAND.colour, strokeWidth=2).encode(x="value:Q"),
                    alt.Chart(line).mark_text(align="left", dx=4, baseline="bottom").encode(
                        x="value:Q", y=alt.Y("bottom:Q", axis=None, scale=lanes), text="name:N")]
     # The shading's greys and the dots' colours are separate scales: shared, the dots would take greys.
@@ -155,7 +157,7 @@ def position_figure(every: pd.DataFrame, label: str, unit_title: str) -> tuple[d
         "is_authority": "Ours", "is_neighbour": "Statistical neighbour"})
     england = every["england"].dropna()
     if not england.empty:
-        table = pd.concat([table, pd.DataFrame({"Authority": ["England"], label: [float(england.iloc[0])],
+        table = pd.concat([table, pd.DataFrame({"Authority": [_ENGLAND.label], label: [float(england.iloc[0])],
                                                 "Ours": [False], "Statistical neighbour": [False]})],
                           ignore_index=True)
     return spec_of(chart), table
