@@ -144,3 +144,13 @@ def positions_table(positions: pd.DataFrame, labels: dict[str, str], units: dict
                                       else contract.load().middle_half_words[position["middle_half"]]),
             "With statistical neighbours": with_neighbours, "In the region": in_region})
     return pd.DataFrame(rows)
+
+
+def among_every_authority(positions: pd.DataFrame, indicator: str, polarity: str, unit: str) -> tuple[str, str, int] | None:
+    """What the published comparison says of one indicator among every authority, from the
+    `benchmark_positions_chosen` rows: (position sentence, bands by year, latest year), or None
+    when the authority has no published figure for it (kept whole in the page's cache)."""
+    latest = latest_positions(positions).get(indicator)
+    if latest is None:
+        return None
+    return position_sentence(latest, polarity, unit), bands_over_years(positions, indicator), int(latest["year"])

@@ -166,15 +166,15 @@ def position_figure(every: pd.DataFrame, label: str, unit_title: str) -> tuple[d
 def among_every_authority(indicator: str, label: str, polarity: str, unit_title: str) -> None:
     """The authority's band and rank among every authority beside the published figure, its band
     over the years as a row of letters, and the position chart of the latest year."""
-    positions = cached.query("benchmark_positions_chosen")
-    latest = compare.latest_positions(positions).get(indicator)
-    if latest is None:
-        return
     catalogued = contract.load().indicator(indicator)
-    st.text(compare.position_sentence(latest, polarity, catalogued.unit if catalogued else ""))
-    if letters := compare.bands_over_years(positions, indicator):
+    said = cached.derived(compare.among_every_authority, ("benchmark_positions_chosen", ()), indicator, polarity,
+                          catalogued.unit if catalogued else "")
+    if said is None:
+        return
+    sentence, letters, year = said
+    st.text(sentence)
+    if letters:
         st.text(letters)
-    year = int(latest["year"])
     figure(*cached.derived(position_figure, ("benchmark_positions_every", [indicator, year]), label, unit_title),
            f"{label}, every authority {compare.financial_year(year)}")
 
