@@ -75,6 +75,40 @@ def test_positions_follow_a_neighbour_model_loaded_after_the_figures(tmp_path):
         ("E06000003", 1, 3, 1), ("E06000002", 2, 3, 2), ("E06000065", 2, 3, 2)]
 
 
+def every_position(db: Path) -> list[tuple]:
+    return query(db, "SELECT * FROM benchmark_positions ORDER BY year, indicator, area_code")
+
+
+def test_dfe_files_loaded_together_give_the_positions_of_loading_them_one_by_one(tmp_path):
+    files = [neighbours_csv(tmp_path / "sn.csv"), referrals_csv(tmp_path / "c1.csv"), population_csv(tmp_path / "ons.csv")]
+    together, one_by_one = tmp_path / "together.duckdb", tmp_path / "one.duckdb"
+    load(together, *files)
+    for path in files:
+        load(one_by_one, path)
+    assert every_position(together) == every_position(one_by_one) != []
+    assert query(together, "SELECT count(*) FROM meta WHERE key = 'positions_stale'") == [(0,)]
+
+
+def test_positions_follow_when_the_last_dfe_file_of_a_load_changes_nothing(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    c1 = referrals_csv(tmp_path / "c1.csv")
+    load(db, c1)
+    ingest([neighbours_csv(tmp_path / "sn.csv"), c1], db, "tester")  # c1 again: nothing new
+    assert {row[0] for row in query(db, "SELECT sn_rank FROM benchmark_positions WHERE year = 2024")} == {1, 2}
+
+
+def test_positions_left_stale_by_a_load_cut_short_are_computed_by_the_next_load(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    load(db, neighbours_csv(tmp_path / "sn.csv"), referrals_csv(tmp_path / "c1.csv"))
+    with store.write_transaction(db) as con:  # as a load killed after its first DfE file leaves it
+        store.run(con, "DELETE FROM benchmark_position_rows")
+        positions.mark_stale(con)
+    kpi = tmp_path / "kpi.csv"
+    kpi.write_text("period,indicator,value\n2025-03,referrals_rate,500\n", encoding="utf-8")
+    load(db, kpi)
+    assert query(db, "SELECT count(*) FROM benchmark_positions") == [(4,)]
+
+
 def test_undoing_a_load_takes_its_positions_away(tmp_path):
     db = tmp_path / "qa.duckdb"
     load(db, neighbours_csv(tmp_path / "sn.csv"), referrals_csv(tmp_path / "c1.csv"))

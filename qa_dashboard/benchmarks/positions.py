@@ -4,9 +4,10 @@ indicator and year (issue 20; DATA_CONTRACT section 5, `benchmark_positions`).
 
 `positions` is pure (no database, no pandas): the `benchmarks` rows of local authorities, each
 indicator's polarity, each authority's neighbours and region in, one `Position` per published
-figure out. `store_positions` writes them inside a load's transaction (every load of DfE files,
-every undo, and once when a database written before positions existed is next written), so the
-pages read a table instead of ranking 150 authorities on every view.
+figure out. `store_positions` writes them inside a load's transaction (once per load of DfE
+files, in the last file's transaction; every undo of one; and when a database written before
+positions existed, or left stale by a load cut short, is next written), so the pages read a table
+instead of ranking 150 authorities on every view.
 
 - Rank 1 is the best end by polarity (the smallest figure when lower is better); ties share the
   best rank (1, 2, 2, 4). Only authorities with a published figure that year are ranked: a
@@ -150,6 +151,19 @@ def _sql(name: str) -> str:
     return (_QUERIES / f"{name}.sql").read_text(encoding="utf-8")
 
 
+STALE = "positions_stale"  # meta key: set while DfE files changed and the positions wait for the last of them
+
+
+def mark_stale(con) -> None:
+    """Inside a write transaction: the positions no longer follow the loaded files; the next
+    `store_positions` (the same load's last DfE file, or the store's next write) brings them back."""
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, 'yes')", [STALE]).fetchall()
+
+
+def is_stale(con) -> bool:
+    return bool(con.execute("SELECT 1 FROM meta WHERE key = ?", [STALE]).fetchall())
+
+
 def store_positions(con) -> int:
     """Inside a write transaction: compute every position from the `benchmarks` view, the
     catalogue's polarity and DfE's neighbour model as they now stand, and replace
@@ -163,6 +177,7 @@ def store_positions(con) -> int:
         "SELECT new_la_code, region_code FROM dfe_authorities WHERE new_la_code IS NOT NULL").fetchall())
     found = positions(figures, polarity, neighbours, region)
     con.execute("DELETE FROM benchmark_position_rows").fetchall()
+    con.execute("DELETE FROM meta WHERE key = ?", [STALE]).fetchall()
     if found:
         import pyarrow as pa
 

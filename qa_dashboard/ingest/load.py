@@ -169,9 +169,9 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
     annex.forget(con, upload_id)
     store.run(con, "UPDATE upload_log SET status = 'undone', undone_at = ? WHERE upload_id = ?",
               [dt.datetime.now().replace(microsecond=0), upload_id])
-    if published:  # DfE figures or neighbours went: the positions follow
-        from qa_dashboard.benchmarks import positions
+    from qa_dashboard.benchmarks import positions
 
+    if published or positions.is_stale(con):  # DfE figures or neighbours went: the positions follow
         positions.store_positions(con)
     return {"upload_id": upload_id, "file_name": file_name, "loaded_at": loaded_at,
             "rows_added": rows_added, "rows_superseded": rows_superseded}
