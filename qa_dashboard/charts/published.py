@@ -75,7 +75,7 @@ def ranking_figure(ranking: pd.DataFrame, label: str, unit_title: str, year: int
 
 
 _POSITION_GROUPS = {"Our authority": ("diamond", PALETTE[0], 180), "Statistical neighbour": ("square", PALETTE[1], 70),
-                    "Other authority": ("circle", "#595959", 30)}
+                    "Other authority": ("circle", contract.palette().neutral, 30)}
 # England's line is drawn as on every trend chart: the catalogue's colour and dash for it.
 _ENGLAND = next(c for c in contract.load().comparators if c.column == "england")
 _LANES = 5  # dots spread over a few rows so equal and close figures stay visible
@@ -101,8 +101,9 @@ def band_extents(every: pd.DataFrame) -> pd.DataFrame:
 
 def position_chart(every: pd.DataFrame, title: str, unit_title: str) -> alt.LayerChart:
     """Every authority's published figure as a dot on one axis: the quartile bands (or the
-    middle half) shaded and named by their letters (A the best quarter), England's figure a labelled line, the authority a large
-    diamond named beside it, its statistical neighbours squares (shape as well as colour)."""
+    middle half) shaded and named by their letters (A the best quarter), England's figure a
+    labelled line, the authority a large diamond named beside it, its statistical neighbours
+    squares (shape as well as colour)."""
     dots = every.assign(group=[
         "Our authority" if ours else "Statistical neighbour" if neighbour else "Other authority"
         for ours, neighbour in zip(every["is_authority"], every["is_neighbour"])])
