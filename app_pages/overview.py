@@ -15,7 +15,8 @@ st.text(f"Showing {chosen.describe()}.")
 scope = chosen.params()
 # Tiles and sentences worked out once per data version and view, then served from the cache.
 page = cached.derived(overview.figures, [("kpi_series", scope), ("audit_grades_by_quarter", scope),
-                                         ("workforce_by_month", scope), ("heard_by_quarter", scope)], chosen)
+                                         ("workforce_by_month", scope), ("heard_by_quarter", scope),
+                                         ("benchmark_positions_chosen", ())], chosen)
 health = page.health
 st.header("System health")
 if chosen.team or chosen.service_area:

@@ -16,8 +16,8 @@ if kpis.empty:
     st.stop()
 
 by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", chosen.params()), chosen.team)
-scorecard = cached.derived(system_health.scorecard_from, [("kpi_series", chosen.params()), ("benchmarks_latest", ())],
-                           chosen)
+scorecard = cached.derived(system_health.scorecard_from, [("kpi_series", chosen.params()), ("benchmarks_latest", ()),
+                                                          ("benchmark_positions_chosen", ())], chosen)
 st.header("Scorecard")
 st.text("▲ ▼ show the move on the month before; better or worse follows each indicator's direction. "
         "Neutral indicators (such as the referral rate) are neither better nor worse for moving: "

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from qa_dashboard import contract, metrics
+from qa_dashboard.benchmarks import compare
 from qa_dashboard.metrics import Tile
 from qa_dashboard.scope import Filters
 
@@ -73,7 +74,8 @@ def trend_frame(tiles: list[Tile]) -> pd.DataFrame:
     return frame.assign(period=pd.to_datetime(frame["period"]), value=pd.to_numeric(frame["value"], errors="coerce"))
 
 
-def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
+def kpi_tile(rows: list[dict], end: dt.date, among: dict | None = None) -> Tile | None:
+    """`among`: the indicator's latest `benchmark_positions_chosen` row, when DfE publishes it."""
     first = rows[0]
     label, unit, polarity = first["label"], first["unit"], first["polarity"]
     latest, month_before, year_before = metrics.latest_and_earlier(rows, end)
@@ -101,19 +103,24 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
                 break
         else:
             lines.append("No comparator loaded: judge this figure against statistical neighbours.")
+    if among is not None:
+        lines.append(f"Among every authority: {compare.band_among(among)}")
     months, trend = last_months(rows, month, lambda r: r["value"])
     return Tile(label=label, value=metrics.format_value(latest["value"], unit, short=True),
                 delta=versus_month.change(unit), delta_color=_colour(versus_month.move),
                 help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines, trend_months=months, trend=trend)
 
 
-def kpi_tiles(by_indicator: dict[str, list[dict]], chosen: Filters, system_health_only: bool) -> list[Tile]:
-    """A tile per indicator (from `indicator_rows`)."""
+def kpi_tiles(by_indicator: dict[str, list[dict]], chosen: Filters, system_health_only: bool,
+              positions: pd.DataFrame | None = None) -> list[Tile]:
+    """A tile per indicator (from `indicator_rows`); `positions` (`benchmark_positions_chosen`)
+    adds the band among every authority to the tiles of indicators DfE publishes."""
+    among = {} if positions is None else compare.latest_positions(positions)
     tiles = []
-    for rows in by_indicator.values():
+    for code, rows in by_indicator.items():
         if system_health_only and not rows[0]["system_health"]:
             continue
-        tile = kpi_tile(rows, chosen.end)
+        tile = kpi_tile(rows, chosen.end, among.get(code))
         if tile:
             tiles.append(tile)
     return tiles
@@ -248,9 +255,9 @@ class Figures:
 
 
 def figures(kpis: pd.DataFrame, audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard: pd.DataFrame,
-            chosen: Filters) -> Figures:
+            positions: pd.DataFrame, chosen: Filters) -> Figures:
     by_indicator = indicator_rows(kpis, chosen.team)
-    return Figures(kpi_tiles(by_indicator, chosen, system_health_only=True),
+    return Figures(kpi_tiles(by_indicator, chosen, system_health_only=True, positions=positions),
                    practice_tiles(audit_quarters, workforce, heard, chosen),
                    what_changed(by_indicator, audit_quarters, workforce, chosen))
 

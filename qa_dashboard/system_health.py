@@ -46,12 +46,18 @@ def _comparators(latest: dict, unit: str, published: dict) -> dict[str, str]:
     return cells
 
 
-def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: pd.DataFrame | None = None) -> pd.DataFrame:
+AMONG_ALL = "Among all authorities"
+
+
+def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: pd.DataFrame | None = None,
+              positions: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per indicator: latest figure, the move on the month and year before, target, RAG
     and comparators. System-health indicators first, as the catalogue orders them.
 
     `published` (the `benchmarks_latest` query) fills the comparator cells of an indicator whose
-    upload carried none."""
+    upload carried none; `positions` (`benchmark_positions_chosen`) says, for an indicator DfE
+    publishes, where the authority sits among every authority (`Band C among 149 (2023-24)`)."""
+    among = {} if positions is None else compare.latest_positions(positions)
     latest_published = {} if published is None else {
         (row["indicator"], row["geography_level"]): row for row in published.to_dict("records")
         if row["value"] is not None and row["value"] == row["value"]}
@@ -81,8 +87,12 @@ def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: p
             "RAG": metrics.rag(latest["value"], latest.get("target"), polarity) or "",
             **dict(zip(contract.comparator_labels(with_target=False).values(),
                        _comparators({**latest, "indicator": first["indicator"]}, unit, latest_published).values())),
+            AMONG_ALL: compare.band_among(among[first["indicator"]]) if first["indicator"] in among else "",
         })
-    return pd.DataFrame(rows)
+    card = pd.DataFrame(rows)
+    if not card.empty and (card[AMONG_ALL] == "").all():  # nothing published, or no authority chosen
+        card = card.drop(columns=AMONG_ALL)
+    return card
 
 
 def indicator_choices(by_indicator: dict[str, list[dict]]) -> dict[str, str]:
@@ -185,9 +195,10 @@ def tiles_source_note(sources: pd.DataFrame, chosen: Filters) -> str:
     return source_note(sources, overview.tiles_scope(sources, chosen), chosen)
 
 
-def scorecard_from(kpis: pd.DataFrame, published: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
-    """`scorecard` straight from the `kpi_series` and `benchmarks_latest` rows, for the page's cache."""
-    return scorecard(overview.indicator_rows(kpis, chosen.team), chosen, published)
+def scorecard_from(kpis: pd.DataFrame, published: pd.DataFrame, positions: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
+    """`scorecard` straight from the `kpi_series`, `benchmarks_latest` and `benchmark_positions_chosen`
+    rows, for the page's cache."""
+    return scorecard(overview.indicator_rows(kpis, chosen.team), chosen, published, positions)
 
 
 def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters) -> IndicatorDetail:

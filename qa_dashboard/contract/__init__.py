@@ -180,6 +180,9 @@ class Contract:
 
     ofsted: OfstedOverview | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Among every authority: band letter -> meaning; above/within/below -> the middle-half words.
+    band_meanings: dict[str, str] = field(default_factory=dict)
+    middle_half_words: dict[str, str] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
         return self._indicators_by_code.get(code)
@@ -273,6 +276,8 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         spc=SpcWords(**{part: dict(words) for part, words in raw["spc"].items()}),
 
         ofsted=_ofsted(raw["ofsted"]) if "ofsted" in raw else None,
+        band_meanings=dict(raw["positions"]["bands"]),
+        middle_half_words=dict(raw["positions"]["middle_half"]),
     )
     for sheet in sheets.values():
         lookup = {}

@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, plain_text, store
+from qa_dashboard.benchmarks import positions
 from qa_dashboard.store import spc_tables
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe, ofsted
@@ -188,13 +189,20 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     if not result.ok:
         return result
     db_path = Path(db_path)
+    # The positions among every authority follow DfE's files: computed once, in the transaction of
+    # the last file carrying any (the earlier ones mark them stale, so a load cut short between
+    # files leaves the next load or undo to compute them).
+    published = [check for check in checks if set(check.records) & set(dfe.TABLES)]
     if dry_run:
         with _scratch_copy(db_path) as scratch:
             for check in checks:
                 _load_one(scratch, check, user, rollback=True)
         return result
     for check in checks:
-        _load_one(db_path, check, user, rollback=dry_run)
+        _load_one(db_path, check, user, rollback=dry_run, positions_later=check in published[:-1])
+    if published and published[-1].nothing_new and any(c.upload_id is not None for c in published):
+        with store.write_transaction(db_path) as con:  # the last DfE file changed nothing: the earlier ones'
+            positions.store_positions(con)
     result.loaded = not dry_run
     return result
 
@@ -227,7 +235,7 @@ class _Rollback(Exception):
     pass
 
 
-def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> None:
+def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool, positions_later: bool = False) -> None:
     try:
         with store.write_transaction(db_path) as con:
             upload_id = loader.next_upload_id(con)
@@ -245,6 +253,10 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> Non
                 check.nothing_new = True
                 raise loader.NothingNew
             loader.record_upload(con, upload_id, check.file_name, check.sha256, user, per_dataset)
+            if positions_later:  # figures or neighbours changed, and more follow in this load
+                positions.mark_stale(con)
+            elif any(dataset in dfe.TABLES for dataset, *_ in per_dataset) or positions.is_stale(con):
+                positions.store_positions(con)  # (stale: a load of DfE files was cut short between files)
             if any(dataset == "kpi" and (added or superseded) for dataset, _, added, superseded, _ in per_dataset):
                 spc_tables.refresh(con)  # the SPC views follow the figures, in the same transaction
             if check.annex is not None:

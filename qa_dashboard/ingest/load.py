@@ -161,6 +161,8 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
     if not rows:
         return None
     upload_id, file_name, loaded_at, rows_added, rows_superseded = rows[0]
+    published = store.run(con, "SELECT 1 FROM upload_sheet_log WHERE upload_id = ? AND sheet IN (?, ?)",
+                          [upload_id, *dfe.TABLES])
     for table in TABLES.values():
         store.run(con, f"DELETE FROM {table} WHERE upload_id = ?", [upload_id])
         store.run(con, f"UPDATE {table} SET superseded_by = NULL WHERE superseded_by = ?", [upload_id])
@@ -170,5 +172,9 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
     annex.forget(con, upload_id)
     store.run(con, "UPDATE upload_log SET status = 'undone', undone_at = ? WHERE upload_id = ?",
               [dt.datetime.now().replace(microsecond=0), upload_id])
+    from qa_dashboard.benchmarks import positions
+
+    if published or positions.is_stale(con):  # DfE figures or neighbours went: the positions follow
+        positions.store_positions(con)
     return {"upload_id": upload_id, "file_name": file_name, "loaded_at": loaded_at,
             "rows_added": rows_added, "rows_superseded": rows_superseded}

@@ -125,7 +125,8 @@ def summary(scope: sections.Scope, by_indicator: dict) -> list:
         f.overview.kpi_tiles(by_indicator, c, system_health_only=True) + tiles), Heading(2, "What changed")]
     blocks.append(Bullets(tuple(scope.say(s).text for s in changed)) if changed else
                   Paragraph("Nothing to compare yet: each figure needs an earlier month or quarter.", "body"))
-    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"))
+    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"),
+                                     f.query(scope.db, "benchmark_positions_chosen"))
     if not card.empty:
         card = card[card["System health"] == "yes"] if (card["System health"] == "yes").any() else card
         blocks += [Heading(2, "Scorecard"),
@@ -134,6 +135,7 @@ def summary(scope: sections.Scope, by_indicator: dict) -> list:
                              "note"),
                    scope.table(card[[col for col in SCORECARD_COLUMNS if col in card.columns]],
                                "System-health scorecard", rag_column="RAG")]
+    blocks += sections.among_every_authority(scope)
     if tiles:
         blocks += [Heading(2, "Practice, workforce and voices"),
                    scope.table(pd.DataFrame([{"Figure": t.label, "Latest": t.value, "Change": t.delta or "",

@@ -88,6 +88,44 @@ def indicator_figure(rows: list[dict], end: dt.date) -> str:
     return text + f". {f.metrics.better_phrase(first['polarity']).capitalize()}."
 
 
+def among_every_authority(scope: Scope) -> list:
+    """The authority's latest band and ranks among every authority, for each indicator DfE
+    publishes (nothing when no authority is chosen or no DfE file is loaded)."""
+    indicators = f.contract.load().indicators
+    table = f.compare.positions_table(f.query(scope.db, "benchmark_positions_chosen"),
+                                      {i.code: i.label for i in indicators}, {i.code: i.unit for i in indicators})
+    if table.empty:
+        return []
+    meanings = "; ".join(f"{band} {meaning}" for band, meaning in f.contract.load().band_meanings.items())
+    return [Heading(2, "Among every authority"),
+            Paragraph("Where the authority sits among every authority with a published figure, in DfE's latest "
+                      f"year for each indicator: rank 1 is the best end, and the quartile bands are {meanings}. "
+                      "Neither higher nor lower is better for a neutral indicator, so it has no band: its figure "
+                      "is placed against the middle half of authorities.", "note"),
+            scope.table(table, "Bands and ranks among every authority")]
+
+
+def position_chart(scope: Scope, code: str, label: str, unit_title: str) -> list:
+    """The indicator's position chart for its latest published year, with the sentence beside it."""
+    catalogued = f.contract.load().indicator(code)
+    latest = f.compare.latest_positions(f.query(scope.db, "benchmark_positions_chosen")).get(code)
+    if latest is None or catalogued is None:
+        return []
+    every = f.query(scope.db, "benchmark_positions_every", [code, int(latest["year"])])
+    spec, _ = f.published_charts.position_figure(every, label, unit_title)
+    sentence = f.compare.position_sentence(latest, catalogued.better, catalogued.unit)
+    neighbours = int(every["is_neighbour"].sum())
+    england = every["england"].dropna()
+    alt = (f"Dot chart: {label} in {latest['financial_year']}, DfE's latest published year, for each of the "
+           f"{len(every)} authorities with a published figure, one dot each on one axis; {latest['area_name']} a labelled diamond at "
+           f"{f.metrics.format_value(latest['value'], catalogued.unit)}, its {neighbours} statistical neighbours "
+           "squares, " + (f"England's {f.metrics.format_value(england.iloc[0], catalogued.unit)} a dashed line, "
+                          if not england.empty else "")
+           + "the quartile bands (or the middle half) shaded. " + sentence)
+    return [Heading(3, "Among every authority"), scope.say(sentence),
+            _chart(spec, alt, f"{label}, {latest['financial_year']}: every authority")]
+
+
 def one_indicator(scope: Scope, code: str, by_indicator: dict) -> list:
     rows = by_indicator[code]
     detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen)
@@ -104,7 +142,8 @@ def one_indicator(scope: Scope, code: str, by_indicator: dict) -> list:
             Paragraph(trend[0] if trend else "There is no earlier month in the period to compare with.", "body"),
             *practice_analysis(scope, "indicator", code),
             scope.table(recent.drop(columns=["Commentary"], errors="ignore"),
-                        f"{detail.label}: the last {len(recent)} months")]
+                        f"{detail.label}: the last {len(recent)} months"),
+            *position_chart(scope, code, detail.label, detail.unit_title)]
 
 
 def system_health(scope: Scope, by_indicator: dict) -> list | None:

@@ -127,6 +127,17 @@ CREATE TABLE IF NOT EXISTS ofsted_rows (
     upload_id INTEGER NOT NULL, superseded_by INTEGER
 );
 
+-- Every authority's position among all authorities (qa_dashboard/benchmarks/positions.py), per
+-- published indicator and year: derived from dfe_rows, statistical_neighbours and the catalogue,
+-- and replaced whole inside every load of DfE files and every undo (no upload_id: it is never
+-- history, always what the loaded figures say now). Read through the `benchmark_positions` view.
+CREATE TABLE IF NOT EXISTS benchmark_position_rows (
+    year INTEGER NOT NULL, indicator VARCHAR NOT NULL, area_code VARCHAR NOT NULL, area_name VARCHAR,
+    value DOUBLE NOT NULL, rank INTEGER, of_count INTEGER NOT NULL, quartile_band VARCHAR,
+    sn_rank INTEGER, sn_of INTEGER, region_rank INTEGER, region_of INTEGER,
+    lower_quartile DOUBLE, median DOUBLE, upper_quartile DOUBLE, middle_half VARCHAR
+);
+
 -- Reference lists the views join to; refreshed from the package's contract on every write.
 CREATE TABLE IF NOT EXISTS grade_scale (grade VARCHAR PRIMARY KEY, grade_rank INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS practice_area_catalogue (

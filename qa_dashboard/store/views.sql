@@ -221,6 +221,17 @@ SELECT coalesce(a.new_la_code, o.ons_code) AS area_code,
 FROM ofsted_rows o LEFT JOIN dfe_authorities a ON a.old_la_code = o.area_key
 WHERE o.superseded_by IS NULL;
 
+-- DATA_CONTRACT section 5: every authority's position among all authorities with a published
+-- figure that year (benchmarks/positions.py computes it once per load of DfE files). rank 1 is the
+-- best end by polarity, ties share the best rank; band A is the best quarter; neutral indicators
+-- have no rank, band, sn_rank or region_rank, and are placed against the middle half instead
+-- (middle_half: above, within or below the lower to upper quartile of authorities).
+CREATE OR REPLACE VIEW benchmark_positions AS
+SELECT year, indicator, area_code, area_name, value, rank, of_count, quartile_band, sn_rank, region_rank,
+       sn_of, region_of, lower_quartile, median, upper_quartile, middle_half,
+       financial_year(make_date(year, 3, 31)) AS financial_year
+FROM benchmark_position_rows;
+
 -- DATA_CONTRACT section 5: the practice analysis in force for each month and scope, whether
 -- written in the app (commentary_rows) or uploaded in a KPI sheet's commentary column; the
 -- newest per key is current. `source` says which ('written' or 'uploaded').
