@@ -23,10 +23,12 @@ colours. `provisional_note` gives the words for limits from fewer than 13 points
 """
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 
-from qa_dashboard import contract, spc
+from qa_dashboard import contract, spc_read
 from qa_dashboard.charts import SERIES_STYLE
 
 # Variation key -> (colour, Vega-Lite shape). Colours after Making Data Count (blue improvement,
@@ -135,20 +137,57 @@ def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd
         title=title, height=height)
 
 
-def gap_note(points: pd.DataFrame) -> str | None:
-    """Said under the chart when the months shown skip one: the line and the moving range span it."""
-    months = pd.to_datetime(points["period"]).sort_values()
-    if len(months) < 2:
-        return None
-    steps = (months.dt.year * 12 + months.dt.month).diff().dropna()
-    if (steps > 1).any():
-        return "A month with no figure is left out; the moving range spans it."
-    return None
+# Said under the chart: worked out in the pure spc_read (the pages' figures use them too).
+gap_note = spc_read.gap_note
+provisional_note = spc_read.provisional_note
 
 
-def provisional_note(points: pd.DataFrame) -> str | None:
-    """Said under the chart when the latest part's limits come from fewer than 13 points."""
-    if points.empty or "provisional" not in points or not bool(points["provisional"].iloc[-1]):
-        return None
-    return (f"The limits are provisional: they come from fewer than {spc.FIRM_LIMITS_POINTS} months, "
-            "so read them with care until more months are loaded.")
+# ------------------------------------------------------------------------------ the icons --
+# Drawn here (nothing fetched): the variation icon is the chart's own mark for it, in its colour;
+# the assurance icon a letter in a circle. Each is an <svg role="img"> with its words as its
+# alternative text, and the words are written beside it too: never an icon alone.
+ASSURANCE_MARKS = {"passes": ("#0072B2", "P"), "fails": ("#D55E00", "F"), "hit_and_miss": ("#595959", "?")}
+_SHAPES = {
+    "circle": '<circle cx="11" cy="11" r="8"/>',
+    "diamond": '<path d="M11 2 L20 11 L11 20 L2 11 Z"/>',
+    "triangle-up": '<path d="M11 2 L20 19 L2 19 Z"/>',
+    "square": '<rect x="3" y="3" width="16" height="16"/>',
+}
+
+
+def _icon(colour: str, inner: str, alt: str) -> str:
+    return (f'<svg role="img" aria-label="{alt}" width="22" height="22" viewBox="0 0 22 22" '
+            f'style="flex:none"><title>{alt}</title><g fill="{colour}">{inner}</g></svg>')
+
+
+def variation_icon(key: str, alt: str | None = None) -> str:
+    """The variation icon (`key`: common / improvement / concern / neither) as inline SVG, its
+    alternative text `alt` (by default "Variation: " and the words)."""
+    colour, shape = MARKS[key]
+    return _icon(colour, _SHAPES[shape], html.escape(alt or "Variation: " + contract.spc_words().variation[key]))
+
+
+def assurance_icon(key: str, alt: str | None = None) -> str:
+    """The assurance icon (`key`: passes / fails / hit_and_miss) as inline SVG (a letter in a circle)."""
+    colour, letter = ASSURANCE_MARKS[key]
+    inner = (f'<circle cx="11" cy="11" r="10"/><text x="11" y="15.5" text-anchor="middle" font-size="13" '
+             f'font-weight="700" font-family="sans-serif" fill="#FFFFFF">{letter}</text>')
+    return _icon(colour, inner, html.escape(alt or "Assurance: " + contract.spc_words().assurance[key]))
+
+
+def badges(variation_key: str | None, assurance_key: str | None, provisional: bool = False) -> str:
+    """The two verdicts as icons with their words beside them, as one block of HTML for
+    `st.html` (the words are the catalogue's; nothing from an upload is in it). The icon's
+    alternative text is the words; the visible words are hidden from screen readers, so they
+    are read once."""
+    words = contract.spc_words()
+    items = []
+    if variation_key:
+        said = words.variation[variation_key] + (" (provisional limits)" if provisional else "")
+        items.append((variation_icon(variation_key, f"Variation: {said}"), f"Variation: {said}"))
+    if assurance_key:
+        said = f"Assurance: {words.assurance[assurance_key]}"
+        items.append((assurance_icon(assurance_key, said), said))
+    cells = "".join(f'<span style="display:inline-flex;align-items:center;gap:0.35rem">{icon}'
+                    f'<span aria-hidden="true">{html.escape(text)}</span></span>' for icon, text in items)
+    return f'<div style="display:flex;flex-wrap:wrap;gap:0.3rem 1rem;align-items:center">{cells}</div>'
