@@ -158,10 +158,10 @@ def what_changed(rows: list[dict], read: Reading | None, end: dt.date, team: str
     sentences = [said for said in [lead(read, label, unit, team) if read else None] if said]
     month = metrics.month_label(latest["period"])
     if before is not None:
-        moved = metrics.what_changed("On the month, it" if sentences else label, latest["value"], before["value"], unit,
+        moved = metrics.what_changed(f"In {month}, it" if sentences else label, latest["value"], before["value"], unit,
                                      polarity, latest.get("target"), latest.get("stat_neighbours"))
         if moved:
-            sentences.append(f"{moved[:-1]} in {month}.")
+            sentences.append(moved if sentences else f"{moved[:-1]} in {month}.")
     if year_before is not None:
         sentences.append(f"A year before, in {metrics.month_label(year_before['period'])}, "
                          f"{'it' if sentences else label} was {metrics.format_value(year_before['value'], unit)}.")

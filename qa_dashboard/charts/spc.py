@@ -2,7 +2,7 @@
 the `kpi_spc` view: System health's indicators, and Audits', Workforce's and Voice's monthly
 figures alike.
 
-    xmr_chart(points, title, unit_title, comparators=None, height=280) -> alt.LayerChart
+    xmr_chart(points, title, unit_title, comparators=None, height=400) -> alt.LayerChart
 
 `points`: one row per month SHOWN (the page chooses the months; the limits in the rows come from
 every month loaded), with the columns of `kpi_spc` / `spc.Point.row()`:
@@ -23,6 +23,7 @@ colours. `provisional_note` gives the words for limits from fewer than 13 points
 """
 from __future__ import annotations
 
+import base64
 import html
 
 import altair as alt
@@ -88,7 +89,7 @@ def _lines(points: pd.DataFrame, comparators: pd.DataFrame | None) -> pd.DataFra
 
 
 def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd.DataFrame | None = None,
-              height: int = 280) -> alt.LayerChart:
+              height: int = 400) -> alt.LayerChart:
     """The XmR chart of `points` (see the module docstring for the columns): lines for the
     figure, centre, process limits, target and comparators; a point per month marked by its
     variation in colour and shape; a tooltip with the month's figure, centre, limits, rule and
@@ -115,10 +116,11 @@ def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd
                  alt.Tooltip("value:Q", title=unit_title, format=",.1f")],
     )
     words, mark_colours, shapes = variation_marks()
-    point_legend = alt.Legend(title="Variation", orient="bottom", labelLimit=300, symbolSize=90)
+    point_legend = alt.Legend(title="Variation", orient="top", direction="horizontal", labelLimit=300, symbolSize=150,
+                              symbolStrokeWidth=0)
     marked = points.assign(rule=points["rule"] if "rule" in points else None)
     marked["rule"] = marked["rule"].fillna("none")
-    drawn_points = alt.Chart(marked).mark_point(filled=True, size=70, opacity=1, stroke="#FFFFFF",
+    drawn_points = alt.Chart(marked).mark_point(filled=True, size=80, opacity=1, stroke="#FFFFFF",
                                                 strokeWidth=0.8).encode(
         x=x, y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)),
         color=alt.Color("variation:N", scale=alt.Scale(domain=words, range=mark_colours), legend=point_legend),
@@ -144,8 +146,8 @@ provisional_note = spc_read.provisional_note
 
 # ------------------------------------------------------------------------------ the icons --
 # Drawn here (nothing fetched): the variation icon is the chart's own mark for it, in its colour;
-# the assurance icon a letter in a circle. Each is an <svg role="img"> with its words as its
-# alternative text, and the words are written beside it too: never an icon alone.
+# the assurance icon a letter in a circle. Each is an image with its words as its alternative
+# text, and the words are written beside it too: never an icon alone.
 ASSURANCE_MARKS = {"passes": ("#0072B2", "P"), "fails": ("#D55E00", "F"), "hit_and_miss": ("#595959", "?")}
 _SHAPES = {
     "circle": '<circle cx="11" cy="11" r="8"/>',
@@ -156,8 +158,13 @@ _SHAPES = {
 
 
 def _icon(colour: str, inner: str, alt: str) -> str:
-    return (f'<svg role="img" aria-label="{alt}" width="22" height="22" viewBox="0 0 22 22" '
-            f'style="flex:none"><title>{alt}</title><g fill="{colour}">{inner}</g></svg>')
+    """An <img> of an SVG drawn here, as a data URI (st.html keeps an <img> and its alt; it
+    drops inline <svg>)."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22">'
+           f'<g fill="{colour}">{inner}</g></svg>')
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" width="22" height="22" style="flex:none">'
+
 
 
 def variation_icon(key: str, alt: str | None = None) -> str:
@@ -175,7 +182,8 @@ def assurance_icon(key: str, alt: str | None = None) -> str:
     return _icon(colour, inner, html.escape(alt or "Assurance: " + contract.spc_words().assurance[key]))
 
 
-def badges(variation_key: str | None, assurance_key: str | None, provisional: bool = False) -> str:
+def badges(variation_key: str | None, assurance_key: str | None, provisional: bool = False,
+           stacked: bool = False) -> str:
     """The two verdicts as icons with their words beside them, as one block of HTML for
     `st.html` (the words are the catalogue's; nothing from an upload is in it). The icon's
     alternative text is the words; the visible words are hidden from screen readers, so they
@@ -190,4 +198,5 @@ def badges(variation_key: str | None, assurance_key: str | None, provisional: bo
         items.append((assurance_icon(assurance_key, said), said))
     cells = "".join(f'<span style="display:inline-flex;align-items:center;gap:0.35rem">{icon}'
                     f'<span aria-hidden="true">{html.escape(text)}</span></span>' for icon, text in items)
-    return f'<div style="display:flex;flex-wrap:wrap;gap:0.3rem 1rem;align-items:center">{cells}</div>'
+    direction = "column;align-items:flex-start" if stacked else "row;align-items:center"
+    return f'<div style="display:flex;flex-direction:{direction};flex-wrap:wrap;gap:0.3rem 1rem">{cells}</div>'
