@@ -239,8 +239,8 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
                  chosen: Filters, spc_points: pd.DataFrame | None = None) -> list[str]:
     """Sentences generated from the figures: for each system-health indicator, given its
     `spc_points` rows, its SPC signal first and then its moves on the month and the year as facts
-    (one item each; without them, the move on the month alone); audit shares quarter on quarter,
-    caseload and agency share month on month."""
+    (one item each; without them, the move on the month alone); audit shares quarter on quarter;
+    caseload and agency share month on month, led by their SPC signal too when `spc_points` is given."""
     sentences = []
     read = _readings(by_indicator, spc_points, chosen)
     for code, rows in by_indicator.items():
@@ -268,10 +268,19 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
     staff = _records(workforce)
     for label, value_of, unit in (("Average caseload", caseload, "count"), ("Agency share of social workers", agency_share, "%")):
         within = [r for r in staff if r["period"] <= chosen.end and value_of(r) is not None]
+        lead = None
+        if spc_points is not None and within:  # the signal first, from every month loaded
+            known = [r for r in staff if value_of(r) is not None]
+            lead = spc_read.monthly_lead([r["period"] for r in known], [value_of(r) for r in known], "lower",
+                                         label, unit, chosen.end)
         if len(within) >= 2:
-            sentence = metrics.what_changed(label, round(value_of(within[-1]), 1), round(value_of(within[-2]), 1), unit, "lower")
+            month = metrics.month_label(within[-1]["period"])
+            sentence = metrics.what_changed(f"In {month}, it" if lead else label, round(value_of(within[-1]), 1),
+                                            round(value_of(within[-2]), 1), unit, "lower")
             if sentence:
-                sentences.append(f"{sentence[:-1]} in {metrics.month_label(within[-1]['period'])}.")
+                sentences.append(f"{lead} {sentence}" if lead else f"{sentence[:-1]} in {month}.")
+        elif lead:
+            sentences.append(lead)
     return sentences
 
 

@@ -146,6 +146,14 @@ def lead(read: Reading, label: str, unit: str, team: str | None = None) -> str |
     return spc.sentence(read.series, lambda v: metrics.format_value(v, unit), label)
 
 
+def monthly_lead(periods: list, values: list, polarity: str, label: str, unit: str, end: dt.date) -> str | None:
+    """The signal of a monthly series the store keeps no SPC rows for (caseload, agency share):
+    read with `spc.analyse` over every month given, the sentence as of `end`."""
+    series = spc.analyse(periods, values, polarity)
+    shown = spc.Series(polarity, tuple(p for p in series.points if p.period <= end))
+    return spc.sentence(shown, lambda v: metrics.format_value(v, unit), label)
+
+
 def what_changed(rows: list[dict], read: Reading | None, end: dt.date, team: str | None = None) -> list[str]:
     """One indicator's "what changed" sentences, in order: the signal (its SPC reading), then the
     month and year moves as facts. `rows`: the indicator's kpi rows in period order (the scope
