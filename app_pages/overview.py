@@ -38,18 +38,18 @@ def show_tiles(tiles: list[overview.Tile]) -> None:
 
 
 def show_tile(tile: overview.Tile) -> None:
-    """Three elements a tile (four with SPC verdicts): its box, the metric (named in full:
-    `charts.TILE_STYLE` wraps the label), its verdicts as icons with their words, and the
-    sentences under it."""
+    """Three elements a tile: its box, the metric (named in full: `charts.TILE_STYLE` wraps the
+    label) and under it its SPC verdicts as icons with their words, then its sentences."""
     with st.container(border=True, width=TILE_WIDTH):
         # The small line: the tile's last 12 months (quarters for quarterly figures); a missing
         # month is NaN, a gap, never zero.
         trend = [float("nan") if metrics.is_missing(v) else float(v) for v in tile.trend] or None
         st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
                   delta_arrow="off", help=charts.plain(tile.help or ""), chart_data=trend, chart_type="line")
-        if tile.verdict:
-            st.html(xmr.badges(*tile.verdict, stacked=True))
-        lines = ([] if tile.verdict else list(tile.verdict_words)) + list(tile.lines)
+        if tile.verdict:  # the verdict icons with their words, then the sentences: one element
+            st.html(xmr.badges_and_lines(tile.verdict, tile.lines))
+            return
+        lines = list(tile.verdict_words) + list(tile.lines)  # words alone where there is no verdict to draw
         if lines:  # one element, a blank line between its sentences: fewer elements per view
             st.text("\n\n".join(lines))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
@@ -200,3 +201,10 @@ def badges(variation_key: str | None, assurance_key: str | None, provisional: bo
                     f'<span aria-hidden="true">{html.escape(text)}</span></span>' for icon, text in items)
     direction = "column;align-items:flex-start" if stacked else "row;align-items:center"
     return f'<div style="display:flex;flex-direction:{direction};flex-wrap:wrap;gap:0.3rem 1rem">{cells}</div>'
+
+
+def badges_and_lines(verdict: tuple, lines: Sequence[str]) -> str:
+    """A tile's verdict icons (`badges(*verdict)`, one under the other) and then its sentences,
+    each escaped, as one block of HTML: one element where the icons and a text would be two."""
+    said = "".join(f'<p style="margin:0.75rem 0 0">{html.escape(line)}</p>' for line in lines)
+    return f"<div>{badges(*verdict, stacked=True)}{said}</div>"
