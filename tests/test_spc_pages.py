@@ -235,3 +235,17 @@ def test_a_reader_sees_the_rebases_but_cannot_write(shifted_db, monkeypatch):
     assert list(listed["Reason"]) == ["new front door"]
     assert not [b for b in app.button if b.label in ("Record the rebase", "Remove this rebase")]
     assert not [t for t in app.text_input if t.label.startswith("Reason")]
+
+
+def test_a_rebase_on_a_chosen_teams_page_is_that_teams(shifted_db, monkeypatch):
+    app = open_page(shifted_db, "app_pages/system_health.py", monkeypatch, team="Team A", indicator="re_referrals_pct")
+    app.selectbox(key="rebase_re_referrals_pct_Team A_month").set_value(dt.date(2024, 1, 1))
+    app.text_input(key="rebase_re_referrals_pct_Team A_reason").input("new manager")
+    [button] = [b for b in app.button if b.label == "Record the rebase"]
+    button.click().run()
+    with duckdb.connect(str(shifted_db), read_only=True) as con:
+        assert con.execute("SELECT team, month FROM kpi_spc_rebases").fetchall() == [("Team A", dt.date(2024, 1, 1))]
+        limits = dict(con.execute("SELECT coalesce(team, 'authority'), limits_from FROM kpi_spc_latest").fetchall())
+    assert limits["Team A"] == dt.date(2024, 1, 1) and limits["authority"] == MONTHS[0]
+    listed = [df.value for df in app.dataframe if "Reason" in df.value.columns][0]
+    assert list(listed["For"]) == ["team Team A"]
