@@ -132,10 +132,8 @@ def _spc_of(spc_points: pd.DataFrame | None, code: str, polarity: str, scope: st
     and what to say under the chart."""
     if spc_points is None:
         return None, None, ()
-    rows = spc_points[spc_points["indicator"] == code]
-    rows = rows[rows["scope"] == scope] if scope == "team" else rows[rows["scope"] == "authority"]
-    read = spc_read.reading(rows.assign(scope=scope), polarity, chosen.team if scope == "team" else None, chosen.end) \
-        if not rows.empty else None
+    rows = spc_points[(spc_points["indicator"] == code) & (spc_points["scope"] == scope)]
+    read = spc_read.reading(rows, polarity, chosen.team if scope == "team" else None, chosen.end) if not rows.empty else None
     if read is None:
         return None, None, ()
     if read.team_points is not None:
