@@ -249,3 +249,14 @@ def test_a_rebase_on_a_chosen_teams_page_is_that_teams(shifted_db, monkeypatch):
     assert limits["Team A"] == dt.date(2024, 1, 1) and limits["authority"] == MONTHS[0]
     listed = [df.value for df in app.dataframe if "Reason" in df.value.columns][0]
     assert list(listed["For"]) == ["team Team A"]
+
+
+def test_a_team_named_in_markdown_is_shown_as_written_in_the_rebase_box(tmp_path, monkeypatch):
+    name = "**Bold** [team](http://evil.example)"
+    rows = [kpi(period=f"{m:%Y-%m}", team=name, value=v, target=22, commentary=None) for m, v in zip(MONTHS, TEAM_A)]
+    workbook = write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(*rows), "teams": table(team(team=name, service_area="North"))})
+    database = tmp_path / "named.duckdb"
+    assert ingest([workbook], database, user="test", today=TODAY).ok
+    app = open_page(database, "app_pages/system_health.py", monkeypatch, team=name, indicator="re_referrals_pct")
+    [label] = [e.label for e in app.expander if e.label.startswith("Start new limits")]
+    assert "**Bold**" not in label and "](http" not in label  # escaped: shown as written, never a link

@@ -65,7 +65,7 @@ def rebase_box(code: str, label: str, scope: str, months: list, chosen: Filters)
         return
     key = f"rebase_{code}_{team}"
     said = key + "_said"
-    whose = f"team {team}" if team else AUTHORITY
+    whose = plain_text.for_markdown(f"team {team}" if team else AUTHORITY)  # a team is named in an upload
     with st.expander(f"Start new limits from a month ({whose})"):
         st.text("When the way the work is done or recorded changed (a new front door, a change in recording), "
                 "the months after it are a new process: record the first month it applies from, and why.")
