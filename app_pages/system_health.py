@@ -25,7 +25,9 @@ st.text("Variation says whether the latest month is signal or noise, read from e
         "\"Making Data Count\" reads it: common cause (no sign of change), or special cause improvement, "
         "concern, or neither (higher or lower than usual, for an indicator where neither is better). Assurance "
         "says whether the target will be met if nothing changes: consistently passes, consistently fails, or "
-        "hit and miss. ▲ ▼ show the move on the month before, a fact, not a signal.")
+        "hit and miss. ▲ ▼ show the move on the month before, a fact, not a signal. Neutral indicators (such "
+        "as the referral rate) are neither better nor worse for moving: they are judged against statistical "
+        "neighbours, region and England.")
 charts.figure(None, scorecard, "Scorecard")
 
 indicators = system_health.indicator_choices(by_indicator)
@@ -43,13 +45,13 @@ if (verdict := detail.reading and detail.reading.verdict) and verdict.point.uppe
 if note := cached.derived(system_health.source_note, ("kpi_figure_sources", {"indicator": code, "team": chosen.team}),
                          detail.scope, chosen):
     st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
-charts.figure(trend, detail.table, f"{detail.label}, 24 months", caption=" ".join(detail.notes) or None)
-if detail.points is not None:
-    st.text("How to read it: each point is a month, marked by its variation (a circle: common cause; a diamond: "
-            "special cause improvement; a triangle: special cause concern; a square: special cause neither). "
-            "The solid black line is the average, the dashed grey lines the process limits the figures are "
-            "expected to stay within; a point outside them, a run of 7 on one side of the average, 7 rising or "
-            "falling, or 2 of 3 near a limit is a signal.")
+HOW_TO_READ = ("How to read it: each point is a month, marked by its variation (a circle: common cause; a diamond: "
+               "special cause improvement; a triangle: special cause concern; a square: special cause neither). "
+               "The solid black line is the average, the dashed grey lines the process limits the figures are "
+               "expected to stay within; a point outside them, a run of 7 on one side of the average, 7 rising or "
+               "falling, or 2 of 3 near a limit is a signal.")
+under_chart = [*detail.notes, HOW_TO_READ] if detail.points is not None else list(detail.notes)
+charts.figure(trend, detail.table, f"{detail.label}, 24 months", caption=" ".join(under_chart) or None)
 published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
 commentary_box.practice_analysis("indicator", code, chosen,
                                  cached.derived(system_health.trend_analysis_from,

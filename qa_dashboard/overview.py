@@ -73,7 +73,7 @@ def trend_frame(tiles: list[Tile]) -> pd.DataFrame:
     return frame.assign(period=pd.to_datetime(frame["period"]), value=pd.to_numeric(frame["value"], errors="coerce"))
 
 
-def verdict_of(read: spc_read.Reading | None, polarity: str) -> tuple[tuple, tuple]:
+def verdict_of(read: spc_read.Reading | None) -> tuple[tuple, tuple]:
     """A tile's SPC verdicts: (keys for the icons, the words a line each). A team series too
     short for a verdict says so in words, with no icon."""
     if read is None:
@@ -118,7 +118,7 @@ def kpi_tile(rows: list[dict], end: dt.date, read: spc_read.Reading | None = Non
         else:
             lines.append("No comparator loaded: judge this figure against statistical neighbours.")
     months, trend = last_months(rows, month, lambda r: r["value"])
-    verdict, verdict_words = verdict_of(read, polarity)
+    verdict, verdict_words = verdict_of(read)
     return Tile(label=label, value=metrics.format_value(latest["value"], unit, short=True),
                 delta=versus_month.change(unit), delta_color=_colour(versus_month.move),
                 help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines, trend_months=months, trend=trend,

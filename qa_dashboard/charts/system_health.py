@@ -1,6 +1,6 @@
 """The System health page's charts: one indicator's 24-month XmR chart (charts/spc.py) with its
-target and comparators, its breakdowns and its teams, each drawn with the shared trend chart from the
-figures `system_health` works out. Each returns the figures beside the spec, for
+target and comparators, and its breakdowns and its teams drawn with the shared trend chart, from
+the figures `system_health` works out. Each returns the figures beside the spec, for
 `cached.derived` to keep on the data version."""
 from __future__ import annotations
 
