@@ -8,7 +8,7 @@ link (`?workforce_tab=...`), so a copied link opens the same view."""
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, workforce
-from qa_dashboard.charts import commentary_box
+from qa_dashboard.charts import commentary_box, monthly_spc
 from qa_dashboard.charts import published
 from qa_dashboard.charts import workforce as drawn
 
@@ -51,3 +51,9 @@ for name, tab in zip(workforce.TABS, tabs):
                 st.subheader(block.text)
             else:
                 charts.figure(block.chart, block.table, block.text)
+        # Caseload and agency share as XmR charts, over every month loaded for the choice.
+        signal = cached.derived(monthly_spc.workforce_part, ("workforce_by_month", chosen.params()), chosen, name)
+        if signal is not None and signal[1] is not None:
+            read, chart = signal
+            st.subheader(f"{read.label} each month: signal or noise")
+            charts.figure(chart, read.table, f"{read.label} by month, XmR chart", caption=monthly_spc.caption(read))
