@@ -118,7 +118,7 @@ def test_every_part_says_which_way_is_better(open_voice, demo_db, tab, better):
     assert better in all_text(open_voice(demo_db, tab=tab))
 
 
-@pytest.mark.parametrize("tab, chart_count, extra_figures", [("Survey answers", 1, 1), ("How many were heard", 1, 0),
+@pytest.mark.parametrize("tab, chart_count, extra_figures", [("Survey answers", 2, 1), ("How many were heard", 1, 0),
                                                             ("Compliments and complaints", 2, 0)])
 def test_every_chart_has_its_figures_and_downloads(open_voice, demo_db, tab, chart_count, extra_figures):
     app = open_voice(demo_db, tab=tab)
