@@ -135,7 +135,10 @@ def test_the_average_caseload_is_an_xmr_chart_with_its_verdict(repo_root, monkey
     app = open_page(repo_root, monkeypatch, workforce_db, "workforce", "workforce_tab", "Caseloads")
     caseloads = [(children + 90) / 15 for children in TEAM_A_CHILDREN]
     lower, _, _ = process_limits(caseloads)
-    assert "Average caseload: signal or noise, by month" in chart_titles(app)
+    titles = chart_titles(app)
+    # Drawn just after the tab's monthly caseload line.
+    assert titles[titles.index("Average caseload by month (lower is better)") + 1] == \
+        "Average caseload: signal or noise, by month"
     assert (f"Average caseload, Aug 2024: special cause improvement: the last figure, {caseloads[-1]:.1f}, is below "
             f"the lower limit of {lower:.1f}.") in said(app)
     assert list(frame_with(app, "Variation")["Average caseload"])[-1] == round(caseloads[-1], 1)

@@ -24,15 +24,16 @@ def caption(read: monthly_spc.MonthlySpc) -> str:
 
 # The Workforce and Voice series with their charts (Audits' is in charts/audits.py's `page`), worked out together so `cached.derived` keeps both on the
 # data version. The unit titles are the ones the pages' other monthly charts use.
-WORKFORCE = {"Caseloads": ("caseload_spc", "Children per social worker"),
-             "Agency social workers": ("agency_spc", "Per cent of FTE")}
+# The tab, the series, its axis title, and the tab's figure it follows (its monthly line).
+WORKFORCE = {"Caseloads": ("caseload_spc", "Children per social worker", "Caseload by month"),
+             "Agency social workers": ("agency_spc", "Per cent of FTE", "Agency share by month")}
 
 
 def workforce_part(by_month: pd.DataFrame, chosen, tab: str) -> tuple[monthly_spc.MonthlySpc, dict | None] | None:
     """The XmR chart a Workforce tab shows (caseload, agency share), None for the other tabs."""
     if tab not in WORKFORCE:
         return None
-    function, unit_title = WORKFORCE[tab]
+    function, unit_title, _ = WORKFORCE[tab]
     read = getattr(workforce, function)(by_month, chosen)
     return read, spc_chart(read, unit_title)
 
