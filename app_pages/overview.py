@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, metrics, overview, system_health
+from qa_dashboard.charts import spc as xmr
 
 chosen = filters.current()
 charts.tile_style()
@@ -15,7 +16,8 @@ st.text(f"Showing {chosen.describe()}.")
 scope = chosen.params()
 # Tiles and sentences worked out once per data version and view, then served from the cache.
 page = cached.derived(overview.figures, [("kpi_series", scope), ("audit_grades_by_quarter", scope),
-                                         ("workforce_by_month", scope), ("heard_by_quarter", scope)], chosen)
+                                         ("workforce_by_month", scope), ("heard_by_quarter", scope),
+                                         ("spc_points", {"team": chosen.team})], chosen)
 health = page.health
 st.header("System health")
 if chosen.team or chosen.service_area:
@@ -36,16 +38,20 @@ def show_tiles(tiles: list[overview.Tile]) -> None:
 
 
 def show_tile(tile: overview.Tile) -> None:
-    """Three elements a tile: its box, the metric (named in full: `charts.TILE_STYLE` wraps the
-    label) and the sentences under it."""
+    """Three elements a tile (four with SPC verdicts): its box, the metric (named in full:
+    `charts.TILE_STYLE` wraps the label), its verdicts as icons with their words, and the
+    sentences under it."""
     with st.container(border=True, width=TILE_WIDTH):
         # The small line: the tile's last 12 months (quarters for quarterly figures); a missing
         # month is NaN, a gap, never zero.
         trend = [float("nan") if metrics.is_missing(v) else float(v) for v in tile.trend] or None
         st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
                   delta_arrow="off", help=charts.plain(tile.help or ""), chart_data=trend, chart_type="line")
-        if tile.lines:  # one element, a blank line between its sentences: fewer elements per view
-            st.text("\n\n".join(tile.lines))
+        if tile.verdict:
+            st.html(xmr.badges(*tile.verdict, stacked=True))
+        lines = ([] if tile.verdict else list(tile.verdict_words)) + list(tile.lines)
+        if lines:  # one element, a blank line between its sentences: fewer elements per view
+            st.text("\n\n".join(lines))
 
 
 show_tiles(health)

@@ -36,6 +36,11 @@ class Tile:
     # never zero): the small line a tile carries. Quarterly tiles carry their quarters.
     trend_months: tuple = ()
     trend: tuple = ()
+    # The SPC verdicts shown under the figure: (variation key, assurance key or None, whether the
+    # limits are provisional), and `verdict_words` the same in words (a line each); empty when the
+    # tile's series has no reading (too few figures, or not a monthly series).
+    verdict: tuple = ()
+    verdict_words: tuple = ()
 
 
 # -------------------------------------------------------------------------------- shares --

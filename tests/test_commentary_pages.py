@@ -90,7 +90,9 @@ def test_system_health_shows_the_trend_analysis_and_the_uploaded_commentary(tmp_
     shown = texts(app)
     assert "Uploaded words for June." in shown
     assert any("Trend analysis" in m.value for m in app.markdown)
-    assert any("June 2024" in s and "Re-referrals" in s for s in shown)
+    # The signal leads (named by the indicator), the month's move follows as a fact.
+    lead = next(i for i, s in enumerate(shown) if s.startswith("Re-referrals within 12 months: "))
+    assert shown[lead + 1].startswith("In June 2024, it fell from 22.5% to 20.0%")
 
 
 @pytest.mark.parametrize("page", ["app_pages/system_health.py", "app_pages/audits.py"])

@@ -1,168 +1,242 @@
-"""The Audits, Workforce and Voice pages' own monthly series read as XmR charts, run headless
-with AppTest on hand-made workbooks whose answer the test works out itself: the mean, the
-moving ranges screened once at 3.267 times their mean, and the limits at 2.66 times the mean
-moving range (NHS "Making Data Count", NHSRplotthedots 0.2.2), computed here without spc.py.
-Each series is steady, then its last month jumps far outside the limits."""
-from __future__ import annotations
+"""SPC where it shows (issue 19): System health's scorecard verdicts and XmR chart, the "what
+changed" sentences led by the signal, the Overview tiles' verdicts, a team's own verdict, and
+rebasing from the page. Run headless with AppTest on the demo database and on a workbook whose
+answers the tests work out themselves."""
 
+import base64
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from qa_dashboard import auth
 from qa_dashboard.ingest import ingest
-from tests.workbooks import TODAY, audit, feedback, table, workforce, write_xlsx
+from tests.conftest import REPO_ROOT
+from tests.workbooks import TODAY, kpi, table, team, write_xlsx
 
-STEADY = [9, 10, 9, 11, 10, 9, 10, 11, 10, 9, 10, 11, 10, 9, 10]
-
-
-def months(first: dt.date, count: int, skip: tuple[dt.date, ...] = ()) -> list[dt.date]:
-    out, month = [], first
-    while len(out) < count:
-        if month not in skip:
-            out.append(month)
-        month = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return out
+# The authority's re-referrals: 12 months see-sawing 25 / 23, then 8 months at 23.2 / 23.4.
+SHIFTED = [25.0, 23.0] * 6 + [23.2, 23.4] * 4
+MONTHS = [dt.date(2023 + i // 12, i % 12 + 1, 1) for i in range(len(SHIFTED))]  # Jan 2023 to Aug 2024
+# Team A: steady, then far above: its own verdict differs from the authority's. Team B: 5 months.
+TEAM_A = [30.0, 31.0] * 9 + [30.0, 40.0]
+TEAM_B = [30.0, 31.0, 30.0, 31.0, 30.0]
 
 
-def process_limits(values: list[float]) -> tuple[float, float, float]:
-    """(lower limit, centre, upper limit), worked out as Making Data Count does."""
-    centre = sum(values) / len(values)
-    ranges = [abs(b - a) for a, b in zip(values, values[1:])]
-    mean_range = sum(ranges) / len(ranges)
-    kept = [r for r in ranges if r < 3.267 * mean_range]
-    mean_range = sum(kept) / len(kept)
-    return centre - 2.66 * mean_range, centre, centre + 2.66 * mean_range
-
-
-def load(tmp_path: Path, sheets: dict) -> Path:
-    db = tmp_path / "qa.duckdb"
-    result = ingest([write_xlsx(tmp_path / "upload.xlsx", sheets)], db, "test", today=TODAY)
-    assert result.loaded, [p.line() for p in result.problems]
-    return db
-
-
-def open_page(repo_root: Path, monkeypatch, db: Path, page: str, tab_key: str, tab: str) -> AppTest:
-    monkeypatch.setenv("QA_DASHBOARD_DB", str(db))
-    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120).run()
-    app.switch_page(f"app_pages/{page}.py")
-    app.session_state[tab_key] = tab
+def open_page(database: Path, page: str, monkeypatch, reader: bool = False, **query) -> AppTest:
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
+    monkeypatch.delenv(auth.UPLOADER_EMAILS_ENV, raising=False)
+    if reader:  # an uploader password is configured and this session has not signed in
+        monkeypatch.setenv(auth.PASSWORD_HASH_ENV, auth.hash_password("a long uploader password", iterations=1_000))
+    else:       # the dashboard runs open, as on an officer's own computer: an uploader
+        monkeypatch.delenv(auth.PASSWORD_HASH_ENV, raising=False)
+    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
+    for key, value in query.items():
+        app.query_params[key] = value
     app.run()
+    if page != "app_pages/overview.py":
+        app.switch_page(page).run()
     assert not app.exception, app.exception
     return app
 
 
-def chart_titles(app: AppTest) -> list[str]:
-    return [json.loads(chart.proto.spec).get("title") for chart in app.get("vega_lite_chart")]
+def lines(app: AppTest) -> list[str]:
+    return [line for t in app.text for line in t.value.split("\n") if line]
 
 
-def said(app: AppTest) -> str:
-    return "\n".join(t.value for t in app.text)
+def scorecard(app: AppTest):
+    return app.dataframe[0].value.set_index("Indicator")
 
 
-def frame_with(app: AppTest, column: str):
-    [found] = [d.value for d in app.dataframe if column in d.value.columns]
-    return found
-
-
-# ------------------------------------------------------------------------------- audits --
-GAP = dt.date(2023, 12, 1)
-AUDIT_MONTHS = months(dt.date(2023, 4, 1), 16, skip=(GAP,))
-AUDITS_EACH_MONTH = 20
-GOOD_EACH_MONTH = STEADY + [19]   # 45-55% good or better, then 95%
+def latest_verdicts(database: Path, team_name: str | None = None) -> dict[str, tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute("""SELECT k.label, s.variation, s.assurance FROM kpi_spc_latest s
+                              JOIN (SELECT DISTINCT indicator, label FROM kpi_values) k USING (indicator)
+                              WHERE s.team IS NOT DISTINCT FROM ?""", [team_name]).fetchall()
+    return {label: (variation, assurance) for label, variation, assurance in rows}
 
 
 @pytest.fixture
-def audits_db(tmp_path) -> Path:
-    rows = []
-    for month, good in zip(AUDIT_MONTHS, GOOD_EACH_MONTH):
-        for i in range(AUDITS_EACH_MONTH):
-            rows.append(audit(audit_id=f"A-{month:%Y%m}-{i}", audit_date=f"15/{month:%m/%Y}",
-                              overall="Good" if i < good else "Requires improvement"))
-    return load(tmp_path, {"audits": table(*rows)})
+def shifted_db(tmp_path: Path) -> Path:
+    rows = [kpi(period=f"{m:%Y-%m}", value=v, target=22, commentary=None) for m, v in zip(MONTHS, SHIFTED)]
+    rows += [kpi(period=f"{m:%Y-%m}", team="Team A", value=v, target=22, commentary=None) for m, v in zip(MONTHS, TEAM_A)]
+    rows += [kpi(period=f"{m:%Y-%m}", team="Team B", value=v, target=22, commentary=None)
+             for m, v in zip(MONTHS[-5:], TEAM_B)]
+    workbook = write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(*rows), "teams": table(
+        team(team="Team A", service_area="North"), team(team="Team B", service_area="North"))})
+    database = tmp_path / "shifted.duckdb"
+    result = ingest([workbook], database, user="test", today=TODAY)
+    assert result.ok, result.problems
+    return database
 
 
-def test_the_audits_good_or_better_share_is_an_xmr_chart_with_its_verdict(repo_root, monkeypatch, audits_db):
-    app = open_page(repo_root, monkeypatch, audits_db, "audits", "audits_tab", "Good or better and inadequate over time")
-    shares = [100 * good / AUDITS_EACH_MONTH for good in GOOD_EACH_MONTH]
-    _, _, upper = process_limits(shares)
-    assert "Good or better (overall judgement): signal or noise, by month" in chart_titles(app)
-    assert (f"Good or better (overall judgement), Aug 2024: special cause improvement: the last figure, 95.0%, "
-            f"is above the upper limit of {upper:.1f}%.") in said(app)
-    # The month without audits is absent, never 0%: said under the chart, and not in its figures.
-    assert "No figure in Dec 2023: left out, not counted as zero" in said(app)
-    assert "Dec 2023" not in list(frame_with(app, "Variation")["Month"])
+def _limits(values: list[float]) -> tuple[float, float, float]:
+    """Worked here as the method says (mean; mean moving range, screened once; +/- 2.66 of it)."""
+    mean = sum(values) / len(values)
+    ranges = [abs(b - a) for a, b in zip(values, values[1:])]
+    average = sum(ranges) / len(ranges)
+    kept = [r for r in ranges if r < 3.267 * average]
+    average = sum(kept) / len(kept)
+    return mean, mean - 2.66 * average, mean + 2.66 * average
 
 
-def test_the_period_chooses_the_points_shown_never_the_limits(repo_root, monkeypatch, audits_db):
-    monkeypatch.setenv("QA_DASHBOARD_DB", str(audits_db))
-    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=120).run()
-    app.switch_page("app_pages/system_health.py").run()
-    app.sidebar.selectbox(key="filter_period").set_value("Q1 2024-25").run()
-    app.switch_page("app_pages/audits.py")
-    app.session_state["audits_tab"] = "Good or better and inadequate over time"
-    app.run()
+def _run_below_at_end(values: list[float], mean: float) -> int:
+    run = 0
+    for value in reversed(values):
+        if value >= mean:
+            break
+        run += 1
+    return run
+
+
+# ------------------------------------------------------------------------ System health --
+def test_the_scorecard_shows_the_same_verdicts_as_kpi_spc_latest(demo_db, monkeypatch):
+    table_shown = scorecard(open_page(demo_db, "app_pages/system_health.py", monkeypatch))
+    assert {"Variation", "Assurance"} <= set(table_shown.columns)
+    expected = latest_verdicts(demo_db)
+    assert set(expected) == set(table_shown.index)
+    for label, (variation, assurance) in expected.items():
+        assert table_shown.loc[label, "Variation"] == variation, label
+        if assurance is None:
+            assert table_shown.loc[label, "Assurance"].startswith("none:"), label
+        else:
+            assert table_shown.loc[label, "Assurance"] == assurance, label
+
+
+def test_the_indicator_chart_is_an_xmr_chart(demo_db, monkeypatch):
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    lines_layer, points_layer = spec["layer"]
+    assert points_layer["mark"]["type"] == "point"
+    encoding = points_layer["encoding"]
+    assert encoding["shape"]["field"] == encoding["color"]["field"] == "variation"
+    assert len(set(encoding["shape"]["scale"]["range"])) == 4
+    dashes = dict(zip(lines_layer["encoding"]["strokeDash"]["scale"]["domain"],
+                      lines_layer["encoding"]["strokeDash"]["scale"]["range"]))
+    assert {"Centre (mean)", "Process limits", "Target", "Statistical neighbours"} <= set(dashes)
+    assert dashes["Process limits"] and not dashes["Centre (mean)"]
+
+
+def test_the_figures_table_carries_centre_limits_rule_and_variation(demo_db, monkeypatch):
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    figures = [df.value for df in app.dataframe if "Re-referrals within 12 months" in df.value.columns][0]
+    assert {"Centre", "Lower limit", "Upper limit", "Rule", "Variation"} <= set(figures.columns)
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        stored = dict(con.execute("""SELECT period, upper_limit FROM kpi_spc WHERE indicator = 're_referrals_pct'
+                                     AND team IS NULL AND breakdown IS NULL""").fetchall())
+    for month, upper in zip(figures["Month"], figures["Upper limit"]):
+        assert upper == pytest.approx(stored[month])
+
+
+def test_the_trend_analysis_leads_with_a_known_shift(shifted_db, monkeypatch):
+    mean, _, _ = _limits(SHIFTED)
+    run = _run_below_at_end(SHIFTED, mean)
+    assert run == 9  # the 12th month (23.0) and the last 8
+    lead = (f"Re-referrals within 12 months: special cause improvement: the last {run} months below the average of "
+            f"{mean:.1f}% (Jan 2023 to Aug 2024).")
+    analysis = lines(open_page(shifted_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct"))
+    assert lead in analysis
+    month_move = "In August 2024, it rose from 23.2% to 23.4% (worse), above the 22.0% target."
+    assert analysis.index(month_move) == analysis.index(lead) + 1  # the move is a fact after the signal
+
+
+def test_the_overview_what_changed_leads_with_the_signal(shifted_db, monkeypatch):
+    app = open_page(shifted_db, "app_pages/overview.py", monkeypatch)
+    [item] = [line for line in lines(app) if line.startswith("• Re-referrals")]
+    mean, _, _ = _limits(SHIFTED)
+    assert item.startswith(f"• Re-referrals within 12 months: special cause improvement: the last 9 months below "
+                           f"the average of {mean:.1f}%")
+    assert item.index("special cause") < item.index("rose from 23.2% to 23.4%")
+    assert item.endswith("A year before, in August 2023, it was 23.0%.")
+
+
+def _html(app: AppTest) -> list[str]:
+    return [element.proto.body for element in app.get("html")]
+
+
+def _alts(body: str) -> list[str]:
+    return re.findall(r'alt="([^"]*)"', body)
+
+
+def test_overview_tiles_show_the_two_verdicts_in_words(shifted_db, monkeypatch):
+    app = open_page(shifted_db, "app_pages/overview.py", monkeypatch)
+    _, lower, upper = _limits(SHIFTED)
+    assert lower < 22 < upper  # the target inside the limits: hit and miss
+    badges = [body for body in _html(app) if "Variation:" in body]
+    assert len(badges) == 1  # the one system-health indicator loaded
+    assert _alts(badges[0]) == ["Variation: special cause improvement", "Assurance: hit and miss"]
+    for body in badges:  # drawn here, as images with their words: nothing fetched
+        for source in re.findall(r'src="([^"]*)"', body):
+            assert source.startswith("data:image/svg+xml;base64,")
+            assert b"<svg" in base64.b64decode(source.split(",", 1)[1])
+    trend = [m for m in app.metric if m.label == "Re-referrals within 12 months"][0]
+    assert trend.proto.chart_data and len(trend.proto.chart_data) == 12  # the tile keeps its 12 months
+
+
+def test_a_chosen_team_gets_its_own_verdict(shifted_db, monkeypatch):
+    table_shown = scorecard(open_page(shifted_db, "app_pages/system_health.py", monkeypatch, team="Team A"))
+    own = latest_verdicts(shifted_db, "Team A")["Re-referrals within 12 months"]
+    assert own[0] == "special cause concern"  # 40 against months of 30-31: above the upper limit
+    assert own != latest_verdicts(shifted_db)["Re-referrals within 12 months"]
+    assert table_shown.loc["Re-referrals within 12 months", "Variation"] == own[0]
+
+
+def test_a_team_with_too_few_months_is_told_so(shifted_db, monkeypatch):
+    app = open_page(shifted_db, "app_pages/system_health.py", monkeypatch, team="Team B", indicator="re_referrals_pct")
+    cell = scorecard(app).loc["Re-referrals within 12 months", "Variation"]
+    assert cell == "too few team months for a verdict (5 of 13)"
+    assert any("Team B has 5 months of its own figures" in line for line in lines(app))
+    assert not [body for body in _html(app) if "Variation:" in body]  # no icon without a verdict
+
+
+# ------------------------------------------------------------------------------ rebasing --
+def _rebase(app: AppTest, month: dt.date, reason: str) -> AppTest:
+    app.selectbox(key="rebase_re_referrals_pct_None_month").set_value(month)
+    app.text_input(key="rebase_re_referrals_pct_None_reason").input(reason)
+    [button] = [b for b in app.button if b.label == "Record the rebase"]
+    button.click().run()
     assert not app.exception, app.exception
-    shown = frame_with(app, "Variation")
-    lower, centre, upper = process_limits([100 * good / AUDITS_EACH_MONTH for good in GOOD_EACH_MONTH])
-    assert list(shown["Month"]) == ["Apr 2024", "May 2024", "Jun 2024"]
-    assert set(shown["Centre"]) == {round(centre, 1)}
-    assert set(shown["Upper limit"]) == {round(upper, 1)} and set(shown["Lower limit"]) == {round(lower, 1)}
+    return app
 
 
-# ---------------------------------------------------------------------------- workforce --
-WORKFORCE_MONTHS = months(dt.date(2023, 5, 1), 16)
-# Team A (10 FTE) and Team B (5 FTE, always 90 children): the caseload is all children ÷ all
-# FTE, a ratio of sums; in the last month Team A's children fall to 100 (a mean of the two
-# teams' caseloads, 14.0, would be the wrong figure).
-TEAM_A_CHILDREN = [160, 170, 165, 175, 160, 170, 165, 175, 160, 170, 165, 175, 160, 170, 165, 100]
+def test_an_uploader_rebases_from_the_page_and_takes_it_back(shifted_db, monkeypatch):
+    app = open_page(shifted_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    reason = "**new** front door <b>"
+    _rebase(app, dt.date(2024, 1, 1), reason)
+    with duckdb.connect(str(shifted_db), read_only=True) as con:
+        [(month, kept_reason, author)] = con.execute("SELECT month, reason, author FROM kpi_spc_rebases").fetchall()
+        assert (month, kept_reason) == (dt.date(2024, 1, 1), reason) and author
+        [(limits_from,)] = con.execute("""SELECT limits_from FROM kpi_spc_latest WHERE indicator = 're_referrals_pct'
+                                          AND team IS NULL""").fetchall()
+    assert limits_from == dt.date(2024, 1, 1)
+    listed = [df.value for df in app.dataframe if "Reason" in df.value.columns][0]
+    assert listed.iloc[0]["Reason"] == reason and listed.iloc[0]["Limits from"] == "January 2024"
+    assert not any("<b>" in m.value for m in app.markdown)  # the reason is never read as Markdown or HTML
+    assert "from Jan 2024, 8 months, provisional" == scorecard(app).loc["Re-referrals within 12 months", "SPC limits"]
+
+    app.selectbox(key="rebase_re_referrals_pct_None_remove_month").set_value(dt.date(2024, 1, 1))
+    [remove] = [b for b in app.button if b.label == "Remove this rebase"]
+    remove.click().run()
+    with duckdb.connect(str(shifted_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM kpi_spc_rebases").fetchone() == (0,)
 
 
-@pytest.fixture
-def workforce_db(tmp_path) -> Path:
-    rows = []
-    for month, children in zip(WORKFORCE_MONTHS, TEAM_A_CHILDREN):
-        rows.append(workforce(period=f"{month:%Y-%m}", team="Team A", social_worker_fte=10, agency_fte=2,
-                              children_allocated=children))
-        rows.append(workforce(period=f"{month:%Y-%m}", team="Team B", social_worker_fte=5, agency_fte=1,
-                              children_allocated=90))
-    return load(tmp_path, {"workforce": table(*rows)})
+def test_a_refused_rebase_is_said_and_nothing_is_written(shifted_db, monkeypatch):
+    app = open_page(shifted_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    _rebase(app, dt.date(2024, 1, 1), "   ")
+    assert any("Give the reason" in e.value for e in app.error)
+    with duckdb.connect(str(shifted_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM kpi_spc_rebases").fetchone() == (0,)
 
 
-def test_the_average_caseload_is_an_xmr_chart_with_its_verdict(repo_root, monkeypatch, workforce_db):
-    app = open_page(repo_root, monkeypatch, workforce_db, "workforce", "workforce_tab", "Caseloads")
-    caseloads = [(children + 90) / 15 for children in TEAM_A_CHILDREN]
-    lower, _, _ = process_limits(caseloads)
-    titles = chart_titles(app)
-    # Drawn just after the tab's monthly caseload line.
-    assert titles[titles.index("Average caseload by month (lower is better)") + 1] == \
-        "Average caseload: signal or noise, by month"
-    assert (f"Average caseload, Aug 2024: special cause improvement: the last figure, {caseloads[-1]:.1f}, is below "
-            f"the lower limit of {lower:.1f}.") in said(app)
-    assert list(frame_with(app, "Variation")["Average caseload"])[-1] == round(caseloads[-1], 1)
-
-
-# -------------------------------------------------------------------------------- voice --
-VOICE_MONTHS = months(dt.date(2023, 5, 1), 16)
-POSITIVE_OF_TEN = [7, 8, 7, 9, 8, 7, 8, 9, 8, 7, 8, 9, 8, 7, 8, 2]   # 70-90% positive, then 20%
-
-
-@pytest.fixture
-def voice_db(tmp_path) -> Path:
-    rows = []
-    for month, positive in zip(VOICE_MONTHS, POSITIVE_OF_TEN):
-        for i in range(10):
-            rows.append(feedback(response_date=f"10/{month:%m/%Y}", response_id=f"R-{month:%Y%m}-{i}",
-                                 answer="Yes" if i < positive else "No"))
-    return load(tmp_path, {"feedback": table(*rows)})
-
-
-def test_the_positive_share_of_answers_is_an_xmr_chart_with_its_verdict(repo_root, monkeypatch, voice_db):
-    app = open_page(repo_root, monkeypatch, voice_db, "voice", "voice_tab", "Survey answers")
-    shares = [10.0 * positive for positive in POSITIVE_OF_TEN]
-    lower, _, _ = process_limits(shares)
-    assert "Positive answers, all survey questions: signal or noise, by month" in chart_titles(app)
-    assert (f"Positive answers, all survey questions, Aug 2024: special cause concern: the last figure, 20.0%, is "
-            f"below the lower limit of {lower:.1f}%.") in said(app)
+def test_a_reader_sees_the_rebases_but_cannot_write(shifted_db, monkeypatch):
+    _rebase(open_page(shifted_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct"),
+            dt.date(2024, 1, 1), "new front door")
+    app = open_page(shifted_db, "app_pages/system_health.py", monkeypatch, reader=True, indicator="re_referrals_pct")
+    listed = [df.value for df in app.dataframe if "Reason" in df.value.columns][0]
+    assert list(listed["Reason"]) == ["new front door"]
+    assert not [b for b in app.button if b.label in ("Record the rebase", "Remove this rebase")]
+    assert not [t for t in app.text_input if t.label.startswith("Reason")]

@@ -2,7 +2,7 @@
 the `kpi_spc` view: System health's indicators, and Audits', Workforce's and Voice's monthly
 figures alike.
 
-    xmr_chart(points, title, unit_title, comparators=None, height=280) -> alt.LayerChart
+    xmr_chart(points, title, unit_title, comparators=None, height=400) -> alt.LayerChart
 
 `points`: one row per month SHOWN (the page chooses the months; the limits in the rows come from
 every month loaded), with the columns of `kpi_spc` / `spc.Point.row()`:
@@ -23,10 +23,13 @@ colours. `provisional_note` gives the words for limits from fewer than 13 points
 """
 from __future__ import annotations
 
+import base64
+import html
+
 import altair as alt
 import pandas as pd
 
-from qa_dashboard import contract, spc
+from qa_dashboard import contract, spc_read
 from qa_dashboard.charts import SERIES_STYLE
 
 # Variation key -> (colour, Vega-Lite shape). Colours after Making Data Count (blue improvement,
@@ -86,7 +89,7 @@ def _lines(points: pd.DataFrame, comparators: pd.DataFrame | None) -> pd.DataFra
 
 
 def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd.DataFrame | None = None,
-              height: int = 280) -> alt.LayerChart:
+              height: int = 400) -> alt.LayerChart:
     """The XmR chart of `points` (see the module docstring for the columns): lines for the
     figure, centre, process limits, target and comparators; a point per month marked by its
     variation in colour and shape; a tooltip with the month's figure, centre, limits, rule and
@@ -113,10 +116,11 @@ def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd
                  alt.Tooltip("value:Q", title=unit_title, format=",.1f")],
     )
     words, mark_colours, shapes = variation_marks()
-    point_legend = alt.Legend(title="Variation", orient="bottom", labelLimit=300, symbolSize=90)
+    point_legend = alt.Legend(title="Variation", orient="top", direction="horizontal", labelLimit=300, symbolSize=150,
+                              symbolStrokeWidth=0)
     marked = points.assign(rule=points["rule"] if "rule" in points else None)
     marked["rule"] = marked["rule"].fillna("none")
-    drawn_points = alt.Chart(marked).mark_point(filled=True, size=70, opacity=1, stroke="#FFFFFF",
+    drawn_points = alt.Chart(marked).mark_point(filled=True, size=80, opacity=1, stroke="#FFFFFF",
                                                 strokeWidth=0.8).encode(
         x=x, y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)),
         color=alt.Color("variation:N", scale=alt.Scale(domain=words, range=mark_colours), legend=point_legend),
@@ -135,20 +139,64 @@ def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd
         title=title, height=height)
 
 
-def gap_note(points: pd.DataFrame) -> str | None:
-    """Said under the chart when the months shown skip one: the line and the moving range span it."""
-    months = pd.to_datetime(points["period"]).sort_values()
-    if len(months) < 2:
-        return None
-    steps = (months.dt.year * 12 + months.dt.month).diff().dropna()
-    if (steps > 1).any():
-        return "A month with no figure is left out; the moving range spans it."
-    return None
+# Said under the chart: worked out in the pure spc_read (the pages' figures use them too).
+gap_note = spc_read.gap_note
+provisional_note = spc_read.provisional_note
 
 
-def provisional_note(points: pd.DataFrame) -> str | None:
-    """Said under the chart when the latest part's limits come from fewer than 13 points."""
-    if points.empty or "provisional" not in points or not bool(points["provisional"].iloc[-1]):
-        return None
-    return (f"The limits are provisional: they come from fewer than {spc.FIRM_LIMITS_POINTS} months, "
-            "so read them with care until more months are loaded.")
+# ------------------------------------------------------------------------------ the icons --
+# Drawn here (nothing fetched): the variation icon is the chart's own mark for it, in its colour;
+# the assurance icon a letter in a circle. Each is an image with its words as its alternative
+# text, and the words are written beside it too: never an icon alone.
+ASSURANCE_MARKS = {"passes": ("#0072B2", "P"), "fails": ("#D55E00", "F"), "hit_and_miss": ("#595959", "?")}
+_SHAPES = {
+    "circle": '<circle cx="11" cy="11" r="8"/>',
+    "diamond": '<path d="M11 2 L20 11 L11 20 L2 11 Z"/>',
+    "triangle-up": '<path d="M11 2 L20 19 L2 19 Z"/>',
+    "square": '<rect x="3" y="3" width="16" height="16"/>',
+}
+
+
+def _icon(colour: str, inner: str, alt: str) -> str:
+    """An <img> of an SVG drawn here, as a data URI (st.html keeps an <img> and its alt; it
+    drops inline <svg>)."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="22" height="22" viewBox="0 0 22 22">'
+           f'<g fill="{colour}">{inner}</g></svg>')
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}" alt="{alt}" width="22" height="22" style="flex:none">'
+
+
+
+def variation_icon(key: str, alt: str | None = None) -> str:
+    """The variation icon (`key`: common / improvement / concern / neither) as inline SVG, its
+    alternative text `alt` (by default "Variation: " and the words)."""
+    colour, shape = MARKS[key]
+    return _icon(colour, _SHAPES[shape], html.escape(alt or "Variation: " + contract.spc_words().variation[key]))
+
+
+def assurance_icon(key: str, alt: str | None = None) -> str:
+    """The assurance icon (`key`: passes / fails / hit_and_miss) as inline SVG (a letter in a circle)."""
+    colour, letter = ASSURANCE_MARKS[key]
+    inner = (f'<circle cx="11" cy="11" r="10"/><text x="11" y="15.5" text-anchor="middle" font-size="13" '
+             f'font-weight="700" font-family="sans-serif" fill="#FFFFFF">{letter}</text>')
+    return _icon(colour, inner, html.escape(alt or "Assurance: " + contract.spc_words().assurance[key]))
+
+
+def badges(variation_key: str | None, assurance_key: str | None, provisional: bool = False,
+           stacked: bool = False) -> str:
+    """The two verdicts as icons with their words beside them, as one block of HTML for
+    `st.html` (the words are the catalogue's; nothing from an upload is in it). The icon's
+    alternative text is the words; the visible words are hidden from screen readers, so they
+    are read once."""
+    words = contract.spc_words()
+    items = []
+    if variation_key:
+        said = words.variation[variation_key] + (" (provisional limits)" if provisional else "")
+        items.append((variation_icon(variation_key, f"Variation: {said}"), f"Variation: {said}"))
+    if assurance_key:
+        said = f"Assurance: {words.assurance[assurance_key]}"
+        items.append((assurance_icon(assurance_key, said), said))
+    cells = "".join(f'<span style="display:inline-flex;align-items:center;gap:0.35rem">{icon}'
+                    f'<span aria-hidden="true">{html.escape(text)}</span></span>' for icon, text in items)
+    direction = "column;align-items:flex-start" if stacked else "row;align-items:center"
+    return f'<div style="display:flex;flex-direction:{direction};flex-wrap:wrap;gap:0.3rem 1rem">{cells}</div>'
