@@ -9,7 +9,7 @@ import pandas as pd
 
 from qa_dashboard.pack import figures as f
 from qa_dashboard.pack import sections
-from qa_dashboard.pack.model import MISSING, Bullets, Chart, Document, Heading, PageBreak, Paragraph, printable_parts, table_from
+from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, printable_parts, table_from
 
 SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan")
 SECTION_SLUGS = {name.lower().replace(" ", "-"): name for name in SECTIONS}
@@ -113,42 +113,31 @@ def headline_trends(tiles: list) -> list:
     return [Heading(2, "Headline trends"), Chart(spec, alt, "Headline figures, last 12 months")]
 
 
-def with_verdicts(card: pd.DataFrame, by_indicator: dict, signals: dict) -> pd.DataFrame:
-    """The scorecard with each indicator's SPC verdict in words: Variation and Assurance (the
-    catalogue's words, as `kpi_spc_latest` says them; no icon: the words are the cell)."""
-    by_label = {rows[0]["label"]: code for code, rows in by_indicator.items()}
-    said = {label: sections.verdict_words(signals.get(code), by_indicator[code][0]["polarity"])
-            for label, code in by_label.items()}
-    missing = (MISSING, MISSING)
-    return card.assign(Variation=[said.get(label, missing)[0] for label in card["Indicator"]],
-                       Assurance=[said.get(label, missing)[1] for label in card["Indicator"]])
-
-
-def provisional_note(by_indicator: dict, signals: dict, shown: list[str]) -> list:
+def provisional_note(card: pd.DataFrame) -> list:
     """Which indicators' limits are provisional (fewer than 13 months), said under the scorecard."""
-    labels = [by_indicator[code][0]["label"] for code, series in signals.items()
-              if series.latest is not None and series.latest.provisional and by_indicator[code][0]["label"] in shown]
+    if "SPC limits" not in card:
+        return []
+    labels = [label for label, limits in zip(card["Indicator"], card["SPC limits"]) if str(limits).endswith("provisional")]
     if not labels:
         return []
     return [Paragraph(f"Provisional limits (fewer than {f.spc.FIRM_LIMITS_POINTS} months loaded, read with care): "
                       + ", ".join(labels) + ".", "note")]
 
 
-def summary(scope: sections.Scope, by_indicator: dict, signals: dict) -> list:
+def summary(scope: sections.Scope, by_indicator: dict, spc_points: pd.DataFrame) -> list:
     c = scope.chosen
     audit_quarters = f.query(scope.db, "audit_grades_by_quarter", c.params(audit_type=None))
     staff = f.query(scope.db, "workforce_by_month", c.params())
-    changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c)
+    changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c, spc_points)
     heard = f.query(scope.db, "heard_by_quarter", c.params())
     tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
     blocks = [Heading(1, "Summary"), *headline_trends(
         f.overview.kpi_tiles(by_indicator, c, system_health_only=True) + tiles), Heading(2, "What changed")]
     blocks.append(Bullets(tuple(scope.say(s).text for s in changed)) if changed else
                   Paragraph("Nothing to compare yet: each figure needs an earlier month or quarter.", "body"))
-    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"))
+    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"), spc_points)
     if not card.empty:
         card = card[card["System health"] == "yes"] if (card["System health"] == "yes").any() else card
-        card = with_verdicts(card, by_indicator, signals)
         blocks += [Heading(2, "Scorecard"),
                    Paragraph("▲ ▼ show the move on the month before, and the words say whether it is better or "
                              "worse for that indicator. RAG is against the local target, written as well as shaded. "
@@ -157,7 +146,7 @@ def summary(scope: sections.Scope, by_indicator: dict, signals: dict) -> list:
                              "month loaded (how to read one is in the appendix).", "note"),
                    scope.table(card[[col for col in SCORECARD_COLUMNS if col in card.columns]],
                                "System-health scorecard", rag_column="RAG"),
-                   *provisional_note(by_indicator, signals, list(card["Indicator"]))]
+                   *provisional_note(card)]
     if tiles:
         blocks += [Heading(2, "Practice, workforce and voices"),
                    scope.table(pd.DataFrame([{"Figure": t.label, "Latest": t.value, "Change": t.delta or "",
@@ -276,15 +265,15 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: 
     scope = sections.Scope(db, chosen, publish, notes)
     kpis = f.query(db, "kpi_series", chosen.params())
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)
-    signals = sections.indicator_signals(scope, by_indicator)
+    spc_points = f.query(db, "spc_points", {"team": chosen.team})  # every month loaded
     demo = f.store.is_demo(db)
     doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),
                    period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or "Whole authority",
                    made_on=today, demo=demo, publish=publish)
     doc.blocks += cover(doc)
     builders = {
-        "Overview": lambda: summary(scope, by_indicator, signals),
-        "System health": lambda: sections.system_health(scope, by_indicator, signals),
+        "Overview": lambda: summary(scope, by_indicator, spc_points),
+        "System health": lambda: sections.system_health(scope, by_indicator, spc_points),
         "Audits": lambda: sections.audit_blocks(scope),
         "Workforce": lambda: sections.workforce_blocks(scope),
         "Voice": lambda: sections.voice_blocks(scope),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from qa_dashboard.pack import figures as f
-from qa_dashboard.pack.model import MISSING, Bullets, Chart, Heading, Paragraph, Table, table_from, words
+from qa_dashboard.pack.model import Bullets, Chart, Heading, Paragraph, Table, table_from, words
 
 
 @dataclass(frozen=True)
@@ -75,94 +75,47 @@ def indicator_figure(rows: list[dict], end: dt.date) -> str:
     return text + f". {f.metrics.better_phrase(first['polarity']).capitalize()}."
 
 
-# ------------------------------------------------------------------- signal or noise --
-def indicator_signals(scope: Scope, by_indicator: dict) -> dict:
-    """Each indicator's series read with spc.py as the `kpi_spc` views read it: the rows the
-    pack shows (the chosen team's where it has them, else the authority's), every month loaded,
-    the rebases in force for that indicator and team. Each series stops at the period's end
-    (its points keep the limits of every month loaded), so its latest point is the verdict of the
-    period; for a pack of the latest months it is `kpi_spc_latest`'s."""
-    rebases = f.query(scope.db, "spc_rebases_in_force").to_dict("records")
-    signals = {}
-    for code, rows in by_indicator.items():
-        team = scope.chosen.team if rows[0]["scope"] == "team" else None
-        starts = [r["month"] for r in rebases if r["indicator"] == code
-                  and (r["team"] if isinstance(r["team"], str) else None) == team]
-        read = f.spc.analyse([r["period"] for r in rows], [r["value"] for r in rows], rows[0]["polarity"],
-                             [r.get("target") for r in rows], rebases=starts)
-        signals[code] = f.spc.Series(read.polarity, tuple(p for p in read.points if p.period <= scope.chosen.end))
-    return signals
-
-
-ASSURANCE_NONE = {"target": "no target", "neutral": "none: neither way is better"}
-
-
-def verdict_words(series, polarity: str) -> tuple[str, str]:
-    """(variation, assurance) of the series' latest point in the catalogue's words; an indicator
-    without a verdict says why."""
-    verdict = series.latest if series is not None else None
-    if verdict is None:
-        return MISSING, MISSING
-    if verdict.assurance is not None:
-        return verdict.variation, verdict.assurance
-    none = ASSURANCE_NONE["neutral"] if f.spc.improvement_direction(polarity) == 0 else ASSURANCE_NONE["target"]
-    return verdict.variation, none
-
-
-def trend_analysis(rows: list[dict], series, label: str, end: dt.date) -> list[str]:
-    """The signal first (spc.sentence), then the moves on the month and the year as facts."""
-    unit, polarity = rows[0]["unit"], rows[0]["polarity"]
-    lead = f.spc.sentence(series, lambda value: f.metrics.format_value(value, unit), label) if series else None
-    latest, month_before, year_before = f.metrics.latest_and_earlier(rows, end)
-    said = [lead] if lead else []
-    if latest is not None:
-        facts = [f"{f.metrics.month_label(latest['period'])}: {f.metrics.format_value(latest['value'], unit)}"]
-        for earlier, name in ((month_before, "on the month"), (year_before, "on the year")):
-            if earlier is not None:
-                against = f.metrics.compare(latest["value"], earlier, polarity, f.metrics.month_label(earlier["period"]))
-                facts.append(f"{name}, {against.text(unit)}")
-        said.append("; ".join(facts) + ".")
-    return said
-
-
-def xmr_figure(series, detail, end: dt.date) -> dict:
-    """The indicator's XmR chart over the System health page's 24 months: the points marked by
-    variation, centre and limits of every month loaded, the target and comparators."""
-    start = f.metrics.add_months(end, -(f.system_health.TREND_MONTHS - 1))
-    points = pd.DataFrame([p.row() for p in series.points if start <= p.period <= end])
+def indicator_chart(detail, alt: str) -> Chart:
+    """The indicator's chart as System health draws it: the XmR chart of the points its
+    `spc_points` rows give for the window (centre and limits from every month loaded), or the
+    plain trend where the scope has no SPC reading (a team with too few months of its own)."""
+    if detail.points is None or detail.points.empty:
+        return _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months")
     others = detail.lines[detail.lines["series"] != "Our figure"]
-    return f.spc_charts.xmr_chart(points, detail.label, detail.unit_title, comparators=others)
+    return _chart(f.spc_charts.xmr_chart(detail.points, detail.label, detail.unit_title, others), alt,
+                  f"{detail.label}, XmR chart, 24 months")
 
 
-def one_indicator(scope: Scope, code: str, by_indicator: dict, signals: dict) -> list:
+# The pack's table of the last 12 months keeps the page's figures and the month's variation;
+# centre, limits and rule are on the chart (and in the page's Figures table), for width.
+LEFT_OUT_OF_TABLE = ("Commentary", "Centre", "Lower limit", "Upper limit", "Rule")
+
+
+def one_indicator(scope: Scope, code: str, by_indicator: dict, spc_points: pd.DataFrame) -> list:
     rows = by_indicator[code]
-    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen)
+    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen, spc_points)
     latest = indicator_figure(rows, scope.chosen.end)
-    series = signals.get(code)
-    variation, assurance = verdict_words(series, rows[0]["polarity"])
+    read = detail.reading
     others = ", ".join(s for s in dict.fromkeys(detail.lines["series"]) if s != "Our figure")
-    alt = (f"XmR chart: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}, each month's "
-           f"figure marked by its variation, with the centre and process limits worked out from every month "
-           f"loaded{', and lines for ' + others if others else ''}. Latest: {variation}; assurance: {assurance}. "
-           f"Latest figure {latest}")
-    chart = (_chart(xmr_figure(series, detail, scope.chosen.end), alt, f"{detail.label}, XmR chart, 24 months")
-             if series is not None and series.points else
-             _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months"))
-    recent = detail.table.tail(12).drop(columns=["Commentary"], errors="ignore")
-    if series is not None:
-        by_month = {p.period: p.variation for p in series.points}
-        recent = recent.assign(Variation=[by_month.get(m, MISSING) for m in recent["Month"]])
-    said = trend_analysis(rows, series, detail.label, scope.chosen.end)
-    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"), chart,
+    verdict = (f" Variation: {read.variation_words()}; assurance: {read.assurance_words(detail.polarity) or 'none'}."
+               if read is not None else "")
+    kind = "Line chart" if detail.points is None or detail.points.empty else \
+        "XmR chart, each month's figure marked by its variation, with the centre and process limits from every month loaded"
+    alt = (f"{kind}: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}"
+           f"{', lines for ' + others if others else ''}.{verdict} Latest figure {latest}")
+    trend = f.system_health.trend_analysis(rows, scope.chosen, spc_points)
+    recent = detail.table.tail(12).drop(columns=list(LEFT_OUT_OF_TABLE), errors="ignore")
+    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"), indicator_chart(detail, alt),
+            *[Paragraph(note, "note") for note in detail.notes],
             scope.say(f"Latest figure, {latest}"),
             Heading(3, "Trend analysis"),
-            *([scope.say(s) for s in said] if said else
+            *([scope.say(s) for s in trend] if trend else
               [Paragraph("There is no figure in the period to read.", "body")]),
             *practice_analysis(scope, "indicator", code),
             scope.table(recent, f"{detail.label}: the last {len(recent)} months")]
 
 
-def system_health(scope: Scope, by_indicator: dict, signals: dict) -> list | None:
+def system_health(scope: Scope, by_indicator: dict, spc_points: pd.DataFrame) -> list | None:
     codes = [code for code, rows in by_indicator.items() if rows[0]["system_health"]
              and f.metrics.latest_and_earlier(rows, scope.chosen.end)[0] is not None]
     if not codes:
@@ -174,7 +127,7 @@ def system_health(scope: Scope, by_indicator: dict, signals: dict) -> list | Non
                         "signal first, then the moves on the month and the year) and the practice analysis "
                         "written by officers.", "note")]
     for code in codes:
-        blocks += one_indicator(scope, code, by_indicator, signals)
+        blocks += one_indicator(scope, code, by_indicator, spc_points)
     return blocks
 
 
