@@ -118,13 +118,15 @@ WORKFORCE_MONTHS = months(dt.date(2023, 5, 1), 16)
 # FTE, a ratio of sums; in the last month Team A's children fall to 100 (a mean of the two
 # teams' caseloads, 14.0, would be the wrong figure).
 TEAM_A_CHILDREN = [160, 170, 165, 175, 160, 170, 165, 175, 160, 170, 165, 175, 160, 170, 165, 100]
+# Team A's agency FTE (Team B's is always 1): 20-27% of all FTE, then 67%.
+TEAM_A_AGENCY = [2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 9]
 
 
 @pytest.fixture
 def workforce_db(tmp_path) -> Path:
     rows = []
-    for month, children in zip(WORKFORCE_MONTHS, TEAM_A_CHILDREN):
-        rows.append(workforce(period=f"{month:%Y-%m}", team="Team A", social_worker_fte=10, agency_fte=2,
+    for month, children, agency in zip(WORKFORCE_MONTHS, TEAM_A_CHILDREN, TEAM_A_AGENCY):
+        rows.append(workforce(period=f"{month:%Y-%m}", team="Team A", social_worker_fte=10, agency_fte=agency,
                               children_allocated=children))
         rows.append(workforce(period=f"{month:%Y-%m}", team="Team B", social_worker_fte=5, agency_fte=1,
                               children_allocated=90))
@@ -142,6 +144,15 @@ def test_the_average_caseload_is_an_xmr_chart_with_its_verdict(repo_root, monkey
     assert (f"Average caseload, Aug 2024: special cause improvement: the last figure, {caseloads[-1]:.1f}, is below "
             f"the lower limit of {lower:.1f}.") in said(app)
     assert list(frame_with(app, "Variation")["Average caseload"])[-1] == round(caseloads[-1], 1)
+
+
+def test_the_agency_share_is_an_xmr_chart_with_its_verdict(repo_root, monkeypatch, workforce_db):
+    app = open_page(repo_root, monkeypatch, workforce_db, "workforce", "workforce_tab", "Agency social workers")
+    shares = [100 * (agency + 1) / 15 for agency in TEAM_A_AGENCY]
+    _, _, upper = process_limits(shares)
+    assert "Agency share of social workers: signal or noise, by month" in chart_titles(app)
+    assert (f"Agency share of social workers, Aug 2024: special cause concern: the last figure, {shares[-1]:.1f}%, is "
+            f"above the upper limit of {upper:.1f}%.") in said(app)
 
 
 # -------------------------------------------------------------------------------- voice --
