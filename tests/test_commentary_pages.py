@@ -28,13 +28,18 @@ def db(tmp_path: Path) -> Path:
     return database
 
 
-def open_page(database: Path, page: str, monkeypatch, reader: bool = False) -> AppTest:
+def session_as(database: Path, monkeypatch, reader: bool = False) -> None:
+    """The next AppTest reads `database`, as a reader or (the default) an uploader."""
     monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
     monkeypatch.delenv(auth.UPLOADER_EMAILS_ENV, raising=False)
     if reader:  # an uploader password is configured and this session has not signed in
         monkeypatch.setenv(auth.PASSWORD_HASH_ENV, auth.hash_password("a long uploader password", iterations=1_000))
     else:       # the dashboard runs open, as on an officer's own computer: an uploader
         monkeypatch.delenv(auth.PASSWORD_HASH_ENV, raising=False)
+
+
+def open_page(database: Path, page: str, monkeypatch, reader: bool = False) -> AppTest:
+    session_as(database, monkeypatch, reader)
     app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     if page == "app_pages/system_health.py":
         app.query_params["indicator"] = "re_referrals_pct"

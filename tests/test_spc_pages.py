@@ -13,9 +13,9 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qa_dashboard import auth
 from qa_dashboard.ingest import ingest
 from tests.conftest import REPO_ROOT
+from tests.test_commentary_pages import session_as
 from tests.workbooks import TODAY, kpi, table, team, write_xlsx
 
 # The authority's re-referrals: 12 months see-sawing 25 / 23, then 8 months at 23.2 / 23.4.
@@ -27,12 +27,7 @@ TEAM_B = [30.0, 31.0, 30.0, 31.0, 30.0]
 
 
 def open_page(database: Path, page: str, monkeypatch, reader: bool = False, **query) -> AppTest:
-    monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
-    monkeypatch.delenv(auth.UPLOADER_EMAILS_ENV, raising=False)
-    if reader:  # an uploader password is configured and this session has not signed in
-        monkeypatch.setenv(auth.PASSWORD_HASH_ENV, auth.hash_password("a long uploader password", iterations=1_000))
-    else:       # the dashboard runs open, as on an officer's own computer: an uploader
-        monkeypatch.delenv(auth.PASSWORD_HASH_ENV, raising=False)
+    session_as(database, monkeypatch, reader)
     app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
     for key, value in query.items():
         app.query_params[key] = value
