@@ -126,37 +126,61 @@ def position_chart(scope: Scope, code: str, label: str, unit_title: str) -> list
             _chart(spec, alt, f"{label}, {latest['financial_year']}: every authority")]
 
 
-def one_indicator(scope: Scope, code: str, by_indicator: dict) -> list:
+
+def indicator_chart(detail, alt: str) -> Chart:
+    """The indicator's chart as System health draws it: the XmR chart of the points its
+    `spc_points` rows give for the window (centre and limits from every month loaded), or the
+    plain trend where the scope has no SPC reading (a team with too few months of its own)."""
+    if detail.points is None or detail.points.empty:
+        return _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months")
+    others = detail.lines[detail.lines["series"] != "Our figure"]
+    return _chart(f.spc_charts.xmr_chart(detail.points, detail.label, detail.unit_title, others), alt,
+                  f"{detail.label}, XmR chart, 24 months")
+
+
+# The pack's table of the last 12 months keeps the page's figures and the month's variation;
+# centre, limits and rule are on the chart (and in the page's Figures table), for width.
+LEFT_OUT_OF_TABLE = ("Commentary", "Centre", "Lower limit", "Upper limit", "Rule")
+
+
+def one_indicator(scope: Scope, code: str, by_indicator: dict, spc_points: pd.DataFrame) -> list:
     rows = by_indicator[code]
-    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen)
+    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen, spc_points)
     latest = indicator_figure(rows, scope.chosen.end)
-    series = ", ".join(dict.fromkeys(detail.lines["series"]))
-    alt = (f"Line chart: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}, "
-           f"lines for {series}. Latest figure {latest}")
-    trend = f.overview.what_changed({code: rows}, pd.DataFrame(), pd.DataFrame(), scope.chosen)
-    recent = detail.table.tail(12)
-    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"),
-            _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months"),
+    read = detail.reading
+    others = ", ".join(s for s in dict.fromkeys(detail.lines["series"]) if s != "Our figure")
+    verdict = (f" Variation: {read.variation_words()}; assurance: {read.assurance_words(detail.polarity) or 'none'}."
+               if read is not None else "")
+    kind = "Line chart" if detail.points is None or detail.points.empty else \
+        "XmR chart, each month's figure marked by its variation, with the centre and process limits from every month loaded"
+    alt = (f"{kind}: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}"
+           f"{', lines for ' + others if others else ''}.{verdict} Latest figure {latest}")
+    trend = f.system_health.trend_analysis(rows, scope.chosen, spc_points)
+    recent = detail.table.tail(12).drop(columns=list(LEFT_OUT_OF_TABLE), errors="ignore")
+    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"), indicator_chart(detail, alt),
+            *[Paragraph(note, "note") for note in detail.notes],
             scope.say(f"Latest figure, {latest}"),
             Heading(3, "Trend analysis"),
-            Paragraph(trend[0] if trend else "There is no earlier month in the period to compare with.", "body"),
+            *([scope.say(s) for s in trend] if trend else
+              [Paragraph("There is no figure in the period to read.", "body")]),
             *practice_analysis(scope, "indicator", code),
-            scope.table(recent.drop(columns=["Commentary"], errors="ignore"),
-                        f"{detail.label}: the last {len(recent)} months"),
+            scope.table(recent, f"{detail.label}: the last {len(recent)} months"),
             *position_chart(scope, code, detail.label, detail.unit_title)]
 
 
-def system_health(scope: Scope, by_indicator: dict) -> list | None:
+def system_health(scope: Scope, by_indicator: dict, spc_points: pd.DataFrame) -> list | None:
     codes = [code for code, rows in by_indicator.items() if rows[0]["system_health"]
              and f.metrics.latest_and_earlier(rows, scope.chosen.end)[0] is not None]
     if not codes:
         return None
     blocks = [Heading(1, "System health"),
               Paragraph("The Children's Commissioner's system-health indicators, each with its trend against "
-                        "target and comparators, the latest figure with what it counts, the trend analysis "
-                        "generated from the figures and the practice analysis written by officers.", "note")]
+                        "target and comparators drawn as an XmR chart (how to read one is in the appendix), the "
+                        "latest figure with what it counts, the trend analysis generated from the figures (the "
+                        "signal first, then the moves on the month and the year) and the practice analysis "
+                        "written by officers.", "note")]
     for code in codes:
-        blocks += one_indicator(scope, code, by_indicator)
+        blocks += one_indicator(scope, code, by_indicator, spc_points)
     return blocks
 
 
