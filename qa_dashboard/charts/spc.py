@@ -11,7 +11,7 @@ every month loaded), with the columns of `kpi_spc` / `spc.Point.row()`:
 and optionally rule (words or missing), limits_from (date: the first month of the point's part;
 each part gets its own centre and limits, drawn as steps) and target (float or missing: drawn
 as the target line). `comparators`: optional long rows (period, series, value) of other lines,
-named as the trend chart names them ("Statistical neighbours", "Region", "England"); a
+named as the trend chart names them (the catalogue's comparator labels); a
 "Target" series there is used as given instead of the points' target column.
 
 What is drawn: the figures joined by a thin line (a month with no figure is left out and the line
@@ -36,18 +36,15 @@ from qa_dashboard.charts import SERIES_STYLE
 # Variation key -> (colour, Vega-Lite shape). Colours after Making Data Count (blue improvement,
 # orange concern, purple neither, grey common cause), taken from the Okabe-Ito palette so they
 # stay apart with the common colour-vision deficiencies; the shape carries the same meaning.
-MARKS = {
-    "common": ("#767676", "circle"),
-    "improvement": ("#0072B2", "diamond"),
-    "concern": ("#D55E00", "triangle-up"),
-    "neither": ("#CC79A7", "square"),
-}
+_SPC_COLOURS = contract.palette().spc
+MARKS = {key: (_SPC_COLOURS[key], shape) for key, shape in
+         (("common", "circle"), ("improvement", "diamond"), ("concern", "triangle-up"), ("neither", "square"))}
 # The lines drawn from the points' own columns, with their colour and dash.
 CENTRE, LIMITS, FIGURE = "Centre (mean)", "Process limits", "Our figure"
 LINE_STYLE = {
-    FIGURE: ("#9A9A9A", []),
-    CENTRE: ("#000000", []),
-    LIMITS: ("#555555", [10, 4]),
+    FIGURE: (_SPC_COLOURS["figure"], []),
+    CENTRE: (_SPC_COLOURS["centre"], []),
+    LIMITS: (_SPC_COLOURS["limits"], [10, 4]),
 }
 
 
@@ -104,7 +101,7 @@ def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd
     order = list(LINE_STYLE) + [s for s in SERIES_STYLE if s != FIGURE]
     series = [s for s in order if s in present] + sorted(set(present) - set(order))
     style = {**SERIES_STYLE, **LINE_STYLE}
-    colours = [style.get(s, ("#000000", []))[0] for s in series]
+    colours = [style.get(s, (_SPC_COLOURS["centre"], []))[0] for s in series]
     dashes = [style.get(s, ("", []))[1] for s in series]
     line_legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, labelLimit=300)
     x = alt.X("period:T", title=None, axis=alt.Axis(format="%b %y"))
@@ -149,7 +146,8 @@ provisional_note = spc_read.provisional_note
 # Drawn here (nothing fetched): the variation icon is the chart's own mark for it, in its colour;
 # the assurance icon a letter in a circle. Each is an image with its words as its alternative
 # text, and the words are written beside it too: never an icon alone.
-ASSURANCE_MARKS = {"passes": ("#0072B2", "P"), "fails": ("#D55E00", "F"), "hit_and_miss": ("#595959", "?")}
+ASSURANCE_MARKS = {key: (_SPC_COLOURS[key], letter) for key, letter in
+                   (("passes", "P"), ("fails", "F"), ("hit_and_miss", "?"))}
 _SHAPES = {
     "circle": '<circle cx="11" cy="11" r="8"/>',
     "diamond": '<path d="M11 2 L20 11 L11 20 L2 11 Z"/>',

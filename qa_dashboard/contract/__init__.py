@@ -142,6 +142,7 @@ class Palette:
     own_figure: str
     lighter: str
     neutral: str
+    spc: dict[str, str] = field(default_factory=dict)  # statistical process control's marks and lines
 
 
 @dataclass(frozen=True)
