@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from qa_dashboard import auth, contract, store
+from qa_dashboard import auth, contract, draw_ahead, store
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe
 from qa_dashboard.ingest import load as loader
@@ -168,6 +168,8 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     for check in checks:
         _load_one(db_path, check, user, rollback=dry_run)
     result.loaded = not dry_run
+    if any(check.upload_id is not None for check in checks):
+        draw_ahead.start(db_path)  # the new figures' default pack, drawn in the background
     return result
 
 
@@ -226,7 +228,10 @@ def undo(db_path, *, role: str | None = None) -> dict | None:
     if not store.exists(db_path):
         return None
     with store.write_transaction(db_path) as con:
-        return loader.undo_latest(con)
+        undone = loader.undo_latest(con)
+    if undone is not None:
+        draw_ahead.start(db_path)
+    return undone
 
 
 def default_user() -> str:

@@ -11,16 +11,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for, last_pack_default, since_from
-from qa_dashboard.pack.images import IMAGE_KIND, Renderer
+from qa_dashboard.chart_cache import ChartCache
+from qa_dashboard.pack.images import IMAGE_KIND, Renderer, chart_labels
 
 FORMATS = (".docx", ".pdf")
 
 __all__ = ["SECTIONS", "FORMATS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
-           "make_pack", "since_from"]
+           "make_pack", "since_from", "renderer_for", "draw_charts", "charts_to_draw"]
 
 
-def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
-    """The document as the bytes of a .docx or .pdf file."""
+def renderer_for(db: str | os.PathLike) -> Renderer:
+    """A renderer that keeps what it draws on disk beside the database, and finds what was drawn ahead."""
+    return Renderer(cache=ChartCache.beside(db))
+
+
+def charts_to_draw(doc, kind: str, renderer: Renderer) -> int:
+    """How many of the document's charts are not drawn yet for a .docx or .pdf."""
+    return renderer.missing([chart.spec for chart in doc.charts()], IMAGE_KIND[kind])
+
+
+def draw_charts(doc, kind: str, renderer: Renderer, progress=None) -> None:
+    """Draw every chart the document needs as a .docx or .pdf before it is written (in helper
+    processes); `progress(section, n, m)` as each is ready. PackError when one cannot be drawn."""
+    renderer.draw_all([chart.spec for chart in doc.charts()], IMAGE_KIND[kind], progress, chart_labels(doc))
+
+
+def render(doc, kind: str, renderer: Renderer | None = None, progress=None) -> bytes:
+    """The document as the bytes of a .docx or .pdf file; its charts drawn first (`draw_charts`)."""
+    if kind in IMAGE_KIND:
+        renderer = renderer or Renderer()
+        draw_charts(doc, kind, renderer, progress)
     if kind == ".docx":
         from qa_dashboard.pack.docx_writer import write_docx
 
@@ -46,8 +66,9 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     kind = out.suffix.lower()
     if kind not in FORMATS:
         raise PackError(f"Name the file .docx or .pdf (not {out.name}).")
-    renderer = Renderer()
-    renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
+    renderer = renderer_for(db)
+    if not _drawn_ahead(db, period, service, team):
+        renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
     try:
         chosen = filters_for(db, period, service, team)
         doc = build(db, chosen, sections, publish, since=since)
@@ -57,3 +78,11 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     return Written(out, len(doc.charts()), choose_sections(sections))
+
+
+def _drawn_ahead(db, period, service, team) -> bool:
+    """The default pack (latest 12 months, whole authority) of the data as it is, drawn ahead:
+    no helper is started, since none will be needed."""
+    from qa_dashboard import draw_ahead as ahead
+
+    return (period or "latest") == "latest" and not service and not team and ahead.complete(db)
