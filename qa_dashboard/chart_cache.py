@@ -36,9 +36,22 @@ def _printer() -> str:
 PRINTER = _printer()
 
 
+def _steady(value):
+    """The spec with each fraction to 10 significant figures: the database adds a column's values
+    in no fixed order, so the same load gives 16.2 one time and 16.200000000000003 the next, which
+    print alike and must find the same picture."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}")
+    if isinstance(value, dict):
+        return {key: _steady(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_steady(item) for item in value]
+    return value
+
+
 def chart_key(spec: dict, kind: str) -> str:
     """The name a chart's picture is kept under: its whole spec, the format and the printer."""
-    text = json.dumps(spec, sort_keys=True, default=str)
+    text = json.dumps(_steady(spec), sort_keys=True, default=str)
     return hashlib.sha256(f"{text}\0{kind}\0{PRINTER}".encode()).hexdigest()
 
 

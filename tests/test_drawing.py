@@ -16,7 +16,7 @@ from PIL import Image
 
 from qa_dashboard import chart_cache, draw_ahead, pack
 from qa_dashboard.pack import images
-from tests.workbooks import table, workforce, write_xlsx
+from tests.workbooks import TODAY, table, workforce, write_xlsx
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -185,3 +185,29 @@ def test_month_labels_are_thinned_rather_than_run_together():
                           "series": "Our figure", "value": range(12)})
     axis = spec_of(trend_chart(frame, "Average caseload by month", "Children"))["encoding"]["x"]["axis"]
     assert axis["labelFlush"] is False and axis["labelOverlap"] == "greedy" and axis["labelSeparation"] > 0
+
+
+def test_a_sum_added_in_another_order_finds_the_same_picture():
+    """DuckDB adds a column in no fixed order: 16.2 one time, 16.200000000000003 the next; the
+    default pack built again must find the pictures drawn ahead."""
+    spec = bar_specs(1)[0]
+    noisy = {**spec, "data": {"values": [{**row, "n": row["n"] + 0.2 + 1e-15} for row in spec["data"]["values"]]}}
+    steady = {**spec, "data": {"values": [{**row, "n": row["n"] + 0.2} for row in spec["data"]["values"]]}}
+    assert chart_cache.chart_key(noisy, "svg") == chart_cache.chart_key(steady, "svg")
+    changed = {**spec, "data": {"values": [{**row, "n": row["n"] + 0.3} for row in spec["data"]["values"]]}}
+    assert chart_cache.chart_key(changed, "svg") != chart_cache.chart_key(steady, "svg")
+
+
+def test_a_load_and_an_undo_start_the_drawing_ahead_and_a_dry_run_does_not(tmp_path, monkeypatch):
+    from qa_dashboard import ingest
+
+    started = []
+    monkeypatch.setattr(draw_ahead, "start", lambda db: started.append(db))
+    db = tmp_path / "qa.duckdb"
+    book = write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(workforce())})
+    ingest.ingest([book], db, user="t", dry_run=True, today=TODAY)
+    assert started == []
+    assert ingest.ingest([book], db, user="t", today=TODAY).loaded and started == [db]
+    ingest.ingest([book], db, user="t", today=TODAY)  # nothing new: nothing to draw
+    assert started == [db]
+    assert ingest.undo(db) is not None and started == [db, db]

@@ -126,10 +126,13 @@ class Renderer:
 
     def _kept(self, key: tuple[str, str]) -> bytes | None:
         image = _recall(key)
-        if image is None and self.cache is not None:
-            image = self.cache.get(*key)
-            if image is not None:
-                _keep(key, image)
+        if self.cache is not None:
+            if image is None:
+                image = self.cache.get(*key)
+                if image is not None:
+                    _keep(key, image)
+            elif not self.cache.has(*key):  # drawn for a pack that kept nothing on disk
+                self.cache.put(*key, image)
         return image
 
     def _lookup(self, key: tuple[str, str]) -> bytes | None:
