@@ -266,9 +266,11 @@ class Renderer:
         if failed:
             section, caption = keyed[failed[0]][1]
             named = f"The chart '{caption}' in {section}" if caption else "A chart"
+            others = len(failed) - 1
             raise PackError(f"{named} could not be drawn: the drawing library failed on it (a name in its "
                             "figures may hold a character that cannot be printed). Nothing was written"
-                            + (f"; {len(failed) - 1} other chart(s) failed too." if len(failed) > 1 else "."))
+                            + ("." if not others else "; another chart failed too." if others == 1
+                               else f"; {others} other charts failed too."))
 
     def close(self) -> None:
         """End helpers started and never given charts."""
