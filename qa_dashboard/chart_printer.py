@@ -59,6 +59,26 @@ def png_from_svg(svg: bytes) -> bytes:
     return vlc.svg_to_png(svg.decode("utf-8"), scale=PNG_SCALE)
 
 
+def lower_priority(nice: int) -> None:
+    """Give way to every other process: `nice` added to this process's niceness, and, on Linux,
+    to its session's scheduling group (with autogroup on, a process in a session of its own, as
+    these children are, competes with the app's server as a whole group, whatever its own nice);
+    at 19, the idle policy too (the CPU only when no one else wants it)."""
+    if nice <= 0:
+        return
+    try:
+        os.nice(nice)
+        with open("/proc/self/autogroup", "w") as group:
+            group.write(str(min(19, os.nice(0))))
+    except OSError:
+        pass
+    if os.nice(0) >= 19 and hasattr(os, "sched_setscheduler"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError:
+            pass
+
+
 def _job(job: dict) -> bytes:
     if job["kind"] == "png-from-svg":
         return png_from_svg(job["svg"].encode("utf-8"))
@@ -69,8 +89,7 @@ def _helper(nice: int) -> int:
     # The answers go to a private copy of stdout; anything the library prints goes to stderr.
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
-    if nice:
-        os.nice(nice)
+    lower_priority(nice)
     import vl_convert as vlc
 
     vlc.vegalite_to_svg(_WARM_UP)  # the engine's start-up, paid while the parent builds the document

@@ -5,11 +5,12 @@ The default pack is the one the Board pack page opens on and `pack OUT` makes: t
 months, the whole authority, every section. `start(db)` starts a detached child,
 `python -m qa_dashboard.draw_ahead DB`, and returns at once: the command line exits without
 waiting for it, and the app's server does none of its work. The child builds the document at
-low priority (nice 10), draws its charts as SVG and PNG at the lowest (nice 19) in one helper
-process, keeps them on disk beside the database (`chart_cache.py`), writes a note naming them
-for the data version, and exits. One such child draws at a time (a lock in the folder); one
-started while the charts are already drawn exits at once. $QA_DASHBOARD_DRAW_AHEAD=0 turns it
-off (the test suite does, except in the tests of this)."""
+low priority (nice 10), draws its charts as SVG and PNG at the lowest (nice 19, and the idle
+scheduling policy: `chart_printer.lower_priority`) in one helper process, keeps them on disk
+beside the database (`chart_cache.py`), writes a note naming them for the data version, and
+exits. One such child draws at a time (a lock in the folder); one started while the charts are
+already drawn exits at once. $QA_DASHBOARD_DRAW_AHEAD=0 turns it off (the test suite does,
+except in the tests of this)."""
 from __future__ import annotations
 
 import contextlib
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from qa_dashboard import store
 from qa_dashboard.chart_cache import ChartCache, chart_key
+from qa_dashboard.chart_printer import lower_priority
 
 ENV_VAR = "QA_DASHBOARD_DRAW_AHEAD"
 MODEL_NICE = 10      # building the document: short, and it holds a read of the database
@@ -101,9 +103,8 @@ def draw(db) -> int:
             document = pack.build(db, pack.filters_for(db, None, None, None))
         except (pack.PackError, store.DatabaseUnavailable):
             return 0  # no figures yet, or the file is busy: the first pack draws its charts
-        with contextlib.suppress(OSError):
-            os.nice(DRAWING_NICE - MODEL_NICE)  # the helper started below inherits it
-        renderer = Renderer(helpers=1, cache=cache)
+        lower_priority(DRAWING_NICE - MODEL_NICE)
+        renderer = Renderer(helpers=1, cache=cache, nice=DRAWING_NICE)  # its helper gives way as this does
         specs = [chart.spec for chart in document.charts()]
         kept = []
         try:
@@ -130,8 +131,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         sys.stderr.write("usage: python -m qa_dashboard.draw_ahead DB\n")
         return 2
-    with contextlib.suppress(OSError):
-        os.nice(MODEL_NICE)
+    lower_priority(MODEL_NICE)
     try:
         draw(Path(argv[0]))
     except Exception:  # noqa: BLE001 - a background child: nothing to tell, the first pack draws instead
