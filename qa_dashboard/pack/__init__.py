@@ -10,8 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for, last_pack_default, since_from
 from qa_dashboard.chart_cache import ChartCache
+from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for, last_pack_default, since_from
 from qa_dashboard.pack.images import IMAGE_KIND, Renderer, chart_labels
 
 FORMATS = (".docx", ".pdf")
