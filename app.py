@@ -15,7 +15,7 @@ import contextlib
 
 import streamlit as st
 
-from qa_dashboard import filters, signin, store
+from qa_dashboard import draw_ahead, filters, signin, store
 
 st.set_page_config(page_title="QA dashboard", layout="wide")
 
@@ -45,6 +45,8 @@ database = store.db_path()
 # cache opens none); Upload and What is loaded write, so they open their own.
 try:
     with store.shared_reads(database) if page in board_pages else contextlib.nullcontext():
+        # The default pack's charts, drawn in a background process when this data's are missing.
+        draw_ahead.start_once(database)
         if store.exists(database) and store.is_demo(database):
             st.info("You are looking at demo data for a fictional authority. None of it describes real "
                     "children, families, staff or teams.")

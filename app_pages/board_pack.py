@@ -66,10 +66,10 @@ for sentence in failed.values():
 failed.clear()
 
 
-def pack_file(kind: str):
+def pack_file(kind: str, renderer):
     def make() -> bytes:  # runs when the button is clicked, outside the page's run
         try:
-            return pack.render(document, kind)
+            return pack.render(document, kind, renderer)
         except Exception as problem:  # the server's log keeps the details; the officer gets a sentence
             failed[kind] = (str(problem) if isinstance(problem, pack.PackError) else
                             f"The {pack.FILE_WORDS[kind]} could not be made: something went wrong while it was "
@@ -79,9 +79,31 @@ def pack_file(kind: str):
 
 
 stem = f"board-pack-{today:%Y-%m-%d}"
-left, right = st.columns(2)
-left.download_button("Download Word (.docx)", pack_file(".docx"), file_name=f"{stem}.docx",
-                     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     key="pack_docx", on_click="ignore")
-right.download_button("Download PDF", pack_file(".pdf"), file_name=f"{stem}.pdf",
-                      mime="application/pdf", key="pack_pdf", on_click="ignore")
+renderer = pack.renderer_for(database)  # finds the charts drawn ahead after the load, and keeps what it draws
+FILES = [(".docx", "Word (.docx)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pack_docx"),
+         (".pdf", "PDF", "application/pdf", "pack_pdf")]
+to_draw = {kind: pack.charts_to_draw(document, kind, renderer) for kind, *_ in FILES}
+if any(to_draw.values()):
+    st.text("Some charts of this view are not drawn for print yet ("
+            + "; ".join(f"{to_draw[kind]} for {name}" for kind, name, *_ in FILES if to_draw[kind])
+            + "). Draw them first: the page shows which it is drawing, then offers the file. The latest 12 "
+              "months for the whole authority are drawn ahead after every load.")
+columns = st.columns(2)
+for column, (kind, name, mime, key) in zip(columns, FILES):
+    if not to_draw[kind]:
+        column.download_button(f"Download {name}", pack_file(kind, renderer),
+                               file_name=f"{stem}{kind}", mime=mime, key=key, on_click="ignore")
+    elif column.button(f"Draw the charts for {name}", key=f"{key}_draw"):
+        bar = st.progress(0.0, text="Starting the drawing…")
+
+        def drawing(section: str, n: int, m: int, bar=bar) -> None:
+            bar.progress(n / m, text=plain_text.for_markdown(
+                f"Drawing the charts: {section or 'the pack'}, chart {n} of {m}"))
+
+        try:
+            pack.draw_charts(document, kind, renderer, drawing)
+        except pack.PackError as problem:
+            bar.empty()
+            st.error(plain_text.for_markdown(str(problem)))
+        else:
+            st.rerun()

@@ -325,6 +325,45 @@ def _replicas_table(app: Path, database: Path, readers: int, counter: Counter, l
     return rows
 
 
+def _drawing_ahead_table(port: int, database: Path, readers: int, counter: Counter, rounds: int) -> list[dict]:
+    """Readers' seconds per page with the pack's charts being drawn ahead (the child a load starts,
+    `qa_dashboard.draw_ahead`, caught drawing) and without, rounds taken in turn."""
+    import os
+    import shutil
+
+    from qa_dashboard import draw_ahead
+
+    folder = database.parent / "chart-cache"
+    runs = {"quiet": [], "drawing": []}
+    for round_number in range(rounds):
+        for kind in (("quiet", "drawing") if round_number % 2 == 0 else ("drawing", "quiet")):
+            child = None
+            if kind == "drawing":
+                shutil.rmtree(folder, ignore_errors=True)  # nothing drawn: the child draws the whole pack
+                os.environ[draw_ahead.ENV_VAR] = "1"
+                child = draw_ahead.start(database)
+                os.environ[draw_ahead.ENV_VAR] = "0"
+                waited = 0
+                while not any(folder.glob("*.svg")) and child.poll() is None and waited < 600:
+                    time.sleep(0.2)  # until its first chart is drawn: the readers meet the drawing, not the model
+                    waited += 1
+            try:
+                runs[kind].append(readers_run(port, readers, [(p, "") for _, p in PAGES], counter)[0])
+            finally:
+                if child is not None:
+                    still_drawing = child.poll() is None
+                    child.wait()  # finished, with its helper, before the next round
+                    runs[kind][-1] = (runs[kind][-1], still_drawing)
+    rows = []
+    for index, (title, _) in enumerate(PAGES):
+        drawing = [run for run, caught in runs["drawing"]]
+        rows.append({"readers": readers, "page": title, "rounds": rounds,
+                     "caught_drawing": sum(caught for _, caught in runs["drawing"]),
+                     "quiet_p95_s": statistics.median(percentile(run[index], 0.95) for run in runs["quiet"]),
+                     "drawing_p95_s": statistics.median(percentile(run[index], 0.95) for run in drawing)})
+    return rows
+
+
 def _own_cpu_seconds() -> float:
     """CPU this driver has used: it shares the machine's cores with the servers it measures."""
     import resource
@@ -369,6 +408,24 @@ def print_report(cpu: list[dict], readers: list[dict], replicas, loadavg: tuple[
     return failed
 
 
+DRAWING_AHEAD_BUDGET = 1.25   # readers' p95 with the drawing ahead running, against without
+
+
+def _print_drawing_ahead(rows: list[dict], counter: Counter) -> int:
+    print(f"\n20 readers' p95 per page, the median of {rows[0]['rounds']} rounds with the default pack's charts "
+          f"being drawn ahead (caught drawing in {rows[0]['caught_drawing']} of them) and without:\n")
+    print("| page | p95, quiet | p95, drawing ahead | ratio (≤ 1.25) |")
+    print("|---|---|---|---|")
+    failed = bool(counter.errors)
+    for row in rows:
+        ratio = row["drawing_p95_s"] / row["quiet_p95_s"]
+        failed |= ratio > DRAWING_AHEAD_BUDGET
+        print(f"| {row['page']} | {row['quiet_p95_s']:.2f} s | {row['drawing_p95_s']:.2f} s | {ratio:.2f} "
+              f"{'PASS' if ratio <= DRAWING_AHEAD_BUDGET else 'FAIL'} |")
+    print(f"\nLoad average now: {Path('/proc/loadavg').read_text().split()[0]} (2 cores); {len(counter.errors)} errors")
+    return 1 if failed else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--readers", default="1,20,40", help="comma-separated reader counts")
@@ -376,6 +433,8 @@ def main() -> int:
                         f"{CPU_BATCHES} batches of the CPU figure")
     parser.add_argument("--keep", help="keep the workbook and database in this folder (reused when present)")
     parser.add_argument("--no-replicas", action="store_true", help="skip the HAProxy replicas comparison")
+    parser.add_argument("--drawing-ahead", action="store_true", help="only: 20 readers with the pack's charts "
+                        "being drawn ahead against without (issue 18)")
     parser.add_argument("--rounds", type=int, default=5, help="runs of each reader count and replica count; "
                                                               "the median is reported")
     args = parser.parse_args()
@@ -390,6 +449,14 @@ def main() -> int:
     try:
         port = serve.free_consecutive_ports(1)
         server = serve.start_streamlit(app, port, database, log=scratch / "server.log")
+        if args.drawing_ahead:
+            try:
+                for _, page_path in PAGES:  # every page's caches filled: later sessions are new, not cold
+                    readers_run(port, 1, [(page_path, "")], counter)
+                rows = _drawing_ahead_table(port, database, 20, counter, args.rounds)
+            finally:
+                server.stop()
+            return _print_drawing_ahead(rows, counter)
         try:
             cpu, targets = _cpu_table(server, port, args.cpu_runs, counter)
             readers = _readers_table(port, counts, targets, counter, args.rounds)

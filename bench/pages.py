@@ -109,6 +109,9 @@ def prepare(keep: str | None, prefix: str) -> tuple[Path, Path]:
     database in it, made once; the pages and the pack read it through $QA_DASHBOARD_DB."""
     scratch = Path(keep or tempfile.mkdtemp(prefix=prefix))
     scratch.mkdir(parents=True, exist_ok=True)
+    # No pack drawn ahead behind the figures timed (the load, the app's start); bench/load.py
+    # --drawing-ahead times the readers with it, and bench/pack.py starts it itself.
+    os.environ["QA_DASHBOARD_DRAW_AHEAD"] = "0"
     database = large_database(scratch)
     os.environ["QA_DASHBOARD_DB"] = str(database)
     return scratch, database

@@ -13,6 +13,15 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 os.environ["QA_DASHBOARD_CHECK_CHARTS"] = "1"
+# No pack charts drawn ahead in the background after the tests' loads (tests/test_draw_ahead.py turns it on).
+os.environ["QA_DASHBOARD_DRAW_AHEAD"] = "0"
+
+
+@pytest.fixture(autouse=True)
+def _own_chart_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Each test keeps the pack's charts it draws in a folder of its own, never beside a database
+    another test shares (the session's demo database): what one test drew is not kept for the next."""
+    monkeypatch.setenv("QA_DASHBOARD_CHART_CACHE", str(tmp_path_factory.mktemp("charts")))
 
 
 @pytest.fixture(scope="session")

@@ -18,13 +18,38 @@ def outline(app: AppTest) -> str:
     return next(t.value for t in app.text if "What changed" in t.value or "Appendix" in t.value)
 
 
-def test_the_page_previews_the_outline_and_offers_both_files(board_pack):
+def labels(app: AppTest, kind: str) -> list[str]:
+    return [button.proto.label for button in app.get(kind)]
+
+
+def test_the_page_previews_the_outline(board_pack):
     shown = outline(board_pack)
     for heading in ("Summary", "System health", "Re-referrals within 12 months", "Audits", "Workforce",
                     "Voice of the child and family", "Improvement plan", "Appendix"):
         assert heading in shown
-    labels = [button.proto.label for button in board_pack.get("download_button")]
-    assert labels == ["Download Word (.docx)", "Download PDF"]
+
+
+def test_a_view_not_drawn_yet_draws_its_charts_showing_which_then_offers_the_file(board_pack):
+    """A bare spinner for a minute is no answer: the page draws the charts first, saying which
+    (section, chart n of m), then offers the download."""
+    assert labels(board_pack, "download_button") == []
+    assert labels(board_pack, "button") == ["Draw the charts for Word (.docx)", "Draw the charts for PDF"]
+    assert any("not drawn for print yet" in t.value for t in board_pack.text)
+    board_pack.button(key="pack_pdf_draw").click().run()
+    assert not board_pack.exception, board_pack.exception
+    assert labels(board_pack, "download_button") == ["Download PDF"]
+    assert labels(board_pack, "button") == ["Draw the charts for Word (.docx)"]
+
+
+def test_the_default_view_drawn_ahead_offers_both_files_at_once(board_pack, demo_db):
+    """What is drawn ahead after a load is the page's own default view: nothing left to draw."""
+    from qa_dashboard import draw_ahead
+
+    draw_ahead.draw(demo_db)
+    board_pack.run()
+    assert not board_pack.exception, board_pack.exception
+    assert labels(board_pack, "download_button") == ["Download Word (.docx)", "Download PDF"]
+    assert labels(board_pack, "button") == []
 
 
 def test_unticking_a_section_leaves_it_out_of_the_outline(board_pack):

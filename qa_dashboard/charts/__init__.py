@@ -88,7 +88,10 @@ def trend_chart(frame: pd.DataFrame, title: str, unit_title: str, height: int = 
     dashes = [SERIES_STYLE.get(s, ("", []))[1] for s in series]
     legend = alt.Legend(title=None, orient="bottom", symbolType="stroke", symbolStrokeWidth=3, labelLimit=300)
     return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2).encode(
-        x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %y")),
+        # Month labels centred on their month and thinned where they would touch: flush end
+        # labels are pushed inwards onto their neighbours ("Feb 26Mar 26" in a printed pack).
+        x=alt.X("period:T", title=None, axis=alt.Axis(format="%b %y", labelFlush=False, labelOverlap="greedy",
+                                                      labelSeparation=6)),
         y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", scale=alt.Scale(domain=series, range=colours), legend=legend),
         strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=series, range=dashes), legend=legend),

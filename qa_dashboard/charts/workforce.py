@@ -20,6 +20,13 @@ TARGET_COLOURS = {wf.ABOVE: PALETTE[5], wf.AT_OR_BELOW: PALETTE[0], wf.NO_TARGET
 MOVES_COLOURS = {"Starters": PALETTE[1], "Leavers": PALETTE[0]}
 CONTINUITY_COLOURS = {wf.CONTINUITY["6"]: PALETTE[1], wf.CONTINUITY["12"]: PALETTE[0]}
 ROW_STEP = 28   # pixels per group on a bar chart
+LABEL_LIMIT = 280  # pixels of a group's name on the y axis
+# The words written after a bar must end inside the plot (a PDF cut "22.9 · 5.9 above the target
+# of 17" to "of 1"). Vega-Lite cannot size a scale by its text, so the x scale's top is raised
+# for the longest words, reckoned on the printed chart (the narrowest it is drawn: 620 px in
+# all, less the group names) at a generous 6 px a character of 12 px text (5.2 measured).
+CHAR_PX = 6.0
+PRINTED_PX = 620 - 2 * 8   # the printed chart's width inside its padding (chart_printer)
 
 
 def _sized(chart, title: str, height) -> alt.LayerChart:
@@ -43,7 +50,25 @@ def trend(lines: pd.DataFrame, title: str, unit_title: str) -> alt.LayerChart:
 
 
 def _group_axis(rows: pd.DataFrame) -> alt.Y:
-    return alt.Y("label:N", sort=list(rows["label"]), title=None, axis=alt.Axis(labelLimit=280, labelFontSize=12))
+    return alt.Y("label:N", sort=list(rows["label"]), title=None,
+                 axis=alt.Axis(labelLimit=LABEL_LIMIT, labelFontSize=12))
+
+
+def plot_px(data: pd.DataFrame) -> float:
+    """The printed plot's width: the chart's, less its longest group name and the axis ticks."""
+    longest = int(data["label"].astype(str).str.len().max()) if not data.empty else 0
+    return PRINTED_PX - min(LABEL_LIMIT, longest * CHAR_PX) - 12
+
+
+def room_for_words(data: pd.DataFrame, at: str, top: float, dx: int) -> float:
+    """The x scale's top, raised where needed so that each row's words, written `dx` px after
+    `at`, end inside the printed plot."""
+    plot = plot_px(data)
+    shown = data.dropna(subset=[at])
+    for at_value, words in zip(shown[at], shown["words"].fillna("").astype(str)):
+        free = max(plot - dx - len(words) * CHAR_PX - 4, plot * 0.2)  # words wider than the plot: bars kept visible
+        top = max(top, float(at_value) * plot / free)
+    return top
 
 
 def _words(data: pd.DataFrame, y: alt.Y, x: str, dx: int = 6, **more) -> alt.Chart:
@@ -59,6 +84,7 @@ def caseload_bars(rows: pd.DataFrame, title: str) -> tuple[alt.LayerChart, pd.Da
     y = _group_axis(data)
     present = [s for s in TARGET_COLOURS if s in set(data["status"])]
     top = float(data["label_at"].max()) * 1.6 if data["label_at"].notna().any() else 30
+    top = room_for_words(data, "label_at", top, dx=8)
     bars = alt.Chart(data).mark_bar(height=18).encode(
         y=y, x=alt.X("caseload_shown:Q", title="Children per social worker (FTE)", scale=alt.Scale(domain=[0, top])),
         color=alt.Color("status:N", title=None, legend=alt.Legend(orient="bottom"),
@@ -76,7 +102,7 @@ def agency_bars(rows: pd.DataFrame, england_value: float | None, title: str) -> 
     flag_name, fine_name = f"Over {wf.AGENCY_FLAG_PCT:.0f}%", f"{wf.AGENCY_FLAG_PCT:.0f}% or under"
     y = _group_axis(data)
     highest = float(data["share"].max()) if data["share"].notna().any() else 0.0
-    top = max(wf.AGENCY_FLAG_PCT, highest) + 30
+    top = room_for_words(data, "label_at", max(wf.AGENCY_FLAG_PCT, highest) + 30, dx=6)
     bars = alt.Chart(data).mark_bar(height=18).encode(
         y=y, x=alt.X("share:Q", title="Agency share of social-worker FTE (%)", scale=alt.Scale(domain=[0, top])),
         color=alt.Color("flag:N", title=None, legend=alt.Legend(orient="bottom"),
@@ -98,7 +124,7 @@ def agency_bars(rows: pd.DataFrame, england_value: float | None, title: str) -> 
 def newly_qualified_bars(rows: pd.DataFrame, title: str) -> tuple[alt.LayerChart, pd.DataFrame]:
     data, table = wf.newly_qualified_bar_rows(rows)
     y = _group_axis(data)
-    top = float(data["share"].max()) + 25 if not data.empty else 50
+    top = room_for_words(data, "share", float(data["share"].max()) + 25 if not data.empty else 50, dx=6)
     bars = alt.Chart(data).mark_bar(height=18).encode(
         y=y, x=alt.X("share:Q", title="Newly qualified share of social-worker FTE (%)", scale=alt.Scale(domain=[0, top])),
         color=_level_colour(data["level_name"]),

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from qa_dashboard import auth, contract, plain_text, store
+from qa_dashboard import auth, contract, draw_ahead, plain_text, store
 from qa_dashboard.benchmarks import positions
 from qa_dashboard.store import spc_tables
 from qa_dashboard.contract import squash
@@ -204,6 +204,8 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
         with store.write_transaction(db_path) as con:  # the last DfE file changed nothing: the earlier ones'
             positions.store_positions(con)
     result.loaded = not dry_run
+    if any(check.upload_id is not None for check in checks):
+        draw_ahead.start(db_path)  # the new figures' default pack, drawn in the background
     return result
 
 
@@ -280,7 +282,9 @@ def undo(db_path, *, role: str | None = None) -> dict | None:
         undone = loader.undo_latest(con)
         if undone is not None:
             spc_tables.refresh(con)
-        return undone
+    if undone is not None:
+        draw_ahead.start(db_path)
+    return undone
 
 
 def default_user() -> str:

@@ -10,25 +10,45 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa_dashboard.chart_cache import ChartCache
 from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for, last_pack_default, since_from
 from qa_dashboard.pack import output
-from qa_dashboard.pack.images import IMAGE_KIND, Renderer
+from qa_dashboard.pack.images import IMAGE_KIND, Renderer, chart_labels
 
 FORMATS = (".docx", ".pdf")
 
-__all__ = ["SECTIONS", "FORMATS", "FILE_WORDS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
-           "make_pack", "since_from"]
+__all__ = ["SECTIONS", "FORMATS", "FILE_WORDS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default",
+           "render", "make_pack", "since_from", "renderer_for", "draw_charts", "charts_to_draw"]
 
 
 FILE_WORDS = {".docx": "Word file", ".pdf": "PDF"}
 
 
-def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
-    """The document as the bytes of a .docx or .pdf file. A PackError in a sentence when the
-    server cannot write its working files (the PDF is typeset in a temporary folder)."""
+def renderer_for(db: str | os.PathLike) -> Renderer:
+    """A renderer that keeps what it draws on disk beside the database, and finds what was drawn ahead."""
+    return Renderer(cache=ChartCache.beside(db))
+
+
+def charts_to_draw(doc, kind: str, renderer: Renderer) -> int:
+    """How many of the document's charts are not drawn yet for a .docx or .pdf."""
+    return renderer.missing([chart.spec for chart in doc.charts()], IMAGE_KIND[kind])
+
+
+def draw_charts(doc, kind: str, renderer: Renderer, progress=None) -> None:
+    """Draw every chart the document needs as a .docx or .pdf before it is written (in helper
+    processes); `progress(section, n, m)` as each is ready. PackError when one cannot be drawn."""
+    renderer.draw_all([chart.spec for chart in doc.charts()], IMAGE_KIND[kind], progress, chart_labels(doc))
+
+
+def render(doc, kind: str, renderer: Renderer | None = None, progress=None) -> bytes:
+    """The document as the bytes of a .docx or .pdf file; its charts drawn first (`draw_charts`).
+    A PackError in a sentence when the server cannot write its working files (the PDF is typeset
+    in a temporary folder) or a chart cannot be drawn."""
     if kind not in FILE_WORDS:
         raise PackError(f"A pack is written as .docx or .pdf, not {kind or 'a file without an ending'}.")
     try:
+        renderer = renderer or Renderer()
+        draw_charts(doc, kind, renderer, progress)
         if kind == ".docx":
             from qa_dashboard.pack.docx_writer import write_docx
 
@@ -56,8 +76,9 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     if kind not in FORMATS:
         raise PackError(f"Name the file .docx or .pdf (not {output.shown(Path(out.name))}).")
     output.check_out(out)  # before the seconds of building: a pack that cannot be written is not made
-    renderer = Renderer()
-    renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
+    renderer = renderer_for(db)
+    if not _drawn_ahead(db, period, service, team):
+        renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
     try:
         chosen = filters_for(db, period, service, team)
         doc = build(db, chosen, sections, publish, since=since)
@@ -66,3 +87,11 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
         renderer.close()
     output.write_atomically(out, data)  # last month's pack stays whole if this fails
     return Written(out, len(doc.charts()), choose_sections(sections))
+
+
+def _drawn_ahead(db, period, service, team) -> bool:
+    """The default pack (latest 12 months, whole authority) of the data as it is, drawn ahead:
+    no helper is started, since none will be needed."""
+    from qa_dashboard import draw_ahead as ahead
+
+    return (period or "latest") == "latest" and not service and not team and ahead.complete(db)
