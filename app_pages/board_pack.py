@@ -31,7 +31,9 @@ sections = tuple(name for index, name in enumerate(pack.SECTIONS)
 publish = st.checkbox("For a public website: suppress counts under 5 and the shares built on them",
                       key="pack_publish")
 if publish:
-    st.text("Published version: counts under 5, and the shares built on them, are suppressed, and the pack says so.")
+    st.text("Published version: counts under 5, and the shares built on them, are suppressed, and officers' "
+            "practice analysis and people's own comments are left out (free text cannot be checked for small "
+            "numbers or for what could identify someone); the pack says so.")
 today = dt.date.today()
 written = None
 if "Improvement plan" in sections:
@@ -56,10 +58,30 @@ st.text("\n".join("    " * (level - 1) + text for level, text in document.outlin
 st.text(f"{len(document.charts())} charts. The cover, the appendix (definitions, sources and the loads the "
         "figures came from) and page numbers are always included.")
 
+# A file that could not be made (a full disk, a drawing that failed) says so in a sentence on the
+# page's next run; the button itself can only say that the download failed.
+failed = st.session_state.setdefault("pack_files_failed", {})
+for sentence in failed.values():
+    st.error(plain_text.for_markdown(sentence))
+failed.clear()
+
+
+def pack_file(kind: str):
+    def make() -> bytes:  # runs when the button is clicked, outside the page's run
+        try:
+            return pack.render(document, kind)
+        except Exception as problem:  # the server's log keeps the details; the officer gets a sentence
+            failed[kind] = (str(problem) if isinstance(problem, pack.PackError) else
+                            f"The {pack.FILE_WORDS[kind]} could not be made: something went wrong while it was "
+                            "written. Try again; if it happens again, the server's log says what.")
+            raise
+    return make
+
+
 stem = f"board-pack-{today:%Y-%m-%d}"
 left, right = st.columns(2)
-left.download_button("Download Word (.docx)", lambda: pack.render(document, ".docx"), file_name=f"{stem}.docx",
+left.download_button("Download Word (.docx)", pack_file(".docx"), file_name=f"{stem}.docx",
                      mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                      key="pack_docx", on_click="ignore")
-right.download_button("Download PDF", lambda: pack.render(document, ".pdf"), file_name=f"{stem}.pdf",
+right.download_button("Download PDF", pack_file(".pdf"), file_name=f"{stem}.pdf",
                       mime="application/pdf", key="pack_pdf", on_click="ignore")

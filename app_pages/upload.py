@@ -81,6 +81,15 @@ def annex_a_extract_date(files):
                          format="DD/MM/YYYY", key=f"upload_as_at_{upload.selection_id(files)}")
 
 
+def annex_a_cover_from(files, as_at):
+    """The first day the lists cover: every whole month from it to the extract date is counted
+    (zero where a month has none). Proposed as 12 months before the extract date, to confirm."""
+    st.markdown("Counts and rates are written for every whole month from the day the lists cover from "
+                "to the extract date. Check it against the extract's settings (Ofsted asks for 12 months).")
+    return st.date_input("Lists cover from", value=upload.annex_a_cover_from(as_at), max_value=as_at,
+                         format="DD/MM/YYYY", key=f"upload_cover_from_{upload.selection_id(files)}_{as_at}")
+
+
 def annex_a_standards() -> dict[str, int]:
     """The visit standards, which differ between authorities: settings, remembered with each load."""
     saved = upload.annex_a_standards(database)
@@ -93,7 +102,8 @@ def annex_a_standards() -> dict[str, int]:
 def show_annex_a(checked) -> None:
     """Per list: rows read, months, teams, warnings, indicators to write; and the data-quality counts."""
     for found in upload.annex_previews(checked):
-        st.subheader(f"Annex A, extract of {found['as_at'].day} {found['as_at']:%B %Y}: what each list holds")
+        cover = f", lists from {found['cover_from'].day} {found['cover_from']:%B %Y}" if found["cover_from"] else ""
+        st.subheader(f"Annex A, extract of {found['as_at'].day} {found['as_at']:%B %Y}{cover}: what each list holds")
         st.text(found["standards"])
         st.dataframe(found["lists"], hide_index=True)
         if not found["quality"].empty:
@@ -127,15 +137,17 @@ if chosen:
     files = [upload.Upload(f.name, f.getvalue()) for f in chosen]
     st.session_state["upload_pending"] = files
     as_at = annex_a_extract_date(files)
+    cover_from = annex_a_cover_from(files, as_at) if as_at else None
     standards = annex_a_standards() if as_at else None
-    st.session_state["upload_as_at"] = as_at, standards
-    fingerprint = (upload.selection_key(files), store.data_version(database), as_at, repr(standards))
+    st.session_state["upload_as_at"] = as_at, standards, cover_from
+    fingerprint = (upload.selection_key(files), store.data_version(database), as_at, cover_from, repr(standards))
     kept = st.session_state.get("upload_check")
     if kept is None or kept[0] != fingerprint:
         st.session_state.pop("upload_outcome", None)
         with st.status(f"Checking {len(files)} file{'s' if len(files) != 1 else ''}…", expanded=False) as progress:
             with said_plainly_if_refused("The check"):
-                checked = upload.check(files, database, user, role, as_at=as_at, standards=standards)
+                checked = upload.check(files, database, user, role, as_at=as_at, standards=standards,
+                                       cover_from=cover_from)
             progress.update(label="Checked: " + ("no errors." if checked.ok else "refused."),
                             state="complete" if checked.ok else "error")
         kept = (fingerprint, checked)
@@ -202,9 +214,9 @@ if chosen:
             before = rows_in_force()
             with st.status("Loading…", expanded=False) as progress:
                 with said_plainly_if_refused("The load"):
-                    as_at, standards = st.session_state.get("upload_as_at", (None, None))
+                    as_at, standards, cover_from = st.session_state.get("upload_as_at", (None, None, None))
                     loaded = upload.load(st.session_state["upload_pending"], database, user, role,
-                                         as_at=as_at, standards=standards)
+                                         as_at=as_at, standards=standards, cover_from=cover_from)
                 progress.update(label="Loaded." if loaded.loaded else "Not loaded.",
                                 state="complete" if loaded.loaded else "error")
             if loaded.loaded:

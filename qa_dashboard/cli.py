@@ -19,7 +19,7 @@ def _ingest(args) -> int:
         return 1
     db = store.db_path(args.db)
     result = ingest_module.ingest(args.files, db, user=args.user or ingest_module.default_user(), dry_run=args.dry_run,
-                                  as_at=args.as_at)
+                                  as_at=args.as_at, cover_from=args.cover_from)
     if args.json:
         if not result.ok:
             print(json.dumps([p.as_dict() for p in result.problems], indent=2, default=str))
@@ -204,8 +204,59 @@ def _rebase(args) -> int:
     return 0
 
 
+def _backup(args) -> int:
+    from qa_dashboard.store import backup
+
+    keep = None
+    if args.keep is not None:
+        try:
+            keep = int(args.keep)
+        except ValueError:
+            print(f"error: --keep takes a whole number of backups to keep, like 14 (it was {args.keep!r}); "
+                  "nothing was changed.", file=sys.stderr)
+            return 1
+    db = store.db_path(args.db)
+    try:
+        made = backup.back_up(db, args.dir, keep=keep)
+    except (backup.Refused, store.DatabaseMissing) as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    rows = sum(made.rows.values())
+    print(f"Backed up {db} to {made.path} ({len(made.rows)} tables, {rows:,} rows, read back and matched).")
+    for old in made.removed:
+        print(f"Removed the oldest backup beyond {keep}: {old}")
+    return 0
+
+
+def _restore(args) -> int:
+    from qa_dashboard.store import backup
+
+    db = store.db_path(args.db)
+    if not args.yes and not sys.stdin.isatty():
+        print(f"error: restore asks before it replaces {db}, and there is no terminal to ask at; "
+              "run it with --yes to restore without asking. Nothing was changed.", file=sys.stderr)
+        return 1
+    try:
+        kept = backup.restore(args.file, db, confirm=lambda file, _db: args.yes or _asked_yes(file, _db))
+    except backup.Refused as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
+    kept_words = f"; the database it replaced is kept as {kept}" if kept else ""
+    print(f"Restored {Path(args.file).expanduser().resolve()} to {db}{kept_words}.")
+    return 0
+
+
+def _asked_yes(file: Path, db: Path) -> bool:
+    try:
+        answer = input(f"Restore {file} over {db}? The current database is kept as a backup first. [y/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m qa_dashboard", description=__doc__)
+    installed = Path(sys.argv[0]).name == "qa-dashboard"  # the command `make venv` installs
+    main = argparse.ArgumentParser(prog="qa-dashboard" if installed else "python -m qa_dashboard", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
     db_help = f"database file (default: ${store.ENV_VAR}, else data/qa.duckdb)"
 
@@ -217,6 +268,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print results or problems as JSON")
     ingest.add_argument("--as-at", type=_extract_date, metavar="YYYY-MM-DD",
                         help="the extract date of an Ofsted Annex A workbook (required for one)")
+    ingest.add_argument("--from", dest="cover_from", type=_extract_date, metavar="YYYY-MM-DD",
+                        help="the first day an Annex A workbook's lists cover: counts and rates are written for "
+                             "every whole month from it to the extract date (default: inferred from the lists)")
     ingest.set_defaults(run=_ingest)
 
     undo = commands.add_parser("undo", help="undo the latest load")
@@ -255,8 +309,8 @@ def parser() -> argparse.ArgumentParser:
 
     pack = commands.add_parser("pack", help="write the board pack (.docx or .pdf) of a period and scope")
     pack.add_argument("out", metavar="OUT.docx|OUT.pdf")
-    pack.add_argument("--period", help="latest (default), a financial year 2024-25, a quarter 'Q3 2024-25', "
-                                       "or months 2024-06..2024-11")
+    pack.add_argument("--period", help="latest (default), a month 2024-07 (or Jul-24, 'July 2024'), months "
+                                       "2024-06..2024-11, a financial year 2024-25 or a quarter 'Q3 2024-25'")
     pack.add_argument("--service", help="one service area (default: the whole authority)")
     pack.add_argument("--team", help="one team")
     pack.add_argument("--sections", nargs="+", metavar="SECTION",
@@ -268,6 +322,20 @@ def parser() -> argparse.ArgumentParser:
                            "(default: the same day a month ago)")
     pack.add_argument("--db", help=db_help)
     pack.set_defaults(run=_pack)
+
+    backup = commands.add_parser(
+        "backup", help="copy the database, while the app serves and loads run, into a file named by the time")
+    backup.add_argument("dir", nargs="?", metavar="DIR", help="the folder (default: backups/ beside the database)")
+    backup.add_argument("--keep", metavar="N", help="then remove the oldest backups in DIR beyond the newest N")
+    backup.add_argument("--db", help=db_help)
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser(
+        "restore", help="put a backup in the database's place, keeping the current database as a backup first")
+    restore.add_argument("file", metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="restore without asking (for scripts)")
+    restore.add_argument("--db", help=db_help)
+    restore.set_defaults(run=_restore)
     return main
 
 

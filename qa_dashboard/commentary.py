@@ -38,6 +38,39 @@ class Note:
         return f"{self.author}, {self.written_at:%d %B %Y %H:%M}"
 
 
+@dataclass(frozen=True)
+class Opened:
+    """The version a text box was opened on: how many versions the app had written for its month
+    and scope, and when the newest words (written or uploaded) were written; (0, None) for none."""
+    versions: int = 0
+    written_at: dt.datetime | None = None
+
+
+class NewerVersion(Exception):
+    """A colleague saved newer words after the box was opened: nothing was written. `note` is
+    theirs (its text may be blank: withdrawn); `opened` what a save over it must be opened on."""
+
+    def __init__(self, note: Note, opened: Opened) -> None:
+        super().__init__(f"{note.author} saved a newer version on {note.written_at:%d %B %Y at %H:%M}.")
+        self.note, self.opened = note, opened
+
+
+def newest_params(period: dt.date, scope_kind: str, key: str, *, team: str | None = None,
+                  service_area: str | None = None) -> dict:
+    """The `commentary_newest` query's parameters (the box reads it through the pages' cache)."""
+    return {"period": _month(period), "scope_kind": scope_kind, "key": key, "team": team, "service_area": service_area}
+
+
+def newest(frame: pd.DataFrame) -> tuple[Opened, Note | None]:
+    """What a `commentary_newest` frame says: the version to open a box on, and the newest words
+    (None when there are none)."""
+    versions = int(frame["versions"].iloc[0])
+    notes = _notes(frame.dropna(subset=["written_at"]))
+    if not notes:
+        return Opened(versions, None), None
+    return Opened(versions, notes[0].written_at), notes[0]
+
+
 def scope_for(team: str | None, service_area: str | None) -> dict:
     """The scope commentary is kept under for a choice of team and service area: the team alone
     when one is chosen (as a KPI sheet's team rows are), else the service area, else the whole
@@ -51,9 +84,11 @@ def _month(value: dt.date) -> dt.date:
 
 def write(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, text: str, author: str, *,
           team: str | None = None, service_area: str | None = None, role: str | None = None,
-          now: dt.datetime | None = None) -> int:
+          now: dt.datetime | None = None, opened_on: Opened | None = None) -> int:
     """Add a version of the commentary for one month and scope; returns its version number.
 
+    `opened_on`: the version the writer's box was opened on (`newest`); when newer words were
+    saved since, nothing is written and NewerVersion says whose they are (None: no check).
     Raises PermissionError for a reader (checked as a load is) and ValueError, in a sentence a
     user can act on, for an unknown scope kind, an empty key or an over-long text."""
     auth.require_uploader(role)
@@ -65,6 +100,12 @@ def write(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, tex
         raise ValueError(f"The commentary is {len(text):,} characters long; keep it under {MAX_LENGTH:,}.")
     scope = [_month(period), scope_kind, key, team, service_area]
     with store.write_transaction(db) as con:
+        if opened_on is not None:  # the box's words were read from an older version: ask, write nothing
+            named = newest_params(period, scope_kind, key, team=team, service_area=service_area)
+            now_in_force, theirs = newest(con.execute(queries.sql("commentary_newest"),
+                                                      queries.bind("commentary_newest", named)).df())
+            if theirs is not None and now_in_force != opened_on:
+                raise NewerVersion(theirs, now_in_force)
         version = store.run(con, (
             "SELECT coalesce(max(version), 0) + 1 FROM commentary_rows WHERE period = ? AND scope_kind = ? "
             "AND key = ? AND team IS NOT DISTINCT FROM ? AND service_area IS NOT DISTINCT FROM ?"), scope)[0][0]

@@ -2,7 +2,8 @@
 is a plain dataclass in `scope.py`; this module draws the widgets.
 
 A copied link opens the same view: each filter is mirrored in the query string (`period`,
-`service`, `team`, `type`). A value the data does not have (a team since renamed, a mistyped
+`service`, `team`, `type`); a period may also be typed as a person writes a month (`Jul-24`,
+`July 2024`: `scope.read_period`). A value the data does not have (a team since renamed, a mistyped
 link) is dropped with a note rather than failing.
 """
 from __future__ import annotations
@@ -10,18 +11,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from qa_dashboard import cached, metrics, plain_text, store
-from qa_dashboard.scope import CHOOSE, LATEST, Filters, period_options
+from qa_dashboard import cached, plain_text, store
+from qa_dashboard.scope import CHOOSE, LATEST, Filters, PeriodRefused, months_label, months_token, period_options, read_period
 
 __all__ = ["CHOOSE", "LATEST", "Filters", "current", "period_options", "sidebar"]
 
 ALL_SERVICES = "All service areas"
 ALL_TEAMS = "All teams"
 ALL_TYPES = "All audit types"
-
-
-def _month_text(month) -> str:
-    return month.strftime("%Y-%m")
+_MONTHS_FROM_LINK = "period_months_from_link"
 
 
 def _seed_from_url(key: str, url_key: str, allowed: list[str], what: str, notes: list[str]) -> None:
@@ -46,31 +44,39 @@ def _mirror_to_url(url_key: str, value: str | None, default: str) -> None:
 def _period(months: pd.DataFrame, notes: list[str]):
     """The Period select (and the Months slider when choosing months): (start, end, label)."""
     options = cached.derived(period_options, ("months_loaded", ()))  # once per data version, not per page view
-    by_token = {token: shown for shown, (token, *_) in options.items() if token}
+    all_months = [pd.Timestamp(m).date() for m in months["month"]]
     url_period = st.query_params.get("period")
     if "filter_period" not in st.session_state and url_period:
-        if url_period in by_token:
-            st.session_state["filter_period"] = by_token[url_period]
-        elif ".." in url_period:
-            st.session_state["filter_period"] = CHOOSE
-        else:
-            notes.append(f"The link asked for the period '{url_period}', which the data does not cover, so it is not applied.")
+        _seed_period_from_url(months, url_period, options, all_months, notes)
     choice = st.sidebar.selectbox("Period", list(options), key="filter_period")
     token, start, end, label = options[choice]
     if choice != CHOOSE:
         _mirror_to_url("period", token, "latest")
         return start, end, label
-    all_months = [pd.Timestamp(m).date() for m in months["month"]]
-    if "filter_months" not in st.session_state:
-        first, _, last = (url_period or "").partition("..")
-        chosen = [m for m in all_months if first <= _month_text(m) <= last]
-        if url_period and ".." in url_period and not chosen:
-            notes.append(f"The link asked for months '{url_period}', which the data does not cover.")
-        st.session_state["filter_months"] = (chosen[0], chosen[-1]) if chosen else (all_months[0], all_months[-1])
-    start, end = st.sidebar.select_slider("Months", options=all_months, format_func=lambda m: m.strftime("%b %Y"),
-                                          key="filter_months")
-    _mirror_to_url("period", f"{_month_text(start)}..{_month_text(end)}", "")
-    return start, end, f"{metrics.month_label(start)} to {metrics.month_label(end)}"
+    # The months start as a range given as `value` (not set through session state): Streamlit reads
+    # the slider back as a range only when its value is one, and else fails on the next rerun.
+    first_shown = st.session_state.get(_MONTHS_FROM_LINK, (all_months[0], all_months[-1]))
+    start, end = st.sidebar.select_slider("Months", options=all_months, value=first_shown,
+                                          format_func=lambda m: m.strftime("%b %Y"), key="filter_months")
+    _mirror_to_url("period", months_token(start, end), "")
+    return start, end, months_label(start, end)
+
+
+def _seed_period_from_url(months, url_period: str, options: dict, all_months: list, notes: list[str]) -> None:
+    """A link's period, read as the command line reads one: a listed period selects that option;
+    a month or months choose them on the slider (the months loaded within them)."""
+    try:
+        token, start, end, _ = read_period(months, url_period, options)
+    except PeriodRefused as refused:
+        notes.append(f"The link's period is not applied. {refused}")
+        return
+    by_token = {token: shown for shown, (token, *_) in options.items() if token}
+    if token in by_token:
+        st.session_state["filter_period"] = by_token[token]
+        return
+    chosen = [m for m in all_months if start <= m <= end]
+    st.session_state["filter_period"] = CHOOSE
+    st.session_state[_MONTHS_FROM_LINK] = (chosen[0], chosen[-1])
 
 
 def _service_and_team(notes: list[str]) -> tuple[str | None, str | None]:

@@ -9,6 +9,7 @@ names it needs (`queries.bind`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +19,10 @@ from qa_dashboard.periods import financial_year_start
 
 LATEST = "Latest 12 months"
 CHOOSE = "Choose months"
+PERIOD_FORMS = ("a month such as 2024-07, Jul-24 or July 2024, months such as 2024-06..2024-11, a financial "
+                "year such as 2024-25, a quarter such as Q3 2024-25, or latest")
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^q([1-4])\s+(\d{4}-\d{2})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -65,3 +70,67 @@ def period_options(months: pd.DataFrame) -> dict[str, tuple[str, dt.date, dt.dat
         options[row["quarter"]] = (row["quarter"], start, metrics.add_months(start, 2), row["quarter"])
     options[CHOOSE] = ("", ordered[0], last, "")
     return options
+
+
+class PeriodRefused(ValueError):
+    """The sentence saying why a period was not taken: a form not understood, or no data in it."""
+
+
+def month_token(month: dt.date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def months_token(start: dt.date, end: dt.date) -> str:
+    """How a link carries chosen months: `2024-07` for one, `2024-06..2024-11` for several."""
+    return month_token(start) if start == end else f"{month_token(start)}..{month_token(end)}"
+
+
+def months_label(start: dt.date, end: dt.date) -> str:
+    """`July 2024`, or `June 2024 to November 2024`."""
+    if start == end:
+        return metrics.month_label(start)
+    return f"{metrics.month_label(start)} to {metrics.month_label(end)}"
+
+
+def read_period(months: pd.DataFrame, text: str,
+                options: dict | None = None) -> tuple[str, dt.date, dt.date, str]:
+    """The period a link or the command line names, as (link token, start, end, label): any of
+    `period_options`' tokens, or a month or months as a person types them (`2024-07`, `Jul-24`,
+    `July 2024`, `2024-06..2024-11`). Raises PeriodRefused, saying whether the form was not
+    understood or the data has nothing in the period (naming what it covers)."""
+    options = period_options(months) if options is None else options
+    wanted = " ".join(str(text).split())
+    for token, start, end, label in options.values():
+        if token and token.lower() == wanted.lower():
+            return token, start, end, label
+    token, start, end, label = _period_named(wanted)
+    loaded = [pd.Timestamp(m).date() for m in months["month"]]
+    if not any(start <= month <= end for month in loaded):
+        raise PeriodRefused(f"No figures are loaded for {label}: the data covers "
+                            f"{months_label(loaded[0], loaded[-1])}.")
+    return token, start, end, label
+
+
+def _period_named(wanted: str) -> tuple[str, dt.date, dt.date, str]:
+    # Months are read as the upload reads a month cell. Imported here: the ingest package is the
+    # reader's, and only a period typed as a month needs it.
+    from qa_dashboard.ingest.dates import month_named
+
+    first, dots, last = wanted.partition("..")
+    if dots:
+        start, end = month_named(first), month_named(last)
+        if start and end and start <= end:
+            return months_token(start, end), start, end, months_label(start, end)
+        if start and end:
+            raise PeriodRefused(f"The period '{wanted}' runs backwards: {metrics.month_label(start)} is after "
+                                f"{metrics.month_label(end)}.")
+    elif month := month_named(wanted):
+        return month_token(month), month, month, metrics.month_label(month)
+    elif (year := _FINANCIAL_YEAR.match(wanted)) and (int(year[1]) + 1) % 100 == int(year[2]):
+        start = dt.date(int(year[1]), 4, 1)
+        return wanted, start, metrics.add_months(start, 11), f"financial year {wanted}"
+    elif (quarter := _QUARTER.match(wanted)) and (int(quarter[2][:4]) + 1) % 100 == int(quarter[2][5:]):
+        start = metrics.add_months(dt.date(int(quarter[2][:4]), 4, 1), 3 * (int(quarter[1]) - 1))
+        label = f"Q{quarter[1]} {quarter[2]}"
+        return label, start, metrics.add_months(start, 2), label
+    raise PeriodRefused(f"The period '{wanted}' is not a form the dashboard reads: use {PERIOD_FORMS}.")

@@ -93,16 +93,19 @@ def oversize_problem(upload: Upload, limit_mb: int = UPLOAD_LIMIT_MB) -> Problem
 
 
 def check(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
-          as_at: dt.date | None = None, standards: dict | None = None) -> IngestResult:
+          as_at: dt.date | None = None, standards: dict | None = None, cover_from: dt.date | None = None) -> IngestResult:
     """Check the files whole and count what loading them would do; writes nothing. `as_at` is
-    the extract date of an Annex A workbook, `standards` its visit standards."""
-    return _run(files, db_path, user, role, today, dry_run=True, as_at=as_at, standards=standards)
+    the extract date of an Annex A workbook, `standards` its visit standards, `cover_from` the
+    first day its lists cover."""
+    return _run(files, db_path, user, role, today, dry_run=True, as_at=as_at, standards=standards,
+                cover_from=cover_from)
 
 
 def load(files: list[Upload], db_path, user: str, role: str | None, today: dt.date | None = None,
-         as_at: dt.date | None = None, standards: dict | None = None) -> IngestResult:
+         as_at: dt.date | None = None, standards: dict | None = None, cover_from: dt.date | None = None) -> IngestResult:
     """Load the files for real (each checked again first, as the command line does)."""
-    return _run(files, db_path, user, role, today, dry_run=False, as_at=as_at, standards=standards)
+    return _run(files, db_path, user, role, today, dry_run=False, as_at=as_at, standards=standards,
+                cover_from=cover_from)
 
 
 ANNEX_A_STANDARD_LABELS = {"cp_visit_working_days": "Child protection visits: within how many working days",
@@ -117,6 +120,14 @@ def annex_a_standards(db_path) -> dict[str, int]:
     return dict(context_for(db_path, dt.date.today()).standards)
 
 
+def annex_a_cover_from(as_at: dt.date) -> dt.date:
+    """The first day an Annex A workbook's lists cover, proposed for the officer to confirm:
+    12 months before the extract date."""
+    from qa_dashboard.ingest.annex_a import default_window_start
+
+    return default_window_start(as_at)
+
+
 def annex_a_proposal(files: list[Upload]) -> dt.date | None | bool:
     """False when no file is an Ofsted Annex A workbook; else the latest date in them (None if none)."""
     from qa_dashboard.ingest.annex import proposed_extract_date
@@ -129,14 +140,14 @@ def annex_a_proposal(files: list[Upload]) -> dt.date | None | bool:
 
 
 def _run(files, db_path, user, role, today, dry_run: bool, as_at: dt.date | None = None,
-         standards: dict | None = None) -> IngestResult:
+         standards: dict | None = None, cover_from: dt.date | None = None) -> IngestResult:
     """The ingest function's result, without the checked rows, so the page can keep it between
     reruns. A file over the limit is refused without being read, and refuses the batch as any
     error does."""
     too_big = [FileCheck(f.name, f.sha256, problems=[p]) for f in files if (p := oversize_problem(f))]
     kept = [f for f in files if oversize_problem(f) is None]
     result = ingest([(f.name, f.data) for f in kept], db_path, user=user, dry_run=dry_run or bool(too_big),
-                    today=today, role=role, as_at=as_at, standards=standards)
+                    today=today, role=role, as_at=as_at, standards=standards, cover_from=cover_from)
     result = result.without_records()
     result.files[:0] = too_big
     return result
@@ -147,7 +158,8 @@ def annex_previews(result: IngestResult) -> list[dict]:
     problems by list and team (counts only) and the visit standards used."""
     from qa_dashboard.ingest.annex_a import preview
 
-    return [{"file": f.file_name, "as_at": f.annex.as_at, "lists": preview.lists_frame(f.annex),
+    return [{"file": f.file_name, "as_at": f.annex.as_at, "cover_from": f.annex.cover_from,
+             "lists": preview.lists_frame(f.annex),
              "quality": preview.quality_frame(f.annex.quality), "standards": preview.standards_sentence(f.annex.standards)}
             for f in result.files if f.annex is not None]
 

@@ -37,6 +37,31 @@ def test_annex_a_asks_for_the_extract_date_previews_each_list_then_loads(open_up
     assert query(demo_copy, "SELECT DISTINCT extract_date FROM annex_a_quality") == [(sample.AS_AT,)]
 
 
+def test_the_lists_first_day_is_proposed_twelve_months_back_and_the_load_counts_from_it(open_upload, demo_copy, tmp_path):  # noqa: F811
+    app = open_upload(demo_copy)
+    app.file_uploader[0].set_value(workbook(tmp_path, sample.workbook_sheets(), "annex a.xlsx")).run()
+    [asked] = [d for d in app.date_input if d.label == "Extract date of the Annex A lists"]
+    asked.set_value(sample.AS_AT).run()
+    [cover_from] = [d for d in app.date_input if d.label == "Lists cover from"]
+    assert cover_from.value == dt.date(2023, 3, 31)  # shown for the officer to confirm
+    cover_from.set_value(dt.date(2023, 3, 1)).run()
+    assert not app.exception
+    assert "Annex A, extract of 31 March 2024, lists from 1 March 2023: what each list holds" in \
+        [h.value for h in app.subheader]
+    app.text_input(key="upload_user_name").input("Sam Officer").run()
+    app.checkbox[0].check().run()
+    button(app, "Load these files").click().run()
+    assert not app.exception
+    # March 2023 is in the window declared (from the proposed 31 March 2023 it would not be).
+    assert query(demo_copy, "SELECT value FROM kpi_values WHERE indicator = 'referrals_count' "
+                            "AND period = '2023-03-01' AND team IS NULL") == [(2.0,)]
+    assert query(demo_copy, "SELECT source FROM kpi_sources WHERE indicator = 'referrals_count' "
+                            "AND period = '2023-03-01' AND team IS NULL") == [("Annex A, extract of 31 March 2024",)]
+    # April 2023 has no referral in the sample: a whole month of the window, counted as zero.
+    assert query(demo_copy, "SELECT value FROM kpi_values WHERE indicator = 'referrals_count' "
+                            "AND period = '2023-04-01' AND team IS NULL") == [(0.0,)]
+
+
 def annex_a_app(repo_root, tmp_path, monkeypatch):
     """The app over a database holding only the sample Annex A, loaded with its extract date."""
     from streamlit.testing.v1 import AppTest

@@ -67,3 +67,51 @@ def test_a_last_pack_date_after_today_is_refused_with_a_sentence(board_pack):
     assert not board_pack.exception and not board_pack.get("download_button")
     [said] = board_pack.error
     assert "after today" in said.value
+
+
+def test_a_link_to_one_month_makes_that_months_pack(repo_root: Path, demo_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(demo_db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=300)
+    app.query_params["period"] = "Jul-24"
+    app.run()
+    app.switch_page("app_pages/board_pack.py").run()
+    assert not app.exception and not app.sidebar.warning
+    assert app.text[0].value.startswith("The performance and quality assurance report for July 2024, the whole authority,")
+    assert "Summary" in outline(app)
+
+
+@pytest.mark.parametrize("failure, said", [
+    (OSError(28, "No space left on device"), "The PDF could not be made: the server could not write its working files "
+                                             "(No space left on device)."),
+    (RuntimeError("a drawing library fault"), "The PDF could not be made: something went wrong while it was written."),
+])
+def test_a_pdf_that_cannot_be_made_is_a_sentence_on_the_page_not_a_traceback(repo_root, demo_db, monkeypatch,
+                                                                              failure, said):
+    """The download runs when its button is clicked, outside the page's run: Streamlit then says only
+    that the download failed, so the page says why on its next run."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    from qa_dashboard.pack import pdf_writer
+
+    clicked = {}
+    real = MediaFileManager.add_deferred
+    monkeypatch.setattr(MediaFileManager, "add_deferred", lambda self, make, *a, **k: clicked.setdefault(
+        k.get("file_name") or a[2], make) and real(self, make, *a, **k))
+
+    def no_room(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(pdf_writer.tempfile, "TemporaryDirectory", no_room)
+    monkeypatch.setattr(pdf_writer.Renderer, "draw_all", lambda *a, **k: None)  # straight to the typesetting
+    monkeypatch.setenv("QA_DASHBOARD_DB", str(demo_db))
+    app = AppTest.from_file(str(repo_root / "app.py"), default_timeout=300).run()
+    app.switch_page("app_pages/board_pack.py").run()
+    [pdf] = [make for name, make in clicked.items() if name.endswith(".pdf")]
+    with pytest.raises(Exception) as raised:
+        pdf()
+    assert "Traceback" not in str(raised.value)
+    app.run()
+    assert not app.exception, app.exception
+    assert [e.value for e in app.error if e.value.replace("\\", "").startswith(said)]  # shown as text, escaped
+    app.run()
+    assert not app.error  # said once

@@ -78,3 +78,40 @@ def test_a_blank_version_withdraws_the_commentary(db):
 def test_an_unknown_scope_kind_is_refused_in_a_sentence(db):
     with pytest.raises(ValueError, match="indicator or a section"):
         commentary.write(db, MAY, "team", "Audits", "Words.", "a.officer")
+
+
+def opened_now(db, period=MAY, kind="section", key="Audits", **scope) -> commentary.Opened:
+    """The version a box opened now would carry."""
+    from qa_dashboard.queries import queries
+
+    return commentary.newest(queries.run("commentary_newest", db, commentary.newest_params(period, kind, key, **scope)))[0]
+
+
+def test_a_save_from_a_box_opened_before_a_colleagues_newer_version_writes_nothing_and_says_whose(db):
+    commentary.write(db, MAY, "section", "Audits", "First words.", "a.officer", now=AT)
+    mine = opened_now(db)
+    commentary.write(db, MAY, "section", "Audits", "Newer words.", "b.officer", now=AT + dt.timedelta(hours=1),
+                     opened_on=opened_now(db))
+    with pytest.raises(commentary.NewerVersion) as newer:
+        commentary.write(db, MAY, "section", "Audits", "Stale words.", "a.officer", opened_on=mine)
+    assert (newer.value.note.text, newer.value.note.author, newer.value.note.written_at) == (
+        "Newer words.", "b.officer", AT + dt.timedelta(hours=1))
+    assert list(commentary.history(db, MAY, "section", "Audits")["text"]) == ["Newer words.", "First words."]
+    commentary.write(db, MAY, "section", "Audits", "Mine over theirs.", "a.officer", opened_on=newer.value.opened)
+    assert [n.text for n in commentary.latest(db, MAY, MAY)] == ["Mine over theirs."]
+
+
+def test_a_box_opened_before_any_words_or_before_an_uploaded_version_is_stale_too(tmp_path, db):
+    first = write_xlsx(tmp_path / "first.xlsx", {"kpi": table(kpi(commentary=None))})
+    assert ingest([first], db, "tester", today=TODAY).ok
+    nothing_yet = opened_now(db, kind="indicator", key="re_referrals_pct")
+    commentary.write(db, MAY, "indicator", "re_referrals_pct", "A colleague's first words.", "b.officer", now=AT)
+    with pytest.raises(commentary.NewerVersion):
+        commentary.write(db, MAY, "indicator", "re_referrals_pct", "Mine.", "a.officer", opened_on=nothing_yet)
+    before_the_upload = opened_now(db, kind="indicator", key="re_referrals_pct")
+    upload = write_xlsx(tmp_path / "kpi.xlsx", {"kpi": table(kpi(commentary="Uploaded later."))})
+    assert ingest([upload], db, "tester", today=TODAY).ok
+    with pytest.raises(commentary.NewerVersion) as newer:
+        commentary.write(db, MAY, "indicator", "re_referrals_pct", "Mine.", "a.officer", opened_on=before_the_upload)
+    assert newer.value.note.text == "Uploaded later." and newer.value.note.source == "uploaded"
+    assert query(db, "SELECT count(*) FROM commentary_rows") == [(1,)]

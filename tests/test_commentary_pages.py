@@ -108,3 +108,32 @@ def test_undoing_a_data_load_leaves_the_words_on_the_page(db, tmp_path, monkeypa
     assert ingest([write_xlsx(tmp_path / "later.xlsx", {"audits": later})], db, "test", today=TODAY).ok
     undo(db)
     assert "Written before the next load." in texts(open_page(db, "app_pages/audits.py", monkeypatch))
+
+
+def test_a_save_from_a_stale_box_shows_the_colleagues_newer_words_and_asks(db, monkeypatch):
+    mine = open_page(db, "app_pages/audits.py", monkeypatch)            # opened before the colleague saved
+    write(open_page(db, "app_pages/audits.py", monkeypatch), "The colleague's newer words.")
+    write(mine, "My stale words.")
+    assert [r[3] for r in rows(db)] == ["The colleague's newer words."]  # nothing written over them
+    [warning] = mine.warning
+    assert warning.value.startswith("Not saved: a newer version was saved by ") and "after this box was opened" in warning.value
+    assert "The colleague's newer words." in texts(mine)
+    assert not [s for s in mine.success if s.value.startswith("Saved")]
+    [keep] = [b for b in mine.button if b.label == "Keep theirs"]
+    keep.click().run()
+    [area] = [a for a in mine.text_area if a.label.startswith("Practice analysis for")]
+    assert area.value == "The colleague's newer words." and not mine.warning
+    assert [r[3] for r in rows(db)] == ["The colleague's newer words."]
+
+
+def test_saving_over_a_colleagues_newer_words_is_a_choice_made_after_seeing_them(db, monkeypatch):
+    mine = open_page(db, "app_pages/system_health.py", monkeypatch)
+    write(open_page(db, "app_pages/system_health.py", monkeypatch), "The colleague's newer words.")
+    write(mine, "My words.")
+    [overwrite] = [b for b in mine.button if b.label == "Save mine over theirs"]
+    overwrite.click().run()
+    assert not mine.exception, mine.exception
+    assert [r[3] for r in rows(db)] == ["The colleague's newer words.", "My words."]
+    assert not mine.warning and [s for s in mine.success if s.value.startswith("Saved")]
+    write(mine, "My next words.")  # my own save is the version the box now carries: no question
+    assert [r[3] for r in rows(db)][-1] == "My next words." and not mine.warning

@@ -289,43 +289,55 @@ def big_feedback_file(tmp_path_factory) -> Path:
     return write_csv(tmp_path_factory.mktemp("big") / "feedback.csv", table(*rows))
 
 
-def _kill_a_load_midway(db: Path, upload: Path, after_wal_seconds: float) -> bool:
-    """Start a CLI load, wait until its write-ahead log appears, wait a little more, then SIGKILL it.
+# The command line with one step of the load wrapped: the step runs, then the process says so and
+# waits to be killed. The kill lands at that point on a machine of any speed.
+LOAD_THAT_WAITS_TO_BE_KILLED = """
+import importlib, sys, threading
+module = importlib.import_module(sys.argv[1])
+step = getattr(module, sys.argv[2])
+def step_then_wait(*args, **kwargs):
+    step(*args, **kwargs)
+    print("stopped", flush=True)
+    threading.Event().wait()
+setattr(module, sys.argv[2], step_then_wait)
+from qa_dashboard.cli import main
+sys.exit(main(sys.argv[3:]))
+"""
 
-    Returns whether the load was still running (so really killed) at that moment.
-    """
-    load_process = subprocess.Popen([sys.executable, "-m", "qa_dashboard", "ingest", str(upload), "--db", str(db)],
-                                    cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wal = db.with_name(db.name + ".wal")
-    deadline = time.monotonic() + 20
-    while not wal.exists() and load_process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.002)
-    time.sleep(after_wal_seconds)
-    killed = load_process.poll() is None
-    if killed:
+
+def _kill_a_load_after(db: Path, upload: Path, module: str, step: str) -> None:
+    """Start a CLI load, wait until `module.step` has run, then SIGKILL it."""
+    load_process = subprocess.Popen([sys.executable, "-c", LOAD_THAT_WAITS_TO_BE_KILLED, module, step,
+                                     "ingest", str(upload), "--db", str(db)],
+                                    cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        said = load_process.stdout.read(len("stopped"))
+    finally:
         load_process.send_signal(signal.SIGKILL)
-    load_process.wait(timeout=30)
-    return killed
+        load_process.wait(timeout=30)
+    assert said == "stopped", f"the load ended before {step} ran"
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_a_load_killed_midway_leaves_the_database_as_before_or_fully_loaded(tmp_path, big_feedback_file):
-    base = tmp_path / "base.duckdb"
-    load(tmp_path, base, {"audits": table(audit())})
-    before = snapshot(base)
-    killed_midway = 0
-    for attempt, after_wal_seconds in enumerate([0.0, 0.05, 0.1, 0.2, 0.3]):
-        db = tmp_path / f"attempt{attempt}.duckdb"
-        shutil.copyfile(base, db)
-        killed_midway += _kill_a_load_midway(db, big_feedback_file, after_wal_seconds)
-        now = counts(db)
-        if now["feedback"] == 0:
-            assert snapshot(db) == before, f"attempt {attempt}: no feedback, yet the database changed"
-        else:
-            assert now["feedback"] == 20_000 and now["uploads"] == 2, f"attempt {attempt}: partial load {now}"
-            assert {k: v for k, v in now.items() if k not in ("feedback", "uploads")} == \
-                   {k: len(v) for k, v in before.items() if k not in ("feedback", "uploads")}
-    assert killed_midway, "every load finished before it could be killed: the test proved nothing"
+def test_a_load_killed_before_its_commit_leaves_the_database_as_before(tmp_path, big_feedback_file):
+    """Killed once every row is written in the transaction and the upload recorded, before the commit."""
+    db = tmp_path / "qa.duckdb"
+    load(tmp_path, db, {"audits": table(audit())})
+    before = snapshot(db)
+    _kill_a_load_after(db, big_feedback_file, "qa_dashboard.ingest.load", "record_upload")
+    assert snapshot(db) == before
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_load_killed_right_after_its_commit_is_fully_loaded(tmp_path, big_feedback_file):
+    db = tmp_path / "qa.duckdb"
+    load(tmp_path, db, {"audits": table(audit())})
+    before = counts(db)
+    _kill_a_load_after(db, big_feedback_file, "qa_dashboard.ingest", "_load_one")
+    now = counts(db)
+    assert now["feedback"] == 20_000 and now["uploads"] == 2
+    assert {k: v for k, v in now.items() if k not in ("feedback", "uploads")} == \
+           {k: v for k, v in before.items() if k not in ("feedback", "uploads")}
 
 
 def test_a_csv_comment_with_doubled_quotes_deep_in_the_file_stays_one_cell(tmp_path):

@@ -223,10 +223,30 @@ def test_a_quarter_shows_that_quarters_audits(demo_db, monkeypatch):
     assert any(t.startswith("Q3 2024-25: ") for t in texts(app))
 
 
-def test_a_period_the_data_lacks_is_dropped_with_a_note(demo_db, monkeypatch):
-    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period="2031-32")
+def test_months_chosen_by_a_link_stay_chosen_on_the_next_page(demo_db, monkeypatch):
+    app = open_page(demo_db, "app_pages/system_health.py", monkeypatch, period="2024-06..2024-11")
+    app.switch_page("app_pages/overview.py").run()
+    assert not app.exception, app.exception
+    assert app.text[0].value == "Showing June 2024 to November 2024, the whole authority."
+
+
+@pytest.mark.parametrize("typed", ["2024-07", "Jul-24", "July 2024"])
+def test_a_month_is_a_period(demo_db, monkeypatch, typed):
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period=typed)
+    assert app.text[0].value == "Showing July 2024, the whole authority."
+    assert app.query_params["period"] == "2024-07" and not app.sidebar.warning
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("2031-32", "No figures are loaded for financial year 2031-32: the data covers April 2023 to March 2026."),
+    ("2031-07", "No figures are loaded for July 2031: the data covers April 2023 to March 2026."),
+    ("next July", "The period 'next July' is not a form the dashboard reads: use a month such as 2024-07"),
+])
+def test_a_period_the_link_cannot_open_is_dropped_with_a_sentence_saying_why(demo_db, monkeypatch, typed, said):
+    app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period=typed)
     assert app.text[0].value.startswith("Showing April 2025 to March 2026")
-    assert any("2031-32" in w.value for w in app.sidebar.warning)
+    [warning] = app.sidebar.warning
+    assert said in warning.value.replace("\\", "")
 
 
 def test_the_plan_tables_are_headed_in_plain_words(known_db, tmp_path, monkeypatch):

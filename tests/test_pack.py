@@ -2,6 +2,7 @@
 with python-docx, the PDF with poppler's pdftotext, pdfinfo and pdffonts. Headline figures are
 checked against SQL worked out here, independently of the pages' modules."""
 import datetime as dt
+import errno
 import json
 import re
 import shutil
@@ -162,9 +163,18 @@ def test_a_database_holding_only_audits_makes_a_pack_of_its_audits(tmp_path):
     result = run_pack(db, tmp_path / "audits.docx", "--period", "2024-05..2024-05")
     assert result.returncode == 0, result.stderr
     text = docx_text(tmp_path / "audits.docx")
-    assert "Audits completed in May 2024 to May 2024: 6" in text
+    assert "Audits completed in May 2024: 6" in text
     assert "Good or better: 67% (n = 6)" in text
-    assert "No workforce figures are loaded for May 2024 to May 2024 and this scope, so this section is left out." in text
+    assert "No workforce figures are loaded for May 2024 and this scope, so this section is left out." in text
+
+
+@pytest.mark.parametrize("typed", ["2024-05", "May-24"])
+def test_a_month_is_a_period_for_the_pack(tmp_path, typed):
+    db = audits_only_db(tmp_path)
+    result = run_pack(db, tmp_path / "audits.docx", "--period", typed)
+    assert result.returncode == 0, result.stderr
+    text = docx_text(tmp_path / "audits.docx")
+    assert "Period: May 2024" in text and "Audits completed in May 2024: 6" in text
 
 
 def test_publish_suppresses_counts_under_five_and_says_so(tmp_path):
@@ -193,8 +203,12 @@ def test_a_missing_figure_is_a_dash_never_zero():
 
 
 @pytest.mark.parametrize("options, message", [
-    (["--period", "2001-02"], "is not one the data covers"),
-    (["--period", "2001-01..2001-06"], "No figures are loaded for January 2001 to June 2001"),
+    (["--period", "2001-02"], "No figures are loaded for February 2001: the data covers May 2024."),
+    (["--period", "2030-31"], "No figures are loaded for financial year 2030-31: the data covers May 2024."),
+    (["--period", "2001-01..2001-06"], "No figures are loaded for January 2001 to June 2001: the data covers May 2024."),
+    (["--period", "2024-11..2024-06"], "The period '2024-11..2024-06' runs backwards: November 2024 is after June 2024."),
+    (["--period", "next July"], "The period 'next July' is not a form the dashboard reads: use a month such as "
+                                "2024-07, Jul-24 or July 2024,"),
     (["--sections", "finance"], "There is no section called 'finance'"),
     (["--team", "Nobody's team"], "There is no team called"),
     (["--colour", "red"], "unknown option --colour"),
@@ -553,3 +567,156 @@ def test_a_charts_size_is_read_from_its_svg_in_any_order():
     assert _svg_size(b'<svg viewBox="0 0 640 480">') == (640, 480)
     with pytest.raises(ValueError):
         _svg_size(b"<svg>")
+
+
+# ------------------------------------------------------------------- where the pack is written --
+UNWRITABLE = {
+    "an existing folder": "a folder.docx",
+    "a path under a file": "a file/pack.docx",
+    "a name of 300 characters": "n" * 295 + ".docx",
+    "a path longer than the system allows": "deep/" * 900 + "pack.pdf",
+    "a place no file can be made (/proc)": "/proc/pack.pdf",
+    "a folder under /proc": "/proc/self/new/pack.docx",
+}
+
+
+@pytest.mark.parametrize("place", list(UNWRITABLE))
+def test_an_out_that_cannot_be_written_is_refused_in_a_sentence_before_the_pack_is_built(tmp_path, monkeypatch,
+                                                                                            capsys, place):
+    from qa_dashboard import cli, pack
+
+    db = audits_only_db(tmp_path)
+    (tmp_path / "a folder.docx").mkdir()
+    (tmp_path / "a file").write_text("not a folder")
+    out = tmp_path / UNWRITABLE[place]  # an absolute path stays itself
+    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setattr(pack, "build", lambda *a, **k: pytest.fail("the pack was built before OUT was checked"))
+    assert cli.main(["pack", str(out), "--db", str(db), "--period", "2024-05..2024-05"]) == 1
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: ") and "\n" not in said and "Errno" not in said, said
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def last_months_pack(tmp_path: Path) -> tuple[Path, bytes]:
+    out = tmp_path / "board.docx"
+    out.write_bytes(b"last month's good pack")
+    return out, out.read_bytes()
+
+
+@pytest.mark.parametrize("step, problem", [("fsync", errno.ENOSPC), ("replace", errno.EACCES),
+                                           ("fsync", errno.EIO)])
+def test_a_failed_write_is_a_sentence_and_leaves_last_months_pack_whole(tmp_path, monkeypatch, capsys, step, problem):
+    """A full disk (shown at the write or at fsync), a place that refuses the new file at the last step, a disk
+    error: exit 1, one sentence, the earlier file as it was and nothing half-written beside it."""
+    import os
+
+    from qa_dashboard import cli
+
+    db = audits_only_db(tmp_path)
+    out, earlier = last_months_pack(tmp_path)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def fails(*args, **kwargs):
+        raise OSError(problem, os.strerror(problem))
+
+    monkeypatch.setattr(os, step, fails)
+    assert cli.main(["pack", str(out), "--db", str(db), "--period", "2024-05..2024-05"]) == 1
+    said = capsys.readouterr().err.strip()
+    assert said.startswith("error: ") and "\n" not in said and "unchanged" in said, said
+    assert out.read_bytes() == earlier
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_a_new_pack_replaces_the_old_one_whole_with_its_permissions(tmp_path):
+    db = audits_only_db(tmp_path)
+    out, _ = last_months_pack(tmp_path)
+    out.chmod(0o640)
+    result = run_pack(db, out, "--period", "2024-05..2024-05")
+    assert result.returncode == 0, result.stderr
+    assert "Audits completed in May 2024: 6" in docx_text(out)
+    assert out.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["audits.duckdb", "audits.xlsx", "board.docx"])
+
+
+# ------------------------------------------------------------------- a very long word in a table --
+LONG_WORDS = {
+    "a link": ("https://intranet.example.gov.uk/" + "children/services/improvement/" * 7)[:223],
+    "a word with no break in it": ("AAMkADc3MWUxNjQ2LTE3NzgtNDlk" * 9)[:223],
+}
+OTHER_CELLS = "ACT-01 ACT-02 Head of Front Door Principal Social Worker 31 March 2024 30 April Off track At risk Red Amber"
+
+
+def plan_with_a_long_word(tmp_path: Path, word: str) -> Path:
+    """Two overdue actions, one whose title holds `word`; an audit so the database has figures."""
+    db = tmp_path / "plan.duckdb"
+    actions = table(action(action_id="ACT-01", title=f"Read the referral guidance at {word}", due_date="31/03/2024",
+                           owner="Head of Front Door", status="Off track", rag="Red"),
+                    action(action_id="ACT-02", title="Improve supervision", owner="Principal Social Worker",
+                           due_date="30/04/2024", status="At risk", rag="Amber"))
+    assert ingest([write_xlsx(tmp_path / "plan.xlsx", {"actions": actions, "audits": table(audit())})], db, "tester",
+                  today=TODAY).ok
+    return db
+
+
+@pytest.mark.parametrize("word", list(LONG_WORDS))
+def test_a_long_word_in_a_pdf_table_leaves_every_other_columns_words_whole(tmp_path, word):
+    db = plan_with_a_long_word(tmp_path, LONG_WORDS[word])
+    assert run_pack(db, tmp_path / "plan.pdf", "--sections", "improvement-plan").returncode == 0
+    printed = pdf_text(tmp_path / "plan.pdf")
+    overdue = printed[printed.index("Table 2: Overdue actions"):printed.index("Changed since")].split()
+    for expected in OTHER_CELLS.split():
+        assert expected in overdue, (expected, overdue)
+
+
+@pytest.mark.parametrize("word", list(LONG_WORDS))
+def test_a_long_word_in_a_docx_table_cannot_widen_its_column(tmp_path, word):
+    """Fixed widths, shared as the PDF shares them: Word breaks the long word inside its column, and
+    every other column has room for its longest word at 9 pt (about 1.6 mm a letter and 3.8 mm of
+    margins)."""
+    db = plan_with_a_long_word(tmp_path, LONG_WORDS[word])
+    assert run_pack(db, tmp_path / "plan.docx", "--sections", "improvement-plan").returncode == 0
+    [overdue] = [t for t in docx.Document(str(tmp_path / "plan.docx")).tables if "ACT-02" in t.rows[-1].cells[0].text]
+    assert overdue.autofit is False
+    widths = [column.width.mm for column in overdue.columns]
+    assert abs(sum(widths) - 170) < 1
+    assert [cell.width.mm for cell in overdue.rows[-1].cells] == pytest.approx(widths)
+    headings = [cell.text for cell in overdue.rows[0].cells]
+    for index, heading in enumerate(headings):
+        if heading == "What":
+            assert widths[index] <= 0.5 * 170
+            continue
+        longest = max(len(w) for row in overdue.rows for w in row.cells[index].text.split())
+        assert widths[index] >= 1.6 * longest + 3.8, (heading, widths[index], longest)
+
+
+def test_the_docx_says_it_was_made_now_by_the_product_not_in_2013_by_python_docx(tmp_path):
+    import zipfile
+
+    db = audits_only_db(tmp_path)
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    assert run_pack(db, tmp_path / "pack.docx", "--period", "2024-05..2024-05").returncode == 0
+    after = dt.datetime.now(dt.timezone.utc)
+    said = docx.Document(str(tmp_path / "pack.docx")).core_properties
+    assert before <= said.created == said.modified <= after
+    assert (said.author, said.last_modified_by, said.revision) == ("QA dashboard", "QA dashboard", 1)
+    with zipfile.ZipFile(tmp_path / "pack.docx") as package:
+        described = package.read("docProps/core.xml") + package.read("docProps/app.xml")
+    assert b"python-docx" not in described and b"Microsoft" not in described and b"2013" not in described
+
+
+def test_a_published_pack_leaves_out_commentary_and_peoples_comments_and_says_why(demo_db, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, db)
+    [(last,)] = query(db, "SELECT max(month) FROM audits")
+    written = "Two children (2 of 100) in the Hub team were re-referred within a week."
+    commentary.write(db, last, "section", "Audits", written, "a.officer")
+    assert run_pack(db, tmp_path / "internal.docx", "--sections", "audits", "voice").returncode == 0
+    assert run_pack(db, tmp_path / "public.docx", "--sections", "audits", "voice", "--publish").returncode == 0
+    internal, public = docx_text(tmp_path / "internal.docx"), docx_text(tmp_path / "public.docx")
+    comments = [c for (c,) in query(db, "SELECT DISTINCT comment FROM feedback WHERE comment IS NOT NULL")
+                if flat(c) in internal]
+    assert written in internal and comments  # the internal pack prints them as written
+    assert written not in public and not [c for c in comments if flat(c) in public]
+    assert "Officers' practice analysis is left out of this published version: free text cannot be checked" in public
+    assert "comments in people's own words are left out of this published version" in public
+    assert "practice analysis and people's own comments are left out" in public  # on the cover

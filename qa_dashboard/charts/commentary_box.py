@@ -4,12 +4,15 @@ who wrote them and when, the earlier versions, and, for an uploader, a text area
 month's words. Beside it, the generated "what changed" sentences, labelled as the trend analysis.
 
 Everything an officer wrote is shown with `st.text`, never as Markdown or HTML. Writes go
-through `commentary.write`, the store's one write path. Reads go through the pages' cache,
+through `commentary.write`, the store's one write path. The box carries the version it was
+opened on: when a colleague has saved newer words since, a Save writes nothing, shows theirs
+(who, when) and asks whether to save over them or keep them. Reads go through the pages' cache,
 keyed on the data version, which every write changes: the new words show on the rerun that
 follows the Save, and a reader's page view opens no connection for them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 
 import duckdb
@@ -30,12 +33,44 @@ def _author() -> str:
 
 
 def _save(db, chosen: Filters, scope_kind: str, key: str, widget: str) -> None:
+    """Save the box's words, unless a colleague saved newer ones after the box was opened: then
+    write nothing and keep theirs to show, for the officer to overwrite or keep."""
+    now = dt.datetime.now()
     try:
-        commentary.write(db, chosen.end, scope_kind, key, st.session_state.get(widget, ""), _author(),
-                         role=auth.UPLOADER, **commentary.scope_for(chosen.team, chosen.service_area))
+        version = commentary.write(db, chosen.end, scope_kind, key, st.session_state.get(widget, ""), _author(),
+                                   role=auth.UPLOADER, now=now, opened_on=st.session_state.get(widget + "_opened"),
+                                   **commentary.scope_for(chosen.team, chosen.service_area))
+        st.session_state[widget + "_opened"] = commentary.Opened(version, now)
+        st.session_state.pop(widget + "_newer", None)
         st.session_state[widget + "_said"] = ("success", "Saved. Earlier versions are kept.")
+    except commentary.NewerVersion as newer:
+        st.session_state[widget + "_newer"] = (newer.note, newer.opened)  # plain values: session state may be pickled
     except (PermissionError, ValueError) as problem:
         st.session_state[widget + "_said"] = ("error", str(problem))
+
+
+def _keep_theirs(widget: str) -> None:
+    note, opened = st.session_state.pop(widget + "_newer")
+    st.session_state[widget] = note.text
+    st.session_state[widget + "_opened"] = opened
+    st.session_state[widget + "_said"] = ("success", "Kept your colleague's version; yours was not saved.")
+
+
+def _save_over_theirs(db, chosen: Filters, scope_kind: str, key: str, widget: str) -> None:
+    st.session_state[widget + "_opened"] = st.session_state[widget + "_newer"][1]  # theirs was shown: save over it
+    _save(db, chosen, scope_kind, key, widget)
+
+
+def _ask_about_newer(db, chosen: Filters, scope_kind: str, key: str, widget: str) -> None:
+    """A colleague's newer words, who and when, and the choice: save mine over them, or keep theirs."""
+    note, _ = st.session_state[widget + "_newer"]
+    written = "uploaded in" if note.source == "uploaded" else "saved by"
+    st.warning(f"Not saved: a newer version was {written} {plain_text.for_markdown(note.author)} on "
+               f"{note.written_at:%d %B %Y at %H:%M}, after this box was opened. Their words:")
+    st.text(note.text or "(left blank)")
+    st.button("Save mine over theirs", key=widget + "_overwrite", on_click=_save_over_theirs,
+              args=(db, chosen, scope_kind, key, widget))
+    st.button("Keep theirs", key=widget + "_keep", on_click=_keep_theirs, args=(widget,))
 
 
 def _show_note(note: commentary.Note | None, chosen: Filters) -> None:
@@ -62,6 +97,12 @@ def _in_force(params: tuple) -> list[commentary.Note]:
         return cached.derived(commentary.in_force, ("commentary_latest", params))
     except duckdb.CatalogException:
         return []  # a database last written before commentary existed: the next write adds it
+
+
+def _opened_on(chosen: Filters, scope_kind: str, key: str, where: dict) -> commentary.Opened | None:
+    """The version the box opens on (None on a database from before commentary: no check)."""
+    frame = _cached("commentary_newest", commentary.newest_params(chosen.end, scope_kind, key, **where))
+    return None if frame is None else commentary.newest(frame)[0]
 
 
 def _earlier_versions(chosen: Filters, scope_kind: str, key: str) -> None:
@@ -99,10 +140,14 @@ def practice_analysis(scope_kind: str, key: str, chosen: Filters, trend: list[st
         return
     _earlier_versions(chosen, scope_kind, key)
     widget = f"commentary_{scope_kind}_{key}_{chosen.end:%Y-%m}_{where['team']}_{where['service_area']}"
-    if widget not in st.session_state:
+    if widget not in st.session_state:  # the box opens on the newest version, and carries which it was
+        opened = _opened_on(chosen, scope_kind, key, where)
         st.session_state[widget] = note.text if note is not None and note.period == chosen.end else ""
+        st.session_state[widget + "_opened"] = opened
     st.text_area(f"Practice analysis for {metrics.month_label(chosen.end)} (plain text)", key=widget,
                  max_chars=commentary.MAX_LENGTH)
     st.button("Save", key=widget + "_save", on_click=_save, args=(db, chosen, scope_kind, key, widget))
+    if widget + "_newer" in st.session_state:
+        _ask_about_newer(db, chosen, scope_kind, key, widget)
     if said := st.session_state.pop(widget + "_said", None):
         (st.success if said[0] == "success" else st.error)(plain_text.for_markdown(said[1]))

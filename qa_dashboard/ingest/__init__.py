@@ -49,7 +49,7 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
     if errors(problems) and not raw_sheets:
         return check
     if found := annex_a.find_lists(raw_sheets):
-        return _check_annex(check, found, problems, annex_context, raw_sheets)
+        return _check_annex(check, found, problems, annex_context, raw_sheets, today or dt.date.today())
     recognised = 0
     ignored = contract.load().ignored_sheets
     for raw in raw_sheets:
@@ -90,7 +90,7 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
     return check
 
 
-def _check_annex(check: FileCheck, found, problems, context, raw_sheets) -> FileCheck:
+def _check_annex(check: FileCheck, found, problems, context, raw_sheets, today: dt.date) -> FileCheck:
     """An Annex A workbook: reduced in memory to figures, never kept row by row."""
     lists = {annex.sheet: annex for annex in found}
     # A problem met while reading a list (a formula with no saved value) names its place, not its value.
@@ -100,7 +100,11 @@ def _check_annex(check: FileCheck, found, problems, context, raw_sheets) -> File
         check.proposed_as_at = annex_a.latest_date(found)
         check.problems.append(annex.missing_extract_date(check.file_name, found))
         return check
-    reduction = annex_a.reduce(check.file_name, found, context, single_list=all(r.from_csv for r in raw_sheets))
+    if refused := annex_a.context_problems(check.file_name, context, today):
+        check.problems.extend(refused)
+        return check
+    reduction = annex_a.reduce(check.file_name, found, context, single_list=all(r.from_csv for r in raw_sheets),
+                               refused_already=bool(errors(check.problems)))
     check.annex = reduction
     check.problems.extend(reduction.problems)
     if not errors(check.problems):
@@ -143,7 +147,8 @@ def _as_upload(item) -> tuple[str, bytes]:
 
 
 def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | None = None, *,
-           role: str | None = None, as_at: dt.date | None = None, standards: dict | None = None) -> IngestResult:
+           role: str | None = None, as_at: dt.date | None = None, standards: dict | None = None,
+           cover_from: dt.date | None = None) -> IngestResult:
     """Check every file whole; if none has an error, load each in its own transaction.
 
     `files` are paths or (file name, bytes) pairs. With `dry_run`, the loads run and are rolled
@@ -152,10 +157,11 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     PermissionError before a byte is read. Left out, it means the command line, which is an
     uploader, except inside a browser session, where the session's own role decides.
     `as_at` is the extract date of an Annex A workbook (refused without one); `standards`
-    overrides its visit standards (`annex_a.default_standards()` names them).
+    overrides its visit standards (`annex_a.default_standards()` names them); `cover_from` is the
+    first day its lists cover, declared by the officer (counts for every whole month from it).
     """
     auth.require_uploader(role)
-    context = annex.context_for(db_path, as_at, standards) if as_at is not None else None
+    context = annex.context_for(db_path, as_at, standards, cover_from) if as_at is not None else None
     checks = [_check_bounded(name, data, today, context) for name, data in map(_as_upload, files)]
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:

@@ -24,9 +24,10 @@ _POPULATION = """
 """
 
 
-def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None):
-    """The extract date with what the database knows: the chosen authority's ONS 0-17 population
-    by mid-year, and the visit standards set for it (else the defaults)."""
+def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None, cover_from: dt.date | None = None):
+    """The extract date (and the first day the lists cover, when declared) with what the database
+    knows: the chosen authority's ONS 0-17 population by mid-year, and the visit standards set for
+    it (else the defaults)."""
     chosen = dict(annex_a.default_standards())
     estimates: dict[int, float] = {}
     if db_path is not None and store.exists(db_path):
@@ -34,7 +35,7 @@ def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None
             estimates = _population(con)
             chosen.update(_standards_in_force(con))
     chosen.update(standards or {})
-    return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates))
+    return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates), start=cover_from)
 
 
 def _population(con) -> dict[int, float]:

@@ -68,8 +68,9 @@ def cell_date(raw: object) -> dt.date | None:
     return None
 
 
-def month_from_text(text: str) -> dt.date | None:
-    """`2024-05`, `05/2024`, `May-24`, `May 2024`, a serial or a whole date -> that day (or the 1st)."""
+def month_named(text: str) -> dt.date | None:
+    """`2024-05`, `05/2024`, `May-24`, `May 2024` -> the 1st of that month; None for anything else,
+    a whole date or a serial number included (a period typed by a person names a month)."""
     text = text.strip().lower()
     if match := _ISO_MONTH.match(text):
         return _make_date(int(match[1]), int(match[2]), 1)
@@ -77,6 +78,14 @@ def month_from_text(text: str) -> dt.date | None:
         return _make_date(int(match[2]), int(match[1]), 1)
     if (match := _MONTH_YEAR.match(text)) and match[1] in _MONTHS:
         return _make_date(_year(match[2]), _MONTHS[match[1]], 1)
+    return None
+
+
+def month_from_text(text: str) -> dt.date | None:
+    """A month as `month_named` reads it, a serial or a whole date -> that day (or the 1st)."""
+    if month := month_named(text):
+        return month
+    text = text.strip().lower()
     if text.replace(".", "", 1).isdigit():
         return excel_serial(float(text))
     return day_from_text(text)

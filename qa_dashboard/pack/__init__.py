@@ -1,8 +1,8 @@
 """The board pack: the paper the committee reads, made from the same figures the pages show.
 
 `make_pack(db, out)` builds the document model (`build.py`) and writes it as .docx
-(`docx_writer.py`) or .pdf (`pdf_writer.py`); the command line and the Board pack page both
-call it. No Streamlit here."""
+(`docx_writer.py`) or .pdf (`pdf_writer.py`), replacing OUT in one step (`output.py`); the
+command line calls it, the Board pack page calls `render`. No Streamlit here."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,25 +11,34 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa_dashboard.pack.build import SECTIONS, PackError, build, choose_sections, filters_for, last_pack_default, since_from
+from qa_dashboard.pack import output
 from qa_dashboard.pack.images import IMAGE_KIND, Renderer
 
 FORMATS = (".docx", ".pdf")
 
-__all__ = ["SECTIONS", "FORMATS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
+__all__ = ["SECTIONS", "FORMATS", "FILE_WORDS", "PackError", "build", "choose_sections", "filters_for", "last_pack_default", "render",
            "make_pack", "since_from"]
 
 
-def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
-    """The document as the bytes of a .docx or .pdf file."""
-    if kind == ".docx":
-        from qa_dashboard.pack.docx_writer import write_docx
+FILE_WORDS = {".docx": "Word file", ".pdf": "PDF"}
 
-        return write_docx(doc, renderer)
-    if kind == ".pdf":
+
+def render(doc, kind: str, renderer: Renderer | None = None) -> bytes:
+    """The document as the bytes of a .docx or .pdf file. A PackError in a sentence when the
+    server cannot write its working files (the PDF is typeset in a temporary folder)."""
+    if kind not in FILE_WORDS:
+        raise PackError(f"A pack is written as .docx or .pdf, not {kind or 'a file without an ending'}.")
+    try:
+        if kind == ".docx":
+            from qa_dashboard.pack.docx_writer import write_docx
+
+            return write_docx(doc, renderer)
         from qa_dashboard.pack.pdf_writer import write_pdf
 
         return write_pdf(doc, renderer)
-    raise PackError(f"A pack is written as .docx or .pdf, not {kind or 'a file without an ending'}.")
+    except OSError as problem:
+        raise PackError(f"The {FILE_WORDS[kind]} could not be made: the server could not write its working files "
+                        f"({problem.strerror or problem}). Try again later, or ask IT to free some disk space.") from None
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
     out = Path(out)
     kind = out.suffix.lower()
     if kind not in FORMATS:
-        raise PackError(f"Name the file .docx or .pdf (not {out.name}).")
+        raise PackError(f"Name the file .docx or .pdf (not {output.shown(Path(out.name))}).")
+    output.check_out(out)  # before the seconds of building: a pack that cannot be written is not made
     renderer = Renderer()
     renderer.start(IMAGE_KIND[kind])  # the chart helpers warm up while the document is built
     try:
@@ -54,6 +64,5 @@ def make_pack(db: str | os.PathLike, out: str | os.PathLike, *, period: str | No
         data = render(doc, kind, renderer)
     finally:
         renderer.close()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(data)
+    output.write_atomically(out, data)  # last month's pack stays whole if this fails
     return Written(out, len(doc.charts()), choose_sections(sections))

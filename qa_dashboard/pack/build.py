@@ -10,6 +10,7 @@ import pandas as pd
 from qa_dashboard.pack import figures as f
 from qa_dashboard.pack import sections
 from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, printable_parts, table_from
+from qa_dashboard.scope import PeriodRefused, read_period
 
 SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan")
 SECTION_SLUGS = {name.lower().replace(" ", "-"): name for name in SECTIONS}
@@ -22,25 +23,17 @@ class PackError(Exception):
 
 # ------------------------------------------------------------------------------ the period --
 def resolve_period(db, token: str | None) -> tuple[dt.date, dt.date, str]:
-    """The months a link token names, as the sidebar reads it: `latest` (default), a financial
-    year `2024-25`, a quarter `Q3 2024-25`, or months `2024-06..2024-11`."""
+    """The months a period names, as the sidebar reads a link's (`scope.read_period`): `latest`
+    (default), a month `2024-07` or `Jul-24`, months `2024-06..2024-11`, a financial year
+    `2024-25` or a quarter `Q3 2024-25`."""
     months = f.query(db, "months_loaded")
     if months.empty:
         raise PackError("The database holds no figures yet, so there is nothing to put in a pack.")
-    options = f.period_options(months)
-    token = (token or LATEST).strip()
-    for value, start, end, label in options.values():
-        if value and value == token:
-            return start, end, label
-    first, dots, last = token.partition("..")
     try:
-        start, end = (dt.datetime.strptime(first, "%Y-%m").date(), dt.datetime.strptime(last, "%Y-%m").date())
-    except ValueError:
-        start = end = None
-    if not dots or start is None or start > end:
-        raise PackError(f"The period '{token}' is not one the data covers. Use a financial year such as 2024-25, "
-                        "a quarter such as Q3 2024-25, months such as 2024-06..2024-11, or latest.")
-    return start, end, f"{f.metrics.month_label(start)} to {f.metrics.month_label(end)}"
+        _, start, end, label = read_period(months, token or LATEST)
+    except PeriodRefused as refused:
+        raise PackError(str(refused)) from None
+    return start, end, label
 
 
 def choose_sections(names) -> list[str]:
@@ -64,10 +57,6 @@ def filters_for(db, period: str | None, service: str | None, team: str | None) -
         raise PackError(f"There is no service area called '{service}' in the data.")
     if team and team not in set(teams["team"]):
         raise PackError(f"There is no team called '{team}' in the data.")
-    months = f.query(db, "months_loaded")
-    in_period = pd.to_datetime(months["month"]).dt.date.between(start, end)
-    if not in_period.any():
-        raise PackError(f"No figures are loaded for {label}, so there is nothing to put in a pack.")
     return f.Filters(start=start, end=end, period_label=label, service_area=service, team=team)
 
 
@@ -86,7 +75,8 @@ def cover(doc: Document) -> list:
     if doc.demo:
         lines.insert(0, "DEMO DATA: a fictional authority. None of it describes real children, families, staff or teams.")
     if doc.publish:
-        lines.append("Published version: counts under 5, and shares built on them, are suppressed.")
+        lines.append("Published version: counts under 5, and shares built on them, are suppressed; officers' "
+                     "practice analysis and people's own comments are left out.")
     return [Heading(1, doc.title), Paragraph(doc.authority, "body"), *[Paragraph(line, "body") for line in lines],
             Paragraph("How to read it: every share is given with n, the number it counts; a figure from fewer "
                       "than 5 is flagged; a dash (–) is a figure not loaded, never zero; figures over several "

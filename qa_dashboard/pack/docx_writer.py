@@ -7,6 +7,7 @@ it shows and its latest figure, A4, page numbers in the footer, the document's l
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import re
 import struct
@@ -20,7 +21,10 @@ from docx.shared import Mm, Pt, RGBColor
 from lxml import etree  # python-docx's own XML library
 
 from qa_dashboard.pack.images import Renderer
-from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table, chart_size_mm
+from qa_dashboard.pack.model import (Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table, chart_size_mm,
+                                     column_widths)
+
+TEXT_WIDTH_MM = 170  # an A4 page inside 20 mm margins
 
 # RAG shading, light enough for black text; the word is always written too.
 RAG_FILLS = {"green": "C6E5D9", "amber": "FBE3B5", "red": "F4C7BE", "blue": "C9DDF0"}
@@ -126,12 +130,25 @@ def _fill_cell(tc, text: str, bold: bool = False) -> None:
         words.text = line
 
 
+def _fix_widths(table, shares: list[int]) -> None:
+    """The columns' widths as the PDF's, fixed: Word would otherwise widen a column to fit its
+    longest word (one long link squeezed every other column to nothing); in a fixed column Word
+    breaks a word longer than the column instead."""
+    table.autofit = False  # w:tblLayout fixed
+    widths = [Mm(TEXT_WIDTH_MM * share / sum(shares)) for share in shares]
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for tc, width in zip(table.rows[0]._tr.tc_lst, widths):  # the body rows are copies of this row
+        tc.width = width
+
+
 def _table(document, styles: _Styles, block: Table) -> None:
     """A real table, its header row repeated on every page. Rows are copies of the header row's
     XML (its cells' widths), filled in: python-docx's own `add_row().cells` re-reads the whole
     table for every row, which made a 70-row table take a second."""
     styles.paragraph(clean(block.caption), "Caption")
     table = document.add_table(rows=1, cols=len(block.columns), style="Table Grid")
+    _fix_widths(table, column_widths(block.columns, block.rows))
     header = table.rows[0]._tr
     for tc, name in zip(header.tc_lst, block.columns):
         _fill_cell(tc, clean(name), bold=True)
@@ -162,15 +179,34 @@ def _chart(document, styles: _Styles, block: Chart, renderer: Renderer) -> None:
     styles.paragraph(clean(block.caption), "Caption")
 
 
+PRODUCT = "QA dashboard"
+
+
+def _properties(document, doc: Document) -> None:
+    """The file's own description as Word's File > Info shows it: made now, by the product (never
+    by a person's name), not the 2013 dates and "python-docx" of the library's blank template."""
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    properties = document.core_properties
+    properties.title = clean(f"{doc.title}: {doc.period_label}")
+    properties.subject = clean(doc.scope_label)
+    properties.author = properties.last_modified_by = PRODUCT
+    properties.comments = "Made by the QA dashboard from its database."
+    properties.created = properties.modified = now
+    properties.revision = 1
+    properties.keywords = properties.category = ""
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/docProps/app.xml":  # the template says "Microsoft Macintosh Word"
+            part._blob = re.sub(rb"<Application>[^<]*</Application>", b"<Application>" + PRODUCT.encode() +
+                                b"</Application>", part.blob)
+
+
 def write_docx(doc: Document, renderer: Renderer | None = None) -> bytes:
     renderer = renderer or Renderer()
     renderer.draw_all([chart.spec for chart in doc.charts()], "png")
     document = new_document()
     _page_setup(document)
     _styles(document)
-    document.core_properties.title = f"{doc.title}: {doc.period_label}"
-    document.core_properties.subject = doc.scope_label
-    document.core_properties.author = "QA dashboard"
+    _properties(document, doc)
     styles = _Styles(document)
     first_heading = True
     for block in doc.blocks:

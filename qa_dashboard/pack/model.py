@@ -132,6 +132,35 @@ def words(text: str, publish: bool) -> str:
     return suppress_text(text) if publish else text
 
 
+# A table's columns share the page's width by their words: a column of sentences gets room, a
+# column of numbers no more than its heading needs. A word longer than LONGEST_WORD characters
+# (a link, a file name) counts as that long and is broken across lines instead, so one long link
+# cannot squeeze every other column to a letter a line.
+LONGEST_WORD = 20
+_CELL_PADDING = 2       # characters' worth of room for a cell's inner margins
+
+
+def column_widths(columns, rows) -> list[int]:
+    """Each column's share of the table's width (the same in the .docx and the PDF)."""
+    widths = []
+    for index, heading in enumerate(columns):
+        cells = [str(row[index]) for row in rows] or [""]
+        longest_word = max(len(word) for text in [str(heading), *cells] for word in (text.split() or [""]))
+        typical = sorted(len(text) for text in cells)[len(cells) // 2]
+        widths.append(max(min(longest_word, LONGEST_WORD), min(typical, 60) // 2, 4) + _CELL_PADDING)
+    return widths
+
+
+_LONG_WORD = re.compile(r"\S{%d,}" % (LONGEST_WORD + 1))
+
+
+def breakable(text: str) -> str:
+    """Text with a zero-width space after every LONGEST_WORD characters of a longer word, where a
+    line may break: the PDF's typesetter breaks words only where their letters allow it."""
+    return _LONG_WORD.sub(lambda m: "\u200b".join(m.group(0)[i:i + LONGEST_WORD]
+                                                  for i in range(0, len(m.group(0)), LONGEST_WORD)), text)
+
+
 # A printed page holds a chart of about 900 pixels high at the page's width (165 mm for 620
 # pixels), of which title, axis, legend and padding take about 150. A bar chart sized by a step
 # per row (a bar per team) beyond that is printed in parts, each a page at most.

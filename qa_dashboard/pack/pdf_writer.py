@@ -17,21 +17,10 @@ import typst
 
 from qa_dashboard.pack.docx_writer import RAG_FILLS, clean
 from qa_dashboard.pack.images import Renderer
-from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table, chart_size_mm
+from qa_dashboard.pack.model import (Bullets, Chart, Document, Heading, PageBreak, Paragraph, Table, breakable,
+                                     chart_size_mm, column_widths)
 
 TEMPLATE = Path(__file__).with_name("pack.typ")
-
-
-def column_widths(columns, rows) -> list[int]:
-    """Each column's share of the page's width, from its longest word and its usual length: a
-    column of sentences gets room, a column of numbers no more than its heading needs."""
-    widths = []
-    for index, heading in enumerate(columns):
-        cells = [str(row[index]) for row in rows] or [""]
-        longest_word = max(len(word) for text in [heading, *cells] for word in (text.split() or [""]))
-        typical = sorted(len(text) for text in cells)[len(cells) // 2]
-        widths.append(max(longest_word, min(typical, 60) // 2, 4))
-    return widths
 
 
 _SVG_ROOT = re.compile(rb"<svg\b[^>]*>")
@@ -61,8 +50,8 @@ def _block(block, folder: Path, renderer: Renderer, number: int) -> dict:
     if isinstance(block, Table):
         fills = [["#" + RAG_FILLS[v.lower()] if i == block.rag_column and v.lower() in RAG_FILLS else None
                   for i, v in enumerate(row)] for row in block.rows]
-        return {"kind": "table", "caption": clean(block.caption), "columns": [clean(c) for c in block.columns],
-                "rows": [[clean(v) for v in row] for row in block.rows], "fills": fills,
+        return {"kind": "table", "caption": clean(block.caption), "columns": [breakable(clean(c)) for c in block.columns],
+                "rows": [[breakable(clean(v)) for v in row] for row in block.rows], "fills": fills,
                 "widths": column_widths(block.columns, block.rows)}
     if isinstance(block, Chart):
         name = f"chart-{number}.svg"

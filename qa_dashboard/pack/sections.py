@@ -27,8 +27,21 @@ class Scope:
         return table_from(frame, caption, self.publish, rag_column)
 
 
+# A published pack leaves free text out: its small numbers cannot be found reliably ("two of the
+# hundred", "(2 of 100)", "a 15-year-old at Hub"), and people's own words may point to a child or a
+# family. Printing them with a warning would publish them all the same. The internal pack has them.
+LEFT_OUT_OF_PUBLISHED = ("{what} {are} left out of this published version: free text cannot be checked for "
+                         "counts under 5 or for details that could identify someone. The internal version "
+                         "of the pack has {them}.")
+
+
 def practice_analysis(scope: Scope, kind: str, key: str) -> list:
-    """The officers' words for an indicator or section, exactly as written, with who and when."""
+    """The officers' words for an indicator or section, exactly as written, with who and when;
+    in a published pack, a line saying they are left out and why."""
+    if scope.publish:
+        return [Heading(3, "Practice analysis"),
+                Paragraph(LEFT_OUT_OF_PUBLISHED.format(what="Officers' practice analysis", are="is", them="it"),
+                          "note")]
     note = scope.notes.get((kind, key))
     if note is None:
         return [Heading(3, "Practice analysis"),
@@ -227,11 +240,14 @@ def voice_blocks(scope: Scope) -> list | None:
 
 def comments_blocks(scope: Scope, win) -> list:
     """People's words, exactly as written: the comments an officer chose on the Voice page for
-    this period and scope; when none were chosen, the newest, saying so."""
+    this period and scope; when none were chosen, the newest, saying so. None in a published pack."""
     found = f.voice.comments_for_reading(f.query(scope.db, "voice_comments",
                                                  win.period_params(scope.chosen.service_area, scope.chosen.team)))
     if found.empty:
         return []
+    if scope.publish:
+        return [Heading(2, "In their own words"), Paragraph(LEFT_OUT_OF_PUBLISHED.format(
+            what=f"The period's {len(found):,} comments in people's own words", are="are", them="them"), "note")]
     chosen = found[found["comment_key"].isin(f.chosen_comments.chosen_keys(scope.db))]
     if chosen.empty:
         shown = found.head(COMMENTS_SHOWN)

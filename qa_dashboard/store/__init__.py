@@ -354,23 +354,23 @@ def is_demo(path: str | os.PathLike) -> bool:
 _demo_memo: dict[tuple[str, str], bool] = {}
 
 
+def forget_version(path: str | os.PathLike) -> None:
+    """After the file at `path` was replaced: the next `data_version` reads it again."""
+    with _version_lock:
+        _version_memo.pop(str(Path(path)), None)
+
+
 def start_empty(path: str | os.PathLike, *, role: str | None = None, now=None) -> Path | None:
     """Replace the database at `path` with an empty one, keeping the old file as a backup.
 
     This is how an authority leaves the demo data: the backup is
     `backups/<name>-YYYYMMDD-HHMMSS.duckdb` beside the database (returned; None when there was
-    no database to back up). The new file has a new instance id, so `data_version` changes and
-    every cached page reloads. `role` is checked as `ingest` checks it.
-
-    The empty database is built in a scratch file first. The old one is then opened read-write,
-    which waits (as a load does) for any other process to let go of it, checkpointed so the
-    file holds everything, copied, and only then swapped for the new one, all inside this
-    process's write lock so no page reads half-way through.
+    no database to back up), made and swapped as `backup.replace_keeping_backup` does it, so no
+    page reads half-way through. The new file has a new instance id, so `data_version` changes
+    and every cached page reloads. `role` is checked as `ingest` checks it.
     """
-    import datetime as _dt
-    import shutil
-
     from qa_dashboard import auth
+    from qa_dashboard.store import backup
 
     auth.require_uploader(role)
     path = Path(path)
@@ -378,33 +378,7 @@ def start_empty(path: str | os.PathLike, *, role: str | None = None, now=None) -
     try:
         with write_transaction(scratch):
             pass  # creates the schema, the views and a fresh instance id
-        with _LOCK.writing(), _translating_errors():
-            backup = None
-            if path.is_file():
-                stamp = (now or _dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-                backup = _free_backup_name(path.parent / "backups" / f"{path.stem}-{stamp}.duckdb")
-                backup.parent.mkdir(parents=True, exist_ok=True)
-                con = _connect_with_retry(path, read_only=False, wait=WAIT_SECONDS)
-                try:
-                    run(con, "CHECKPOINT")
-                    shutil.copy2(path, backup)
-                finally:
-                    con.close()
-            os.replace(scratch, path)
-            path.with_name(path.name + ".wal").unlink(missing_ok=True)
-            with _version_lock:
-                _version_memo.pop(str(path), None)
-        return backup
+        return backup.replace_keeping_backup(path, scratch, now)
     finally:
         for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
             leftover.unlink(missing_ok=True)
-
-
-def _free_backup_name(candidate: Path) -> Path:
-    """Two starts in the same second must not overwrite the first one's backup."""
-    number = 1
-    chosen = candidate
-    while chosen.exists():
-        number += 1
-        chosen = candidate.with_name(f"{candidate.stem}-{number}{candidate.suffix}")
-    return chosen

@@ -2,9 +2,11 @@
 authority (team None), each share with its numerator and denominator.
 
 Counts and rates are written only for months the list covers whole (a count over half a month
-is not the month's count); shares are written for every month with cases in it. A rate per
-10,000 children needs the 12 months to the month's end inside the list and the authority's ONS
-0-17 population; otherwise it is left out and a warning says why (never a rate over a part-year).
+is not the month's count); shares are written for every month with cases in it. The months
+covered are the window the officer declares (`--from` to the extract date: every whole month in
+it, zero where one has no case), else inferred from the list's earliest date. A rate per 10,000
+children needs the 12 months to the month's end inside the window and the authority's ONS 0-17
+population; otherwise it is left out and a warning names the months (never a rate over a part-year).
 """
 from __future__ import annotations
 
@@ -35,10 +37,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The months a list covers whole: from `first` to `last`, both first-of-month dates."""
+    """The months a list covers whole: from `first` to `last`, both first-of-month dates.
+    `declared` when the officer gave the window's start, rather than it being inferred."""
 
     first: dt.date
     last: dt.date
+    declared: bool = False
 
     def whole(self, month: dt.date) -> bool:
         return self.first <= month <= self.last
@@ -62,6 +66,29 @@ def coverage(dates: list[dt.date], as_at: dt.date) -> Coverage | None:
     first = min(known)
     start = month_of(first) if first.day <= 7 else add_months(month_of(first), 1)
     return Coverage(start, last_whole_month(as_at))
+
+
+def first_whole_month(start: dt.date) -> dt.date:
+    """The first month that lies whole on or after `start`."""
+    return month_of(start) if start.day == 1 else add_months(month_of(start), 1)
+
+
+def declared(start: dt.date, as_at: dt.date) -> Coverage:
+    """The window the officer declared: every whole month from `start` to the extract date."""
+    return Coverage(first_whole_month(start), last_whole_month(as_at), declared=True)
+
+
+def covering(window: Coverage | None, as_at: dt.date):
+    """How a list's months are found: the declared window whatever the dates, else inferred."""
+    return (lambda dates: window) if window is not None else (lambda dates: coverage(dates, as_at))
+
+
+def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
 
 
 @dataclass
@@ -118,7 +145,7 @@ def _days(starts: list, ends: list) -> np.ndarray:
 
 
 def timeliness(rows: ListRows, start: str, end: str, limit: int, indicator: str,
-               count_indicator: str, as_at: dt.date, findings: Findings) -> tuple[list[Figure], list[dt.date]]:
+               count_indicator: str, cover_of, findings: Findings) -> tuple[list[Figure], list[dt.date]]:
     """A count of cases ending in each month, and the share ending within `limit` working days of
     their start. An end before its start is counted but left out of the share (a warning)."""
     picked = [i for i, day in enumerate(rows.column(end)) if day is not None]
@@ -139,11 +166,10 @@ def timeliness(rows: ListRows, start: str, end: str, limit: int, indicator: str,
     if backwards:
         findings.sheet(rows.source, f"{backwards:,} of {len(picked):,} rows end before they start; they are left "
                                     f"out of {indicator} (n = {len(picked) - backwards:,}).")
-    cover = coverage(ends, as_at)
-    return counted.counts(count_indicator, cover) + timely.shares(indicator), ends
+    return counted.counts(count_indicator, cover_of(ends)) + timely.shares(indicator), ends
 
 
-def re_referrals(rows: ListRows, as_at: dt.date, findings: Findings) -> tuple[list[Figure], list[dt.date]]:
+def re_referrals(rows: ListRows, cover_of, findings: Findings) -> tuple[list[Figure], list[dt.date]]:
     """Referrals per month, and the share within 365 days of an earlier referral of the same child
     (in the list, or by the list's count of referrals in the last 12 months)."""
     dates, ids, previous = rows.column("referral_date"), rows.column("child_id"), rows.column("referrals_12m")
@@ -154,22 +180,40 @@ def re_referrals(rows: ListRows, as_at: dt.date, findings: Findings) -> tuple[li
                        f"column seems to count the referral itself: it was read as earlier referrals plus this one "
                        f"(n = {len(known_counts):,}). Check how the case system counts it.",
                        column=rows.source.header_of("referrals_12m"))
-    by_child = defaultdict(list)
-    for day, child in zip(dates, ids):
-        if day is not None and child is not None:
-            by_child[child].append(day)
+    earlier = earlier_referral_within(dates, ids, RE_REFERRAL_DAYS)
     counted, repeated = Tally(), Tally()
     for i, day in enumerate(dates):
         if day is None:
             continue
         team = rows.team(i)
-        earlier = any(0 < (day - other).days <= RE_REFERRAL_DAYS for other in by_child.get(ids[i], ()))
         count = previous[i]
         by_count = count is not None and count - int(inclusive) >= 1
         counted.add(month_of(day), team, True)
-        repeated.add(month_of(day), team, earlier or by_count)
-    cover = coverage(dates, as_at)
-    return counted.counts("referrals_count", cover) + repeated.shares("re_referrals_pct"), dates
+        repeated.add(month_of(day), team, earlier[i] or by_count)
+    return counted.counts("referrals_count", cover_of(dates)) + repeated.shares("re_referrals_pct"), dates
+
+
+def earlier_referral_within(dates: list, ids: list, days: int) -> list[bool]:
+    """For each row, whether the same child has another referral 1 to `days` days before it.
+    Sorted once by (child, day) and searched, so a placeholder ID shared by thousands of rows
+    costs n log n, not n squared (each row is compared with its nearest earlier date only)."""
+    known = [i for i, (day, child) in enumerate(zip(dates, ids)) if day is not None and child is not None]
+    found = [False] * len(dates)
+    if not known:
+        return found
+    children: dict = {}
+    child_codes = np.fromiter((children.setdefault(ids[i], len(children)) for i in known), dtype=np.int64, count=len(known))
+    ordinals = np.fromiter((dates[i].toordinal() for i in known), dtype=np.int64, count=len(known))
+    span = 1 << 22  # more days than any date has ordinals: each child's dates in a block of its own
+    keys = child_codes * span + ordinals
+    ordered = np.sort(keys)
+    before = np.searchsorted(ordered, keys, side="left")  # the first of this child's same-day referrals
+    has_earlier = before > 0
+    nearest = ordered[np.maximum(before - 1, 0)]  # the latest of this child's referrals on an earlier day
+    hits = has_earlier & (nearest >= keys - days)
+    for i, hit in zip(known, hits.tolist()):
+        found[i] = hit
+    return found
 
 
 def nfa(rows: ListRows, findings: Findings) -> list[Figure]:
@@ -191,7 +235,7 @@ def nfa(rows: ListRows, findings: Findings) -> list[Figure]:
     return tally.shares("nfa_assessments_pct")
 
 
-def s47_children(rows: ListRows, as_at: dt.date) -> tuple[list[Figure], list[tuple[dt.date, object]]]:
+def s47_children(rows: ListRows, cover_of) -> tuple[list[Figure], list[tuple[dt.date, object]]]:
     """Children whose section 47 enquiry started in the month: a child twice in a month counts
     once. Returns the monthly counts and each (start, child) for the rolling rate."""
     tally, seen, events = Tally(), set(), []
@@ -208,7 +252,7 @@ def s47_children(rows: ListRows, as_at: dt.date) -> tuple[list[Figure], list[tup
             tally.cases[(month_of(began), scope)] += 1
         if team:
             tally.teams.add(team)
-    return tally.counts("s47_count", coverage([d for d, _ in events], as_at)), events
+    return tally.counts("s47_count", cover_of([d for d, _ in events])), events
 
 
 def rolling_rates(indicator: str, events: list[tuple[dt.date, object]], cover: Coverage | None,
@@ -222,10 +266,16 @@ def rolling_rates(indicator: str, events: list[tuple[dt.date, object]], cover: C
         findings.sheet(source, f"No {indicator} written: a rate per 10,000 children needs 12 whole months, and "
                                f"the list covers {_months(cover)} ({cover.first:%b %Y} to {cover.last:%b %Y}).")
         return []
+    findings.sheet(source, f"No {indicator} for the 11 months {cover.first:%b %Y} to "
+                           f"{add_months(first_end, -1):%b %Y}: a rate per 10,000 children needs the 12 whole "
+                           f"months to the month's end, and the list covers from {cover.first:%b %Y}.")
+    by_month = defaultdict(set)  # each event once into its month: a window is then 12 months' sets, not every event
+    for day, w in events:
+        by_month[month_of(day)].add(w)
     figures, month, missing = [], first_end, []
     while month <= cover.last:
-        window_start, window_end = add_months(month, -11), add_months(month, 1)
-        who = {w for day, w in events if window_start <= day < window_end}
+        window_end = add_months(month, 1)
+        who = set().union(*(by_month.get(add_months(month, -back), ()) for back in range(12)))
         children = population(window_end - dt.timedelta(days=1))
         if children:
             figures.append(Figure(month, indicator, None, round(len(who) / children * 10_000, 6), len(who), children))
@@ -233,8 +283,9 @@ def rolling_rates(indicator: str, events: list[tuple[dt.date, object]], cover: C
             missing.append(month)
         month = add_months(month, 1)
     if missing:
-        findings.sheet(source, f"No {indicator} for {len(missing)} month(s) from {missing[0]:%b %Y}: the authority's "
-                               "ONS 0-17 population is not loaded. Choose the authority and load DfE's population file.")
+        findings.sheet(source, f"No {indicator} for {len(missing)} month(s) (" + ", ".join(f"{m:%b %Y}" for m in missing)
+                       + "): the authority's ONS 0-17 population for them is not loaded. Choose the authority and "
+                         "load DfE's population file.")
     return figures
 
 

@@ -1,7 +1,8 @@
 """Which sheets are Annex A lists, where their header row is, and which column is which.
 
 A sheet is a list by its name (`List 3`, `List_3`, `List 3 - Referrals`, `Referrals`,
-`Sec47 and ICPC`) or, failing that, by its header columns. The header is the first row, among
+`Sec47 and ICPC`) or, failing that, by its header columns; one not named `List N` must also
+have an identifier column (a child's ID), or it is a summary, not a list. The header is the first row, among
 the first 30, with at least two known column spellings: titles and notes above it are skipped.
 The vocabulary lives in `qa_dashboard/contract/annex_a.toml`.
 """
@@ -43,9 +44,6 @@ class Vocabulary:
     labels: dict[str, str]           # column -> the label Ofsted gives it
     cin_plan_statuses: frozenset[str]
     standards: dict[str, int]
-
-    def private(self, column: str) -> bool:
-        return self.kinds.get(column) in {"id", "private"}
 
 
 @cache
@@ -135,6 +133,12 @@ def find_list(raw: RawSheet) -> AnnexList | None:
     if header is None:
         return None
     index, columns, headers = header
+    if _LIST_NAME.match(raw.name) and number_from_name(raw.name) is not None:
+        return AnnexList(vocabulary().lists[number_from_name(raw.name)], raw, index, columns, headers)
+    # Known by a title ("Referrals") or by its columns: a list is child by child, so without an
+    # identifier column the sheet is a summary (a KPI workbook's "Referrals summary"), not a list.
+    if not any(vocabulary().kinds.get(column) == "id" for column in columns):
+        return None
     number = number_from_name(raw.name)
     if number is None:
         candidates = [spec for spec in vocabulary().lists.values()

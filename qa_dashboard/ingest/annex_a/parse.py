@@ -1,9 +1,9 @@
 """Read the cells an indicator needs from each list, check them, and count what is wrong.
 
-Refusals (errors) and warnings are `Problem`s naming file, list (sheet), Excel row and column;
-the value is shown only for dates, codes and numbers, never for a child's ID, date of birth,
-postcode or worker. Each problem also counts towards the data-quality table (list, problem,
-team), which holds counts only.
+Refusals (errors) and warnings are `Problem`s naming file, list (sheet), Excel row and column and
+what was expected, never the cell's value: in a row shifted by one column the "date" is a
+child's ID or a worker's name, so no column of a list is safe to show. Each problem also counts
+towards the data-quality table (list, problem, team), which holds counts only.
 """
 from __future__ import annotations
 
@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 
 from qa_dashboard.ingest.annex_a import cells
 from qa_dashboard.ingest.annex_a.lists import AnnexList, vocabulary
-from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
+from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
 
 _LISTED_PER_COLUMN = 10   # problems of one kind listed one by one in a column; the rest summed up
 _DATES = (dt.date, dt.datetime)
 _SLOW = object()
 _TEXT_MEMO: dict[str, str | None] = {}
 _READ = {"id": cells.read_id, "text": cells.read_text, "number": cells.read_number}
+REFUSED_ROW_TEAM = "(not shown: the row is refused)"
 
 
 @dataclass
@@ -52,20 +53,40 @@ class Findings:
     problems: list[Problem] = field(default_factory=list)
     quality: Counter = field(default_factory=Counter)   # (list, problem, team) -> rows
     _listed: Counter = field(default_factory=Counter)
+    _refused_rows: set = field(default_factory=set)      # (list, excel row) with a refused cell
+    _pending: list = field(default_factory=list)         # (list, problem, team, excel row) until the list is read
+
+    def count(self, rows: ListRows, excel_row: int, problem: str, team: str | None) -> None:
+        """A row with a recording problem, for the data-quality table once the list is read."""
+        self._pending.append((rows.label, problem, team, excel_row))
+
+    def settle(self, rows: ListRows) -> None:
+        """The list read: a row with a refused cell may be shifted a column, so what stands in its
+        team column may be a worker's name or a postcode. Its team is not used or shown."""
+        for label, problem, team, excel_row in self._pending:
+            refused = (label, excel_row) in self._refused_rows
+            self.quality[(label, problem, REFUSED_ROW_TEAM if refused else team or "")] += 1
+        self._pending.clear()
+        if "team" in rows.values:
+            teams = rows.values["team"]
+            for i, excel_row in enumerate(rows.excel_rows):
+                if (rows.label, excel_row) in self._refused_rows:
+                    teams[i] = None
 
     def cell(self, rows: ListRows, index_or_row: int, column: str, message: str, value=None,
              severity: str = ERROR, problem: str | None = None, team: str | None = None) -> None:
         source = rows.source
+        if severity == ERROR:
+            self._refused_rows.add((rows.label, index_or_row))
         if problem:
-            self.quality[(rows.label, problem, team or "")] += 1
+            self.count(rows, index_or_row, problem, team)
         place = (source.sheet, column, message, severity)
         self._listed[place] += 1
         if self._listed[place] > _LISTED_PER_COLUMN:
             return
-        hidden = vocabulary().private(column) or value is None
-        self.problems.append(Problem(
+        self.problems.append(Problem(  # never the value: see the module's docstring
             sheet=source.sheet, row=index_or_row, column=source.header_of(column),
-            value="" if hidden else shown(value), message=message, severity=severity, file=self.file_name))
+            value="", message=message, severity=severity, file=self.file_name))
 
     def summarise_overflow(self) -> None:
         for (sheet, column, message, severity), count in self._listed.items():
@@ -98,6 +119,7 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
             letter_col = source.raw.first_col + position
             values = ["#N/A" if (r, letter_col) in errors_at else v for (r, _), v in zip(kept, values)]
         rows.values[column] = _read_column(rows, column, values, teams, as_at, findings)
+    findings.settle(rows)
     if duplicates:
         findings.sheet(source, f"{duplicates:,} exact duplicate rows were dropped; {len(rows.excel_rows):,} "
                                f"of {rows.rows_read:,} rows used.")
@@ -106,15 +128,15 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
 
 def _without_duplicates(source: AnnexList, rows: ListRows, findings: Findings) -> tuple[list, int]:
     """The rows below the header, an exact duplicate of an earlier row dropped (and counted)."""
-    seen: set[tuple] = set()
+    seen: dict[tuple, int] = {}
     kept, duplicates = [], 0
     for excel_row, cells_in_row in source.data_rows():
         fingerprint = tuple(cells_in_row)
-        if fingerprint in seen:
+        if fingerprint in seen:  # counted as its first copy's row, refused with it if it is
             duplicates += 1
-            findings.quality[(source.spec.label, "exact duplicate row", _team_of(cells_in_row, source) or "")] += 1
+            findings.count(rows, seen[fingerprint], "exact duplicate row", _team_of(cells_in_row, source))
             continue
-        seen.add(fingerprint)
+        seen[fingerprint] = excel_row
         kept.append((excel_row, cells_in_row))
     rows.rows_read = len(kept) + duplicates
     rows.excel_rows = [excel_row for excel_row, _ in kept]
@@ -185,18 +207,19 @@ def _read_cell(rows: ListRows, excel_row: int, column: str, value, as_at: dt.dat
             if read is not None and read > as_at:
                 findings.cell(rows, excel_row, column, f"is after the extract date ({as_at:%d/%m/%Y}). Check the "
                               "extract date, or the date in the case system.", value=value, problem="date after the extract", team=team)
+                return None  # refused: it counts towards no month, covered or not
             return read
         if kind == "yesno":
             answer = cells.read_yes_no(value)
             if answer is None and not cells.is_blank(value):
-                findings.quality[(rows.label, "unknown answer", team or "")] += 1
+                findings.count(rows, excel_row, "unknown answer", team)
             return answer if answer is not None else (None if cells.is_blank(value) else "unknown")
         if kind == "count":
             return cells.read_count(value)
         return _READ[kind](value)
     except cells.CellError as error:
         if kind == "count":
-            findings.quality[(rows.label, "unreadable number", team or "")] += 1
+            findings.count(rows, excel_row, "unreadable number", team)
             return None
         findings.cell(rows, excel_row, column, f"{error}.", value=value, problem="unreadable date", team=team)
         return None
