@@ -358,3 +358,25 @@ def test_provisional_limits_are_said_in_words():
 def test_a_custom_indicator_without_a_polarity_is_read_as_neutral():
     unknown = series(BASE + [11] * 7, "unknown", targets=[10] * 17)
     assert unknown.latest.variation == WORDS.variation["neither"] and unknown.latest.assurance is None
+
+
+def test_the_sentence_for_a_trend_counts_the_rising_months():
+    text = spc.sentence(series(UP + [8, 9, 10, 11, 12, 13, 14]), show_pct)
+    assert text == "special cause improvement: the last 7 months rising one after another, to 14.0%."
+
+
+def test_the_sentence_for_a_point_outside_names_the_limit():
+    text = spc.sentence(series(FIXED + [30], fix_after_n_points=12), show_pct)
+    assert text == "special cause improvement: the last figure, 30.0%, is above the upper limit of 26.0%."
+
+
+def test_the_sentence_for_two_of_three_names_the_limit_it_is_close_to():
+    text = spc.sentence(series(FIXED + [23, 15, 23], fix_after_n_points=12), show_pct)
+    assert text == "special cause improvement: two of the last three months close to the upper limit of 26.0%."
+
+
+def test_a_run_across_a_month_without_a_figure_is_said_in_figures_not_months():
+    periods = months(18)
+    del periods[13]
+    text = spc.sentence(spc.analyse(periods, BASE + [11] * 7, "higher"), show_pct)
+    assert text.startswith("special cause improvement: the last 7 figures above the average")

@@ -204,3 +204,9 @@ def test_the_pages_queries_read_a_teams_chart_rows_and_verdicts_beside_the_autho
     assert set(chart["scope"]) == {"authority", "team"} and len(chart) == 24 * 2 + 10
     latest = queries.run("spc_latest", db, {"team": None})
     assert list(latest["scope"]) == ["authority", "authority"]
+
+
+def test_a_rebase_covers_the_indicators_breakdowns_too(db):
+    rebases.write(db, "re_referrals_pct", "2024-05", "new front door", author="tester")
+    starts = query(db, "SELECT DISTINCT limits_from FROM kpi_spc WHERE breakdown = 'Second referral' ORDER BY 1")
+    assert starts == [(dt.date(2023, 1, 1),), (dt.date(2024, 5, 1),)]
