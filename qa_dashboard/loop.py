@@ -1,0 +1,241 @@
+"""The learning loop: early warnings, what was done about them, and whether the figure moved since.
+
+Seed 001 (Coventry, section 5): an indicator's trend is "the first sign that there may be
+problems relating to the quality of practice"; the board commissions a themed audit, agrees
+actions, and watches the indicator for "confirmation of improvement". No Streamlit, no database:
+the store fills the `early_warnings` and `loop_verdicts` views from these functions
+(qa_dashboard/store/loop_tables.py) inside every load, undo and rebase.
+
+- `warnings`: month by month, as the board would have seen the series then (only the figures up
+  to and including that month), a month warns when
+  - the series (at least `fewest_points` figures) ends on a point of special cause concern, or
+    its assurance against the month's target is "consistently fails" (qa_dashboard/spc.py, with
+    the rebases in force);
+  - it has been red against target (`metrics.rag`) for `red_months` consecutive months;
+  - its latest band among every authority published by then is the warning band (D). A year's
+    band (the year ending 31 March) counts as published from `band_published_month` of that year.
+  Each warning says why, with the figures.
+- `verdict`: for a series whose indicator has a completed linked action or themed audit: the
+  limits fixed on the points up to and including the month the latest one completed
+  (NHSRplotthedots' `fix_after_n_points`; at least 12 points, else "too early to say"), the rules
+  over the whole series, and the latest point's variation. The sentence says "since", never
+  "because of": a figure that moved after an action did not necessarily move because of it.
+
+The words and settings are the catalogue's `loop` section.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qa_dashboard import contract, metrics, spc
+
+
+@dataclass(frozen=True)
+class Band:
+    """The authority's published position for one indicator and year (year ending 31 March)."""
+
+    year: int
+    band: str | None
+    rank: int | None
+    of_count: int | None
+
+
+@dataclass(frozen=True)
+class Warning:
+    """A month a series warned, and why (each reason a sentence with its figures)."""
+
+    period: dt.date
+    reasons: tuple[str, ...]
+    concern: bool
+    fails: bool
+    red: bool
+    band: bool
+
+    @property
+    def text(self) -> str:
+        return contract.loop_words().words["joiner"].join(self.reasons)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A themed audit or an action linked to an indicator, as the `indicator_links` view holds it."""
+
+    indicator: str
+    kind: str                 # the catalogue's loop.kinds word: 'themed audit' or 'action'
+    reference: str            # the theme, or the action_id
+    title: str | None
+    started: dt.date | None
+    completed: dt.date | None
+    status: str | None
+    audits_n: int | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Is it working? The series' latest point read against limits fixed before the change."""
+
+    since: dt.date            # the first of the month the latest linked action or audit completed
+    kind: str
+    reference: str
+    points_before: int        # figures up to and including that month (the limits' points)
+    points_since: int         # figures after it
+    variation: str | None     # the latest point's variation; None when too early to say
+    centre: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    sentence: str
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return dt.date(value.year, value.month, 1)
+
+
+def _month_number(month: dt.date) -> int:
+    return month.year * 12 + month.month
+
+
+def _kept(periods: Iterable, values: Iterable, targets: Iterable | None) -> list[tuple]:
+    """(month, value, target) for the months with a figure, in order (a blank month is absent)."""
+    periods = [_month(p) for p in periods]
+    values = list(values)
+    targets = list(targets) if targets is not None else [None] * len(periods)
+    return sorted((p, float(v), float(t) if t is not None and t == t else None)
+                  for p, v, t in zip(periods, values, targets) if v is not None and v == v)
+
+
+# ------------------------------------------------------------------------- early warnings --
+def _last_point(ys: Sequence[float], lim: spc.Limits) -> tuple[str | None, int]:
+    """The rule and direction of the last of `ys` (a part's figures up to the month) under `lim`.
+
+    Every rule looks back at most seven points from the one it labels (a trend or a shift of 7,
+    two of three), and nothing follows the last point, so the last seven points read with the
+    part's limits label it exactly as spc.analyse does over the whole part (tests check this)."""
+    window = ys[-spc.RUN:]
+    has_limits = lim.upper is not None
+    outside = [has_limits and (y > lim.upper or y < lim.lower) for y in window]
+    side = [_sign(y - lim.centre) for y in window]
+    flags = [int(has_limits and not out and (y < lim.lower_near or y > lim.upper_near))
+             for y, out in zip(window, outside)]
+    part_two = spc.part_of_two_in_three(spc.two_in_three(flags, side), flags) if any(flags) else flags
+    labelled = spc.special_cause_type(window, spc.part_of_seven_trend(spc.seven_point_trend(window)), part_two,
+                                      spc.part_of_seven_trend(spc.seven_point_one_side_mean(side)), side, outside)
+    return labelled[-1]
+
+
+def _published_band(bands: Sequence[Band], month: dt.date, published_month: int) -> Band | None:
+    """The latest band published by `month`: year Y's from `published_month` of year Y."""
+    out = [b for b in bands if dt.date(b.year, published_month, 1) <= month]
+    return max(out, key=lambda b: b.year) if out else None
+
+
+def _financial_year(year: int) -> str:
+    return f"{year - 1}-{year % 100:02d}"
+
+
+def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterable | None = None, *,
+             unit: str = "number", rebases: Iterable = (), bands: Iterable[Band] = ()) -> list[Warning]:
+    """Every month of the series that raised a warning, as the board would have seen it then."""
+    settings = contract.loop_words()
+    words = settings.words
+    show = lambda value: metrics.format_value(value, unit)  # noqa: E731
+    rows = _kept(periods, values, targets)
+    months = [p for p, _, _ in rows]
+    ys = [v for _, v, _ in rows]
+    starts = sorted({_month(m) for m in rebases})
+    part_of = [bisect.bisect_right(starts, m) for m in months]
+    bands = sorted(bands, key=lambda b: b.year)
+    found: list[Warning] = []
+    part_start = 0
+    for k, (month, value, target) in enumerate(rows):
+        if k and part_of[k] != part_of[k - 1]:
+            part_start = k
+        reasons: list[str] = []
+        concern = fails = red = band = False
+        if k + 1 >= settings.fewest_points:
+            part = ys[part_start:k + 1]
+            lim = spc.limits(part)
+            _, direction = _last_point(part, lim)
+            if spc.variation_key(direction, polarity) == "concern":
+                concern = True
+                series = spc.analyse(months[:k + 1], ys[:k + 1], polarity, [t for _, _, t in rows[:k + 1]],
+                                     rebases=starts)
+                reasons.append(words["concern"].format(sentence=spc.sentence(series, show).rstrip(".")))
+            if lim.upper is not None and spc.assurance_key(lim.lower, lim.upper, target, polarity) == "fails":
+                fails = True
+                reasons.append(words["fails"].format(target=show(target), lower=show(lim.lower), upper=show(lim.upper)))
+        run = rows[max(0, k + 1 - settings.red_months):k + 1]
+        if (len(run) == settings.red_months
+                and _month_number(run[-1][0]) - _month_number(run[0][0]) == settings.red_months - 1
+                and all(metrics.rag(v, t, polarity) == "Red" for _, v, t in run)):
+            red = True
+            reasons.append(words["red"].format(target=show(target), n=settings.red_months,
+                                               values=", ".join(show(v) for _, v, _ in run)))
+        latest = _published_band(bands, month, settings.band_published_month)
+        if latest is not None and latest.band == settings.warning_band:
+            band = True
+            reasons.append(words["band"].format(band=latest.band, year=_financial_year(latest.year),
+                                                rank=latest.rank, of=latest.of_count))
+        if reasons:
+            found.append(Warning(month, tuple(reasons), concern, fails, red, band))
+    return found
+
+
+# -------------------------------------------------------------------------------- verdicts --
+def latest_completed(links: Iterable[Link]) -> Link | None:
+    """The linked action or themed audit completed last (None when none is completed)."""
+    done = [link for link in links if link.completed is not None]
+    return max(done, key=lambda link: (link.completed, link.kind, link.reference)) if done else None
+
+
+def _points(n: int) -> str:
+    words = contract.loop_words().words
+    return words["point"] if n == 1 else words["points"]
+
+
+def verdict(periods: Iterable, values: Iterable, polarity: str, links: Iterable[Link],
+            targets: Iterable | None = None, *, unit: str = "number") -> Verdict | None:
+    """Whether the series moved since the latest completed linked action or themed audit; None
+    when no linked action or audit is completed."""
+    link = latest_completed(links)
+    if link is None:
+        return None
+    settings = contract.loop_words()
+    words = settings.words
+    show = lambda value: metrics.format_value(value, unit)  # noqa: E731
+    since = _month(link.completed)
+    rows = _kept(periods, values, targets)
+    before = sum(1 for p, _, _ in rows if p <= since)
+    after = len(rows) - before
+    sheet = {word: sheet for sheet, word in settings.kinds.items()}.get(link.kind, "actions")
+    opening = words[f"since_{'themed_audit' if sheet == 'themed_audits' else 'action'}"].format(
+        reference=link.reference, month=f"{since:%B %Y}")
+    variation = centre = lower = upper = None
+    if before < max(settings.fewest_points, spc.FEWEST_FIXED_POINTS):
+        detail = words["too_early"].format(n=before, points=_points(before),
+                                           needed=max(settings.fewest_points, spc.FEWEST_FIXED_POINTS))
+    elif after == 0:
+        detail = words["none_since"]
+    else:
+        series = spc.analyse([p for p, _, _ in rows], [v for _, v, _ in rows], polarity, [t for _, _, t in rows],
+                             fix_after_n_points=before)
+        last = series.points[-1]
+        variation, centre, lower, upper = last.variation, last.centre, last.lower_limit, last.upper_limit
+        if last.direction == 0:
+            detail = words["no_change"].format(n=after, points=_points(after))
+        else:
+            on_side = sum(1 for p in series.points[before:] if _sign(p.value - p.centre) == last.direction)
+            fields = {"variation": variation, "n": on_side, "points": _points(after),
+                      "side": words["above" if last.direction > 0 else "below"], "centre": show(centre),
+                      "since": after}
+            detail = words["moved" if on_side == after else "moved_some"].format(**fields)
+    return Verdict(since, link.kind, link.reference, before, after, variation, centre, lower, upper,
+                   f"{opening}: {detail}")
