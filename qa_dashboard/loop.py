@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa_dashboard import contract, metrics, spc
+from qa_dashboard.periods import financial_year_label
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,6 @@ def _published_band(bands: Sequence[Band], month: dt.date, published_month: int)
     return max(out, key=lambda b: b.year) if out else None
 
 
-def _financial_year(year: int) -> str:
-    return f"{year - 1}-{year % 100:02d}"
-
-
 def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterable | None = None, *,
              unit: str = "number", rebases: Iterable = (), bands: Iterable[Band] = ()) -> list[Warning]:
     """Every month of the series that raised a warning, as the board would have seen it then."""
@@ -182,7 +179,7 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
         latest = _published_band(bands, month, settings.band_published_month)
         if latest is not None and latest.band == settings.warning_band:
             band = True
-            reasons.append(words["band"].format(band=latest.band, year=_financial_year(latest.year),
+            reasons.append(words["band"].format(band=latest.band, year=financial_year_label(dt.date(latest.year, 3, 1)),
                                                 rank=latest.rank, of=latest.of_count))
         if reasons:
             found.append(Warning(month, tuple(reasons), concern, fails, red, band))
