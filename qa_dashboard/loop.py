@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -132,6 +133,46 @@ def _last_point(ys: Sequence[float], lim: spc.Limits) -> tuple[str | None, int]:
     return labelled[-1]
 
 
+class _RunningLimits:
+    """spc.limits of a part's figures so far, kept as they grow one month at a time: the moving
+    ranges are kept sorted, so the screened ones (below 3.267 times their mean) are a prefix.
+    math.fsum is exactly rounded, so the order the figures are summed in changes no limit."""
+
+    def __init__(self):
+        self.ys: list[float] = []
+        self.ranges: list[float] = []
+
+    def add(self, y: float) -> None:
+        if self.ys:
+            bisect.insort(self.ranges, abs(y - self.ys[-1]))
+        self.ys.append(y)
+
+    def limits(self) -> spc.Limits:
+        centre = math.fsum(self.ys) / len(self.ys)
+        kept = []
+        if self.ranges:
+            mean_range = math.fsum(self.ranges) / len(self.ranges)
+            kept = self.ranges[:bisect.bisect_left(self.ranges, spc.SCREEN * mean_range)]
+        if not kept:
+            return spc.Limits(centre, None, None, None, None, None)
+        mean_range = math.fsum(kept) / len(kept)
+        return spc.Limits(centre, centre - spc.LIMIT * mean_range, centre + spc.LIMIT * mean_range,
+                          centre - spc.NEAR_LIMIT * mean_range, centre + spc.NEAR_LIMIT * mean_range, mean_range)
+
+
+def _may_signal(ys: Sequence[float], lim: spc.Limits, rising: int, falling: int) -> bool:
+    """Whether any rule can label the last point: it is outside or close to a limit (two of
+    three needs it close), it ends six steps one way (a trend), or it and the six before are on
+    one side of the centre (a shift). Only then is it read rule by rule."""
+    y = ys[-1]
+    if lim.upper is not None and (y > lim.upper_near or y < lim.lower_near):
+        return True
+    if max(rising, falling) >= spc.RUN - 1:
+        return True
+    side = _sign(y - lim.centre)
+    return side != 0 and len(ys) >= spc.RUN and all(_sign(v - lim.centre) == side for v in ys[-spc.RUN:])
+
+
 def _published_band(bands: Sequence[Band], month: dt.date, published_month: int) -> Band | None:
     """The latest band published by `month`: year Y's from `published_month` of year Y."""
     out = [b for b in bands if dt.date(b.year, published_month, 1) <= month]
@@ -150,29 +191,36 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
     starts = sorted({_month(m) for m in rebases})
     part_of = [bisect.bisect_right(starts, m) for m in months]
     bands = sorted(bands, key=lambda b: b.year)
+    can_concern = spc.improvement_direction(polarity) != 0  # a neutral indicator is never "concern"
+    is_red = [metrics.rag(v, t, polarity) == "Red" for _, v, t in rows]
     found: list[Warning] = []
-    part_start = 0
+    running = _RunningLimits()
+    rising = falling = 0  # steps up (down) in a row within the part, as spc.seven_point_trend counts them
     for k, (month, value, target) in enumerate(rows):
         if k and part_of[k] != part_of[k - 1]:
-            part_start = k
+            running, rising, falling = _RunningLimits(), 0, 0
+        if running.ys:
+            step = _sign(value - running.ys[-1])
+            rising, falling = (rising + 1 if step == 1 else 0), (falling + 1 if step == -1 else 0)
+        running.add(value)
         reasons: list[str] = []
         concern = fails = red = band = False
         if k + 1 >= settings.fewest_points:
-            part = ys[part_start:k + 1]
-            lim = spc.limits(part)
-            _, direction = _last_point(part, lim)
-            if spc.variation_key(direction, polarity) == "concern":
-                concern = True
-                series = spc.analyse(months[:k + 1], ys[:k + 1], polarity, [t for _, _, t in rows[:k + 1]],
-                                     rebases=starts)
-                reasons.append(words["concern"].format(sentence=spc.sentence(series, show).rstrip(".")))
+            lim = running.limits()
+            if can_concern and _may_signal(running.ys, lim, rising, falling):
+                _, direction = _last_point(running.ys, lim)
+                if spc.variation_key(direction, polarity) == "concern":
+                    concern = True
+                    series = spc.analyse(months[:k + 1], ys[:k + 1], polarity, [t for _, _, t in rows[:k + 1]],
+                                         rebases=starts)
+                    reasons.append(words["concern"].format(sentence=spc.sentence(series, show).rstrip(".")))
             if lim.upper is not None and spc.assurance_key(lim.lower, lim.upper, target, polarity) == "fails":
                 fails = True
                 reasons.append(words["fails"].format(target=show(target), lower=show(lim.lower), upper=show(lim.upper)))
-        run = rows[max(0, k + 1 - settings.red_months):k + 1]
-        if (len(run) == settings.red_months
-                and _month_number(run[-1][0]) - _month_number(run[0][0]) == settings.red_months - 1
-                and all(metrics.rag(v, t, polarity) == "Red" for _, v, t in run)):
+        first = k + 1 - settings.red_months
+        if (first >= 0 and all(is_red[first:k + 1])
+                and _month_number(month) - _month_number(rows[first][0]) == settings.red_months - 1):
+            run = rows[first:k + 1]
             red = True
             reasons.append(words["red"].format(target=show(target), n=settings.red_months,
                                                values=", ".join(show(v) for _, v, _ in run)))
