@@ -32,6 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa_dashboard import contract, metrics, spc
+from qa_dashboard.contract import spc_words
 from qa_dashboard.periods import financial_year_label
 
 
@@ -270,16 +271,19 @@ def verdict(periods: Iterable, values: Iterable, polarity: str, links: Iterable[
     elif after == 0:
         detail = words["none_since"]
     else:
-        series = spc.analyse([p for p, _, _ in rows], [v for _, v, _ in rows], polarity, [t for _, _, t in rows],
-                             fix_after_n_points=before)
-        last = series.points[-1]
-        variation, centre, lower, upper = last.variation, last.centre, last.lower_limit, last.upper_limit
-        if last.direction == 0:
+        # spc.analyse(..., fix_after_n_points=before) over one part, read for its last point only:
+        # the limits from the first `before` figures, the rules over the last seven (see _last_point)
+        ys = [v for _, v, _ in rows]
+        lim = spc.limits(ys[:before])
+        _, direction = _last_point(ys, lim)
+        variation = spc_words().variation[spc.variation_key(direction, polarity)]
+        centre, lower, upper = lim.centre, lim.lower, lim.upper
+        if direction == 0:
             detail = words["no_change"].format(n=after, points=_points(after))
         else:
-            on_side = sum(1 for p in series.points[before:] if _sign(p.value - p.centre) == last.direction)
+            on_side = sum(1 for y in ys[before:] if _sign(y - centre) == direction)
             fields = {"variation": variation, "n": on_side, "points": _points(after),
-                      "side": words["above" if last.direction > 0 else "below"], "centre": show(centre),
+                      "side": words["above" if direction > 0 else "below"], "centre": show(centre),
                       "since": after}
             detail = words["moved" if on_side == after else "moved_some"].format(**fields)
     return Verdict(since, link.kind, link.reference, before, after, variation, centre, lower, upper,

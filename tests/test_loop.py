@@ -142,7 +142,7 @@ def test_the_last_seven_points_label_the_latest_month_as_the_whole_series_does()
     spc.analyse over the whole prefix must agree, month by month, rebases included."""
     rng = random.Random(21)
     for case in range(60):
-        n = rng.randint(12, 40)
+        n = rng.randint(12, len(MONTHS))
         values = [round(20 + rng.gauss(0, 2) + (i * rng.choice([0, 0.3, -0.4]) if i > n // 2 else 0), 1)
                   for i in range(n)]
         if case % 3 == 0:
@@ -155,6 +155,21 @@ def test_the_last_seven_points_label_the_latest_month_as_the_whole_series_does()
                     if spc.analyse([m for m, _ in kept[:k + 1]], [v for _, v in kept[:k + 1]], polarity,
                                    rebases=rebases).latest.point.variation_key == "concern"}
         assert warned == expected, (values, rebases, polarity)
+
+
+def test_a_verdict_reads_the_latest_point_as_spc_does_with_limits_fixed_before_the_change():
+    rng = random.Random(2025)
+    for case in range(60):
+        n = rng.randint(14, len(MONTHS))
+        values = [round(20 + rng.gauss(0, 2) + (i * rng.choice([0, 0.4, -0.5]) if i > n // 2 else 0), 1)
+                  for i in range(n)]
+        completed = MONTHS[rng.randint(11, n - 2)]
+        polarity = ["lower", "higher", "neutral"][case % 3]
+        link = loop.Link("re_referrals_pct", "action", "A1", None, None, completed + dt.timedelta(days=9), "Complete", None)
+        verdict = loop.verdict(MONTHS[:n], values, polarity, [link])
+        before = MONTHS.index(completed) + 1
+        last = spc.analyse(MONTHS[:n], values, polarity, fix_after_n_points=before).points[-1]
+        assert (verdict.variation, verdict.centre, verdict.lower_limit) == (last.variation, last.centre, last.lower_limit)
 
 
 # ------------------------------------------------------------------------------ verdicts --
