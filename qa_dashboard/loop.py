@@ -116,22 +116,45 @@ def _kept(periods: Iterable, values: Iterable, targets: Iterable | None) -> list
 
 
 # ------------------------------------------------------------------------- early warnings --
-def _last_point(ys: Sequence[float], lim: spc.Limits) -> tuple[str | None, int]:
-    """The rule and direction of the last of `ys` (a part's figures up to the month) under `lim`.
+def _last_direction(ys: Sequence[float], lim: spc.Limits, rising: int | None = None) -> int:
+    """The direction of the special cause labelling the last of `ys` (a part's figures up to the
+    month) under `lim`: 1 high or rising, -1 low or falling, 0 none; spc.analyse's label for it.
 
-    Every rule looks back at most seven points from the one it labels (a trend or a shift of 7,
-    two of three), and nothing follows the last point, so the last seven points read with the
-    part's limits label it exactly as spc.analyse does over the whole part (tests check this)."""
-    window = ys[-spc.RUN:]
+    Every rule looks back at most seven points from the one it labels and nothing follows the
+    last point, so the last seven decide, in spc's order (tests check it against spc.analyse on
+    every month of many series):
+    - outside the limits: the side it is on;
+    - the end of 7 points each strictly above (below) the one before: rising (falling);
+    - close to a limit (beyond the 2-sigma band, not outside), with the two before it on the same
+      side and one of them close too: that side;
+    - it and the six before on one side of the centre (a shift): that side.
+    `rising` is the count of steps up (+) or down (-) in a row ending at it, when known."""
+    y = ys[-1]
     has_limits = lim.upper is not None
-    outside = [has_limits and (y > lim.upper or y < lim.lower) for y in window]
-    side = [_sign(y - lim.centre) for y in window]
-    flags = [int(has_limits and not out and (y < lim.lower_near or y > lim.upper_near))
-             for y, out in zip(window, outside)]
-    part_two = spc.part_of_two_in_three(spc.two_in_three(flags, side), flags) if any(flags) else flags
-    labelled = spc.special_cause_type(window, spc.part_of_seven_trend(spc.seven_point_trend(window)), part_two,
-                                      spc.part_of_seven_trend(spc.seven_point_one_side_mean(side)), side, outside)
-    return labelled[-1]
+    if has_limits and (y > lim.upper or y < lim.lower):
+        return 1 if y > lim.centre else -1
+    if rising is None:
+        rising = 0
+        for before, after in zip(reversed(ys[:-1]), reversed(ys)):
+            step = _sign(after - before)
+            if step == 0 or (rising and step != _sign(rising)):
+                break
+            rising += step
+    if abs(rising) >= spc.RUN - 1:
+        return _sign(rising)
+    side = _sign(y - lim.centre)
+    if side == 0:
+        return 0
+    if has_limits and (y > lim.upper_near or y < lim.lower_near) and len(ys) >= 3:
+        last3 = ys[-3:]
+        if all(_sign(v - lim.centre) == side for v in last3) and \
+                sum(1 for v in last3[:2] if lim.upper is not None and not (v > lim.upper or v < lim.lower)
+                    and (v > lim.upper_near or v < lim.lower_near)) >= 1:
+            return side
+    last7 = ys[-spc.RUN:]
+    if len(last7) == spc.RUN and (min(last7) > lim.centre if side > 0 else max(last7) < lim.centre):
+        return side
+    return 0
 
 
 class _RunningLimits:
@@ -161,19 +184,6 @@ class _RunningLimits:
                           centre - spc.NEAR_LIMIT * mean_range, centre + spc.NEAR_LIMIT * mean_range, mean_range)
 
 
-def _may_signal(ys: Sequence[float], lim: spc.Limits, rising: int, falling: int) -> bool:
-    """Whether any rule can label the last point: it is outside or close to a limit (two of
-    three needs it close), it ends six steps one way (a trend), or it and the six before are on
-    one side of the centre (a shift). Only then is it read rule by rule."""
-    y = ys[-1]
-    if lim.upper is not None and (y > lim.upper_near or y < lim.lower_near):
-        return True
-    if max(rising, falling) >= spc.RUN - 1:
-        return True
-    side = _sign(y - lim.centre)
-    return side != 0 and len(ys) >= spc.RUN and all(_sign(v - lim.centre) == side for v in ys[-spc.RUN:])
-
-
 def _published_band(bands: Sequence[Band], month: dt.date, published_month: int) -> Band | None:
     """The latest band published by `month`: year Y's from `published_month` of year Y."""
     out = [b for b in bands if dt.date(b.year, published_month, 1) <= month]
@@ -185,7 +195,13 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
     """Every month of the series that raised a warning, as the board would have seen it then."""
     settings = contract.loop_words()
     words = settings.words
-    show = lambda value: metrics.format_value(value, unit)  # noqa: E731
+    shown: dict[float, str] = {}  # a figure is in three months' "red" reasons running: format it once
+
+    def show(value: float) -> str:
+        if value not in shown:
+            shown[value] = metrics.format_value(value, unit)
+        return shown[value]
+
     rows = _kept(periods, values, targets)
     months = [p for p, _, _ in rows]
     ys = [v for _, v, _ in rows]
@@ -208,8 +224,8 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
         concern = fails = red = band = False
         if k + 1 >= settings.fewest_points:
             lim = running.limits()
-            if can_concern and _may_signal(running.ys, lim, rising, falling):
-                _, direction = _last_point(running.ys, lim)
+            if can_concern:
+                direction = _last_direction(running.ys, lim, rising - falling)
                 if spc.variation_key(direction, polarity) == "concern":
                     concern = True
                     series = spc.analyse(months[:k + 1], ys[:k + 1], polarity, [t for _, _, t in rows[:k + 1]],
@@ -225,7 +241,7 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
             red = True
             reasons.append(words["red"].format(target=show(target), n=settings.red_months,
                                                values=", ".join(show(v) for _, v, _ in run)))
-        latest = _published_band(bands, month, settings.band_published_month)
+        latest = _published_band(bands, month, settings.band_published_month) if bands else None
         if latest is not None and latest.band == settings.warning_band:
             band = True
             reasons.append(words["band"].format(band=latest.band, year=financial_year_label(dt.date(latest.year, 3, 1)),
@@ -272,10 +288,10 @@ def verdict(periods: Iterable, values: Iterable, polarity: str, links: Iterable[
         detail = words["none_since"]
     else:
         # spc.analyse(..., fix_after_n_points=before) over one part, read for its last point only:
-        # the limits from the first `before` figures, the rules over the last seven (see _last_point)
+        # the limits from the first `before` figures, the rules over the last seven (_last_direction)
         ys = [v for _, v, _ in rows]
         lim = spc.limits(ys[:before])
-        _, direction = _last_point(ys, lim)
+        direction = _last_direction(ys, lim)
         variation = spc_words().variation[spc.variation_key(direction, polarity)]
         centre, lower, upper = lim.centre, lim.lower, lim.upper
         if direction == 0:
