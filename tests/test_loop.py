@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from qa_dashboard import contract, loop, spc, store
+from qa_dashboard import contract, loop, queries, spc, store
 from qa_dashboard.ingest import ingest, undo
 from tests.workbooks import TODAY, action, audit, kpi, query, table, write_xlsx
 
@@ -280,6 +280,43 @@ def test_band_d_warns_only_once_benchmark_positions_exists(tmp_path):
     published = dt.date(2022, contract.loop_words().band_published_month, 1)
     assert [r[0] for r in rows] == [m for m in MONTHS[:18] if m >= published]
     assert rows[0][1] == "in band D among every authority in 2021-22 (rank 150 of 152)"
+
+
+def test_an_older_database_gets_the_loop_at_its_next_write(db):
+    con = duckdb.connect(str(db))
+    con.execute("DROP VIEW early_warnings; DROP VIEW loop_verdicts; DROP VIEW indicator_links; DROP VIEW themed_audits; "
+                "DROP TABLE loop_warning_rows; DROP TABLE loop_verdict_rows; DROP TABLE themed_audit_rows; "
+                "DROP TABLE loop_link_kinds; DROP VIEW actions; DROP VIEW audit_judgements; "
+                "DROP VIEW audit_areas_not_judged; DROP VIEW audits; ALTER TABLE action_rows DROP COLUMN indicators; "
+                "ALTER TABLE action_rows DROP COLUMN completed; ALTER TABLE audit_rows DROP COLUMN theme; "
+                "DELETE FROM meta WHERE key = 'spc_basis'")
+    con.close()
+    with store.write_transaction(db):
+        pass  # any write: a setting, a commentary, a load
+    assert query(db, "SELECT count(*) FROM indicator_links") == [(0,)]
+    assert query(db, "SELECT min(period) FROM early_warnings") == [(dt.date(2023, 8, 1),)]
+
+
+def test_the_pages_queries_give_the_links_with_their_judgement_mix_and_the_verdicts(db):
+    links = queries.run("loop_links_for", db, {"indicator": "re_referrals_pct"})
+    assert list(links["reference"]) == ["Re-referrals", "A1"]
+    assert [(j["grade"], j["n"]) for j in links["judgements"].iloc[0]] == [("Good", 1), ("Requires improvement", 1)]
+    summary = queries.run("themed_audits_summary", db)
+    assert list(zip(summary["theme"], summary["audits_n"])) == [("Care planning", 0), ("Re-referrals", 2)]
+    verdicts = queries.run("loop_verdicts_all", db)
+    assert list(verdicts["label"]) == ["Re-referrals within 12 months"]
+    warned = queries.run("loop_warnings_for", db, {"indicator": "re_referrals_pct", "team": None})
+    assert warned["period"].iloc[-1].date() == dt.date(2023, 8, 1)
+
+
+def test_an_open_warning_counts_the_months_without_a_linked_audit_or_action(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    load(db, write_xlsx(tmp_path / "kpi.xlsx", {"kpi": kpi_sheet(STEADY + RISE)}))
+    open_now = queries.run("loop_open_warnings", db)
+    assert [(r.period.date(), r.first_period.date(), r.months_unanswered) for r in open_now.itertuples()] == [
+        (dt.date(2024, 2, 1), dt.date(2023, 8, 1), 6)]
+    load(db, write_xlsx(tmp_path / "theme.xlsx", {"themed_audits": table(themed(completed=None, status="In progress"))}))
+    assert queries.run("loop_open_warnings", db)["months_unanswered"].isna().all()
 
 
 # ------------------------------------------------------------------------- the contract --
