@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from qa_dashboard import contract, metrics, spc
 from qa_dashboard.contract import spc_words
-from qa_dashboard.periods import financial_year_label
+from qa_dashboard.periods import financial_year_label, month_label
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Warning:
+class EarlyWarning:
     """A month a series warned, and why (each reason a sentence with its figures)."""
 
     period: dt.date
@@ -191,7 +191,7 @@ def _published_band(bands: Sequence[Band], month: dt.date, published_month: int)
 
 
 def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterable | None = None, *,
-             unit: str = "number", rebases: Iterable = (), bands: Iterable[Band] = ()) -> list[Warning]:
+             unit: str = "number", rebases: Iterable = (), bands: Iterable[Band] = ()) -> list[EarlyWarning]:
     """Every month of the series that raised a warning, as the board would have seen it then."""
     settings = contract.loop_words()
     words = settings.words
@@ -210,7 +210,7 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
     bands = sorted(bands, key=lambda b: b.year)
     can_concern = spc.improvement_direction(polarity) != 0  # a neutral indicator is never "concern"
     is_red = [metrics.rag(v, t, polarity) == "Red" for _, v, t in rows]
-    found: list[Warning] = []
+    found: list[EarlyWarning] = []
     running = _RunningLimits()
     rising = falling = 0  # steps up (down) in a row within the part, as spc.seven_point_trend counts them
     for k, (month, value, target) in enumerate(rows):
@@ -247,7 +247,7 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
             reasons.append(words["band"].format(band=latest.band, year=financial_year_label(dt.date(latest.year, 3, 1)),
                                                 rank=latest.rank, of=latest.of_count))
         if reasons:
-            found.append(Warning(month, tuple(reasons), concern, fails, red, band))
+            found.append(EarlyWarning(month, tuple(reasons), concern, fails, red, band))
     return found
 
 
@@ -279,7 +279,7 @@ def verdict(periods: Iterable, values: Iterable, polarity: str, links: Iterable[
     after = len(rows) - before
     sheet = {word: sheet for sheet, word in settings.kinds.items()}.get(link.kind, "actions")
     opening = words[f"since_{'themed_audit' if sheet == 'themed_audits' else 'action'}"].format(
-        reference=link.reference, month=f"{since:%B %Y}")
+        reference=link.reference, month=month_label(since))
     variation = centre = lower = upper = None
     if before < max(settings.fewest_points, spc.FEWEST_FIXED_POINTS):
         detail = words["too_early"].format(n=before, points=_points(before),

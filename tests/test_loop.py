@@ -369,6 +369,15 @@ def test_a_theme_loaded_again_supersedes_and_keeps_history(tmp_path):
         ("In progress", 2), ("Complete", None)]
 
 
+def test_the_template_has_the_themed_audits_sheet_and_the_new_columns(tmp_path):
+    from qa_dashboard import template
+
+    book = template.build_workbook(TODAY)
+    header = lambda name: [c.value for c in book[name][1]]  # noqa: E731
+    assert header("themed_audits") == ["theme", "indicators", "reason", "commissioned", "completed", "status", "findings"]
+    assert header("actions")[-2:] == ["indicators", "completed"] and "theme" in header("audits")
+
+
 # ------------------------------------------------------------------------- seed figures --
 # Seed 001 (Coventry, March 2017), section 5.1: the seven audits the indicators led to.
 SEED_001 = [
