@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from qa_dashboard import contract, loop, queries, spc, store
+from qa_dashboard import benchmarks, contract, loop, queries, spc, store
 from qa_dashboard.ingest import ingest, undo
 from tests.workbooks import TODAY, action, audit, kpi, query, table, write_xlsx
 
@@ -264,18 +264,18 @@ def test_band_d_warns_only_once_benchmark_positions_exists(tmp_path):
     db = tmp_path / "qa.duckdb"
     load(db, write_xlsx(tmp_path / "kpi.xlsx", {"kpi": kpi_sheet(STEADY)}))
     assert query(db, "SELECT count(*) FROM early_warnings") == [(0,)]
-    with store.write_transaction(db) as con:  # the chosen authority, and its published position
+    with store.write_transaction(db) as con:  # an authority DfE publishes, and its published position
         con.execute("INSERT INTO dfe_rows (publication, year, geographic_level, area_key, old_la_code, new_la_code, "
                     "la_name, measure, value, upload_id) VALUES ('c1', 2022, 'Local authority', '331', '331', "
                     "'E08000026', 'Coventry', 're_referrals', 21.0, 99)")
-        store.set_setting(con, "authority", "331")
         con.execute("CREATE TABLE benchmark_positions (year INTEGER, indicator VARCHAR, area_code VARCHAR, "
                     "area_name VARCHAR, value DOUBLE, rank INTEGER, of_count INTEGER, quartile_band VARCHAR, "
                     "sn_rank INTEGER, region_rank INTEGER)")
         con.execute("INSERT INTO benchmark_positions VALUES (2022, 're_referrals_pct', 'E08000026', 'Coventry', "
                     "24.0, 150, 152, 'D', 10, 12), (2022, 're_referrals_pct', 'E06000001', 'Hartlepool', 12.0, 1, "
                     "152, 'A', 1, 1)")
-    load(db, write_xlsx(tmp_path / "kpi2.xlsx", {"kpi": kpi_sheet(STEADY[:-1] + [20.5])}))
+    assert query(db, "SELECT count(*) FROM early_warnings") == [(0,)]  # not the dashboard's authority yet
+    benchmarks.set_authority(db, "Coventry")
     rows = query(db, "SELECT period, reasons FROM early_warnings ORDER BY period")
     published = dt.date(2022, contract.loop_words().band_published_month, 1)
     assert [r[0] for r in rows] == [m for m in MONTHS[:18] if m >= published]
