@@ -93,7 +93,14 @@ def _frame(rows: list[tuple], columns: list[str]) -> pa.Table:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Inside a write transaction: replace the SPC tables from the kpi rows and rebases in force,
-    then the loop's tables."""
+    then the loop's tables (which read the same figures: one refresh does both)."""
+    refresh_spc(con)
+    loop_tables.refresh(con)
+    store.set_setting(con, BASIS_KEY, basis())
+
+
+def refresh_spc(con: duckdb.DuckDBPyConnection) -> None:
+    """The SPC tables alone (bench/spc.py times this part)."""
     series = con.execute(_sql("spc_series")).fetchall()
     rebases = con.execute(_sql("spc_rebases_in_force")).fetchall()
     points, latest = series_frames(series, rebases)
@@ -105,8 +112,6 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(_sql(f"{name}_insert")).fetchall()
             finally:
                 con.unregister(f"{name}_frame")
-    loop_tables.refresh(con)  # the loop reads the same figures: one refresh does both
-    store.set_setting(con, BASIS_KEY, basis())
 
 
 def refresh_if_stale(con: duckdb.DuckDBPyConnection) -> None:
