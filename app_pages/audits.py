@@ -12,6 +12,7 @@ import streamlit as st
 from qa_dashboard import audits, cached, charts, filters, metrics
 from qa_dashboard.charts import commentary_box
 from qa_dashboard.charts import audits as drawn
+from qa_dashboard.charts import monthly_spc
 
 QUERIES = ("audits_overall_by_month", "audits_area_grades", "audits_in_period")
 
@@ -62,8 +63,19 @@ def show_headline_judgements() -> None:
             st.text(sentence)
 
 # ------------------------------------------------------------------------------ over time --
+def show_signal_or_noise() -> None:
+    """The monthly good-or-better share as an XmR chart, its verdict in a sentence beneath."""
+    read = figures.good_or_better_spc
+    if made["good_or_better_spc"] is None:
+        return
+    st.subheader("Good or better each month: signal or noise")
+    charts.figure(made["good_or_better_spc"], read.table, "Good or better by month, XmR chart",
+                  caption=monthly_spc.caption(read))
+
+
 def show_over_time() -> None:
     st.header("Good or better and inadequate over time")
+    show_signal_or_noise()
     st.text("Rolling lines add up the audits of the last 3 or 6 calendar months and divide, so a month "
             "with more audits counts for more. Lines break at a month without audits.")
     for column, over_time, chart in zip(st.columns(2), figures.over_time, made["over_time"]):

@@ -4,7 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import cached, charts, filters, metrics, overview, system_health
+from qa_dashboard import cached, charts, filters, inspections, metrics, overview, system_health
+from qa_dashboard.charts import spc as xmr
 
 chosen = filters.current()
 charts.tile_style()
@@ -15,7 +16,8 @@ st.text(f"Showing {chosen.describe()}.")
 scope = chosen.params()
 # Tiles and sentences worked out once per data version and view, then served from the cache.
 page = cached.derived(overview.figures, [("kpi_series", scope), ("audit_grades_by_quarter", scope),
-                                         ("workforce_by_month", scope), ("heard_by_quarter", scope)], chosen)
+                                         ("workforce_by_month", scope), ("heard_by_quarter", scope),
+                                         ("benchmark_positions_chosen", ()), ("spc_points", {"team": chosen.team})], chosen)
 health = page.health
 st.header("System health")
 if chosen.team or chosen.service_area:
@@ -37,15 +39,19 @@ def show_tiles(tiles: list[overview.Tile]) -> None:
 
 def show_tile(tile: overview.Tile) -> None:
     """Three elements a tile: its box, the metric (named in full: `charts.TILE_STYLE` wraps the
-    label) and the sentences under it."""
+    label) and under it its SPC verdicts as icons with their words, then its sentences."""
     with st.container(border=True, width=TILE_WIDTH):
         # The small line: the tile's last 12 months (quarters for quarterly figures); a missing
         # month is NaN, a gap, never zero.
         trend = [float("nan") if metrics.is_missing(v) else float(v) for v in tile.trend] or None
         st.metric(charts.plain(tile.label), tile.value, delta=tile.delta, delta_color=tile.delta_color,
                   delta_arrow="off", help=charts.plain(tile.help or ""), chart_data=trend, chart_type="line")
-        if tile.lines:  # one element, a blank line between its sentences: fewer elements per view
-            st.text("\n\n".join(tile.lines))
+        if tile.verdict:  # the verdict icons with their words, then the sentences: one element
+            st.html(xmr.badges_and_lines(tile.verdict, tile.lines))
+            return
+        lines = list(tile.verdict_words) + list(tile.lines)  # words alone where there is no verdict to draw
+        if lines:  # one element, a blank line between its sentences: fewer elements per view
+            st.text("\n\n".join(lines))
 
 
 show_tiles(health)
@@ -62,6 +68,16 @@ if page.changed:
     st.text("\n".join(f"• {sentence}" for sentence in page.changed))
 else:
     st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
+
+# ------------------------------------------------------------------ Ofsted's judgements --
+st.header("Ofsted's judgements")
+ofsted = cached.derived(inspections.judgements, ("ofsted_judgements", ()))
+st.text(ofsted.headline)
+if not ofsted.counts.empty:
+    st.text("\n".join(ofsted.notes))
+    charts.figure(None, ofsted.counts, "Ofsted judgements of the statistical neighbours and the region, by grade")
+if not ofsted.neighbours.empty:
+    charts.figure(None, ofsted.neighbours, "Ofsted judgements of each statistical neighbour")
 
 # -------------------------------------------------------------------- improvement plan --
 def plan_table(frame) -> None:

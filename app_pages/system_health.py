@@ -3,7 +3,8 @@
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, overview, system_health
-from qa_dashboard.charts import commentary_box, published
+from qa_dashboard.charts import commentary_box, published, rebase_box
+from qa_dashboard.charts import spc as xmr
 from qa_dashboard.charts import system_health as drawn
 
 chosen = filters.current()
@@ -16,12 +17,17 @@ if kpis.empty:
     st.stop()
 
 by_indicator = cached.derived(overview.indicator_rows, ("kpi_series", chosen.params()), chosen.team)
-scorecard = cached.derived(system_health.scorecard_from, [("kpi_series", chosen.params()), ("benchmarks_latest", ())],
-                           chosen)
+spc_scope = ("spc_points", {"team": chosen.team})  # every month loaded: the limits never follow the period
+scorecard = cached.derived(system_health.scorecard_from, [("kpi_series", chosen.params()), ("benchmarks_latest", ()),
+                                                          ("benchmark_positions_chosen", ()), spc_scope], chosen)
 st.header("Scorecard")
-st.text("▲ ▼ show the move on the month before; better or worse follows each indicator's direction. "
-        "Neutral indicators (such as the referral rate) are neither better nor worse for moving: "
-        "they are judged against statistical neighbours, region and England.")
+st.text("Variation says whether the latest month is signal or noise, read from every month loaded as NHS "
+        "\"Making Data Count\" reads it: common cause (no sign of change), or special cause improvement, "
+        "concern, or neither (higher or lower than usual, for an indicator where neither is better). Assurance "
+        "says whether the target will be met if nothing changes: consistently passes, consistently fails, or "
+        "hit and miss. ▲ ▼ show the move on the month before, a fact, not a signal. Neutral indicators (such "
+        "as the referral rate) are neither better nor worse for moving: they are judged against statistical "
+        "neighbours, region and England.")
 charts.figure(None, scorecard, "Scorecard")
 
 indicators = system_health.indicator_choices(by_indicator)
@@ -31,16 +37,28 @@ if "indicator" in st.query_params and st.query_params["indicator"] in indicators
 code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, key="detail_indicator")
 st.query_params["indicator"] = code
 
-detail, trend = cached.derived(drawn.indicator, ("kpi_series", chosen.params()), code, chosen)
+detail, trend = cached.derived(drawn.indicator, [("kpi_series", chosen.params()), spc_scope], code, chosen)
 st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
+if (verdict := detail.reading and detail.reading.verdict) and verdict.point.upper_limit is not None:
+    st.html(xmr.badges(verdict.point.variation_key, verdict.assurance_key, verdict.provisional))
 if note := cached.derived(system_health.source_note, ("kpi_figure_sources", {"indicator": code, "team": chosen.team}),
                          detail.scope, chosen):
     st.text(note)  # e.g. Annex A, extract of 15 March 2021, beside the figure
-charts.figure(trend, detail.table, f"{detail.label}, 24 months")
+HOW_TO_READ = ("How to read it: each point is a month, marked by its variation (a circle: common cause; a diamond: "
+               "special cause improvement; a triangle: special cause concern; a square: special cause neither). "
+               "The solid black line is the average, the dashed grey lines the process limits the figures are "
+               "expected to stay within; a point outside them, a run of 7 on one side of the average, 7 rising or "
+               "falling, or 2 of 3 near a limit is a signal.")
+under_chart = [*detail.notes, HOW_TO_READ] if detail.points is not None else list(detail.notes)
+charts.figure(trend, detail.table, f"{detail.label}, 24 months", caption=" ".join(under_chart) or None)
 published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
-commentary_box.practice_analysis("indicator", code, chosen, system_health.trend_analysis(by_indicator[code], chosen),
+commentary_box.practice_analysis("indicator", code, chosen,
+                                 cached.derived(system_health.trend_analysis_from,
+                                                [("kpi_series", chosen.params()), spc_scope], code, chosen),
                                  heading="Analysis")
+rebase_box.rebase_box(code, detail.label, detail.scope,
+                      [row["period"] for row in by_indicator[code] if row["value"] is not None], chosen)
 
 breakdowns = ("kpi_breakdowns", [code, chosen.team if detail.scope == "team" else None])
 if not cached.query(*breakdowns).empty:

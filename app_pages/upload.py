@@ -179,6 +179,9 @@ if chosen:
         })
 
     show_annex_a(checked)
+    for found in upload.ofsted_previews(checked):
+        st.subheader(f"Ofsted ILACS overview: {found['authorities']} authorities, by overall effectiveness")
+        st.dataframe(found["grades"], hide_index=True)
 
     # Room for a sentence of what to change to wrap onto four lines; the download has it whole.
     problem_row_height = 84

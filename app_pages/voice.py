@@ -13,7 +13,7 @@ import getpass
 import streamlit as st
 
 from qa_dashboard import auth, cached, charts, chosen_comments, exports, filters, signin, store, voice
-from qa_dashboard.charts import commentary_box
+from qa_dashboard.charts import commentary_box, monthly_spc
 from qa_dashboard.charts import voice as drawn
 
 chosen = filters.current()
@@ -58,6 +58,13 @@ def survey_answers() -> None:
             st.download_button("Download Excel", lambda: exports.to_xlsx(survey.figures),
                                file_name="survey_results.xlsx", key="xlsx-survey-results", on_click="ignore",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    # The headline positive share month by month as an XmR chart, over every month loaded.
+    read, chart = cached.derived(monthly_spc.voice_part, ("voice_positive_by_month", chosen.params()),
+                                 chosen.start, chosen.end)
+    if chart is not None:
+        st.subheader("Positive answers each month: signal or noise")
+        charts.figure(chart, read.table, "Positive answers by month, XmR chart", caption=monthly_spc.caption(read))
 
     st.subheader("One question over time")
     left, right = st.columns([3, 2])

@@ -8,7 +8,7 @@ link (`?workforce_tab=...`), so a copied link opens the same view."""
 import streamlit as st
 
 from qa_dashboard import cached, charts, filters, workforce
-from qa_dashboard.charts import commentary_box
+from qa_dashboard.charts import commentary_box, monthly_spc
 from qa_dashboard.charts import published
 from qa_dashboard.charts import workforce as drawn
 
@@ -44,6 +44,16 @@ for name, tab in zip(workforce.TABS, tabs):
                 st.info("No published figures are loaded. Upload DfE's children's social work workforce "
                         "statistics (csww indicators CSV) on the Upload page to compare with other authorities.")
             continue
+        # Caseload and agency share as XmR charts, over every month loaded for the choice, each
+        # after its tab's monthly line.
+        signal = cached.derived(monthly_spc.workforce_part, ("workforce_by_month", chosen.params()), chosen, name)
+        after = monthly_spc.WORKFORCE[name][2] if signal is not None and signal[1] is not None else None
+
+        def show_signal() -> None:
+            read, chart = signal
+            st.subheader(f"{read.label} each month: signal or noise")
+            charts.figure(chart, read.table, f"{read.label} by month, XmR chart", caption=monthly_spc.caption(read))
+
         for block in cached.derived(drawn.tab_blocks, [sums, ("workforce_england", ())], chosen, name):
             if block.kind == "text":
                 st.text(block.text)
@@ -51,3 +61,8 @@ for name, tab in zip(workforce.TABS, tabs):
                 st.subheader(block.text)
             else:
                 charts.figure(block.chart, block.table, block.text)
+                if block.text == after:
+                    show_signal()
+                    after = None
+        if after is not None:
+            show_signal()

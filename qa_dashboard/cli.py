@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from qa_dashboard import ingest as ingest_module
-from qa_dashboard import store
+from qa_dashboard import plain_text, store
 from qa_dashboard.ingest.problems import errors, warnings
 
 
@@ -339,7 +340,38 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+class _ForTerminal:
+    """A stream whose every write passes through `plain_text.for_terminal`: a cell, a sheet's name
+    or a file's name quoted in a message can carry escape sequences, and the terminal would act on
+    them (recolour, retitle, rewrite the screen). `main` puts one over stdout and stderr, so every
+    line the command line prints, argparse's own included, is cleaned in this one place."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(plain_text.for_terminal(text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _terminal_safe_output():
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _ForTerminal(stdout), _ForTerminal(stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = stdout, stderr
+
+
 def main(argv: list[str] | None = None) -> int:
+    with _terminal_safe_output():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     args, unknown = parser().parse_known_args(argv)
     if unknown and args.command == "pack":  # a scheduled run reads the exit code: 1, as for no data
         print(f"error: unknown option {' '.join(unknown)}; see python -m qa_dashboard pack --help", file=sys.stderr)

@@ -71,6 +71,13 @@ def newest(frame: pd.DataFrame) -> tuple[Opened, Note | None]:
     return Opened(versions, notes[0].written_at), notes[0]
 
 
+def length_problem(text: str) -> str | None:
+    """The sentence refusing commentary over the cap, written in the app or in a KPI sheet's cell."""
+    if len(text) > MAX_LENGTH:
+        return f"The commentary is {len(text):,} characters long; keep it under {MAX_LENGTH:,}."
+    return None
+
+
 def scope_for(team: str | None, service_area: str | None) -> dict:
     """The scope commentary is kept under for a choice of team and service area: the team alone
     when one is chosen (as a KPI sheet's team rows are), else the service area, else the whole
@@ -96,8 +103,8 @@ def write(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, tex
         raise ValueError(f"Commentary is about an indicator or a section, not {scope_kind!r}.")
     if not str(key).strip():
         raise ValueError("Say which indicator or section the commentary is about.")
-    if len(text) > MAX_LENGTH:
-        raise ValueError(f"The commentary is {len(text):,} characters long; keep it under {MAX_LENGTH:,}.")
+    if too_long := length_problem(text):
+        raise ValueError(too_long)
     scope = [_month(period), scope_kind, key, team, service_area]
     with store.write_transaction(db) as con:
         if opened_on is not None:  # the box's words were read from an older version: ask, write nothing

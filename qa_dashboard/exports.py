@@ -9,14 +9,16 @@ from __future__ import annotations
 import io
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters a cell may not hold: openpyxl raises on them
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from qa_dashboard.periods import add_months, month_label  # noqa: F401 (the calendar lives in periods; pages call metrics.month_label)
+from qa_dashboard.plain_text import isolated
 
 SMALL_N = 5  # a share of fewer than this many is flagged, not hidden
 
@@ -36,6 +37,11 @@ class Tile:
     # never zero): the small line a tile carries. Quarterly tiles carry their quarters.
     trend_months: tuple = ()
     trend: tuple = ()
+    # The SPC verdicts shown under the figure: (variation key, assurance key or None, whether the
+    # limits are provisional), and `verdict_words` the same in words (a line each); empty when the
+    # tile's series has no reading (too few figures, or not a monthly series).
+    verdict: tuple = ()
+    verdict_words: tuple = ()
 
 
 # -------------------------------------------------------------------------------- shares --
@@ -163,6 +169,7 @@ def what_changed(label: str, current, previous, unit: str, polarity: str, target
         return None
     move = direction(current, previous, polarity)
     shown_now, shown_before = format_value(current, unit), format_value(previous, unit)
+    label = isolated(label)  # a custom indicator's label comes from an upload
     if move.word == "no change":
         sentence = f"{label} stayed at {shown_now}"
     else:

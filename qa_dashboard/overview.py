@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from qa_dashboard import contract, metrics
+from qa_dashboard import contract, metrics, spc_read
+from qa_dashboard.benchmarks import compare
 from qa_dashboard.metrics import Tile
 from qa_dashboard.scope import Filters
 
@@ -73,7 +74,26 @@ def trend_frame(tiles: list[Tile]) -> pd.DataFrame:
     return frame.assign(period=pd.to_datetime(frame["period"]), value=pd.to_numeric(frame["value"], errors="coerce"))
 
 
-def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
+def verdict_of(read: spc_read.Reading | None) -> tuple[tuple, tuple]:
+    """A tile's SPC verdicts: (keys for the icons, the words a line each). A team series too
+    short for a verdict says so in words, with no icon."""
+    if read is None:
+        return (), ()
+    verdict = read.verdict
+    if verdict is None or verdict.point.upper_limit is None:
+        return (), (f"Variation: {read.variation_words()}",)
+    words = [f"Variation: {verdict.variation}" + (" (provisional limits)" if verdict.provisional else "")]
+    if verdict.assurance:
+        words.append(f"Assurance: {verdict.assurance}")
+    return (verdict.point.variation_key, verdict.assurance_key, verdict.provisional), tuple(words)
+
+
+def kpi_tile(rows: list[dict], end: dt.date, among: dict | None = None,
+             read: spc_read.Reading | None = None) -> Tile | None:
+    """One indicator's tile: the latest figure, its SPC verdicts (`read`, when given), its band among
+    every authority (`among`: the indicator's latest `benchmark_positions_chosen` row, when DfE
+    publishes it), the moves
+    on the month and year, the target, and the 12 months' small line."""
     first = rows[0]
     label, unit, polarity = first["label"], first["unit"], first["polarity"]
     latest, month_before, year_before = metrics.latest_and_earlier(rows, end)
@@ -101,19 +121,36 @@ def kpi_tile(rows: list[dict], end: dt.date) -> Tile | None:
                 break
         else:
             lines.append("No comparator loaded: judge this figure against statistical neighbours.")
+    if among is not None:
+        lines.append(f"Among every authority: {compare.band_among(among)}")
     months, trend = last_months(rows, month, lambda r: r["value"])
+    verdict, verdict_words = verdict_of(read)
     return Tile(label=label, value=metrics.format_value(latest["value"], unit, short=True),
                 delta=versus_month.change(unit), delta_color=_colour(versus_month.move),
-                help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines, trend_months=months, trend=trend)
+                help=f"{label}: {metrics.better_phrase(polarity)}.", lines=lines, trend_months=months, trend=trend,
+                verdict=verdict, verdict_words=verdict_words)
 
 
-def kpi_tiles(by_indicator: dict[str, list[dict]], chosen: Filters, system_health_only: bool) -> list[Tile]:
-    """A tile per indicator (from `indicator_rows`)."""
+def _readings(by_indicator: dict[str, list[dict]], spc_points: pd.DataFrame | None,
+              chosen: Filters) -> dict[str, spc_read.Reading]:
+    if spc_points is None:
+        return {}
+    return spc_read.readings(spc_points, {code: rows[0]["polarity"] for code, rows in by_indicator.items()},
+                             chosen.team, chosen.end)
+
+
+def kpi_tiles(by_indicator: dict[str, list[dict]], chosen: Filters, system_health_only: bool,
+              positions: pd.DataFrame | None = None, spc_points: pd.DataFrame | None = None) -> list[Tile]:
+    """A tile per indicator (from `indicator_rows`), with its SPC verdicts given `spc_points`
+    (the `spc_points` query's rows); `positions` (`benchmark_positions_chosen`) adds the band
+    among every authority to the tiles of indicators DfE publishes."""
+    among = {} if positions is None else compare.latest_positions(positions)
     tiles = []
-    for rows in by_indicator.values():
+    read = _readings(by_indicator, spc_points, chosen)
+    for code, rows in by_indicator.items():
         if system_health_only and not rows[0]["system_health"]:
             continue
-        tile = kpi_tile(rows, chosen.end)
+        tile = kpi_tile(rows, chosen.end, among.get(code), read.get(code))
         if tile:
             tiles.append(tile)
     return tiles
@@ -207,13 +244,20 @@ def practice_tiles(audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard:
 
 # ------------------------------------------------------------------------ what changed --
 def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFrame, workforce: pd.DataFrame,
-                 chosen: Filters) -> list[str]:
-    """Sentences generated from the figures: the latest move of each system-health indicator,
-    audit shares quarter on quarter, caseload and agency share month on month."""
+                 chosen: Filters, spc_points: pd.DataFrame | None = None) -> list[str]:
+    """Sentences generated from the figures: for each system-health indicator, given its
+    `spc_points` rows, its SPC signal first and then its moves on the month and the year as facts
+    (one item each; without them, the move on the month alone); audit shares quarter on quarter;
+    caseload and agency share month on month, led by their SPC signal too when `spc_points` is given."""
     sentences = []
-    for rows in by_indicator.values():
+    read = _readings(by_indicator, spc_points, chosen)
+    for code, rows in by_indicator.items():
         first = rows[0]
         if not first["system_health"]:
+            continue
+        if spc_points is not None:
+            if said := spc_read.what_changed(rows, read.get(code), chosen.end, chosen.team):
+                sentences.append(" ".join(said))
             continue
         latest, before, _ = metrics.latest_and_earlier(rows, chosen.end)
         if latest is None or before is None:
@@ -232,10 +276,19 @@ def what_changed(by_indicator: dict[str, list[dict]], audit_quarters: pd.DataFra
     staff = _records(workforce)
     for label, value_of, unit in (("Average caseload", caseload, "count"), ("Agency share of social workers", agency_share, "%")):
         within = [r for r in staff if r["period"] <= chosen.end and value_of(r) is not None]
+        lead = None
+        if spc_points is not None and within:  # the signal first, from every month loaded
+            known = [r for r in staff if value_of(r) is not None]
+            lead = spc_read.monthly_lead([r["period"] for r in known], [value_of(r) for r in known], "lower",
+                                         label, unit, chosen.end)
         if len(within) >= 2:
-            sentence = metrics.what_changed(label, round(value_of(within[-1]), 1), round(value_of(within[-2]), 1), unit, "lower")
+            month = metrics.month_label(within[-1]["period"])
+            sentence = metrics.what_changed(f"In {month}, it" if lead else label, round(value_of(within[-1]), 1),
+                                            round(value_of(within[-2]), 1), unit, "lower")
             if sentence:
-                sentences.append(f"{sentence[:-1]} in {metrics.month_label(within[-1]['period'])}.")
+                sentences.append(f"{lead} {sentence}" if lead else f"{sentence[:-1]} in {month}.")
+        elif lead:
+            sentences.append(lead)
     return sentences
 
 
@@ -248,11 +301,12 @@ class Figures:
 
 
 def figures(kpis: pd.DataFrame, audit_quarters: pd.DataFrame, workforce: pd.DataFrame, heard: pd.DataFrame,
-            chosen: Filters) -> Figures:
+            positions: pd.DataFrame, spc_points: pd.DataFrame, chosen: Filters) -> Figures:
     by_indicator = indicator_rows(kpis, chosen.team)
-    return Figures(kpi_tiles(by_indicator, chosen, system_health_only=True),
+    return Figures(kpi_tiles(by_indicator, chosen, system_health_only=True, positions=positions,
+                             spc_points=spc_points),
                    practice_tiles(audit_quarters, workforce, heard, chosen),
-                   what_changed(by_indicator, audit_quarters, workforce, chosen))
+                   what_changed(by_indicator, audit_quarters, workforce, chosen, spc_points))
 
 
 def tiles_scope(sources: pd.DataFrame, chosen: Filters) -> str:

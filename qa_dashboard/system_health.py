@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import contract, metrics, overview
+from qa_dashboard import contract, metrics, overview, spc_read
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.scope import Filters
 
@@ -20,16 +20,19 @@ def _window(chosen: Filters) -> tuple[dt.date, dt.date]:
     return metrics.add_months(chosen.end, -(TREND_MONTHS - 1)), chosen.end
 
 
-def trend_analysis(rows: list[dict], chosen: Filters) -> list[str]:
-    """The "what changed" sentence of one indicator (its latest month against the month before,
-    within the period), as the Overview writes it for the system-health indicators."""
-    first = rows[0]
-    latest, before, _ = metrics.latest_and_earlier(rows, chosen.end)
-    if latest is None or before is None:
-        return []
-    sentence = metrics.what_changed(first["label"], latest["value"], before["value"], first["unit"],
-                                    first["polarity"], latest.get("target"), latest.get("stat_neighbours"))
-    return [f"{sentence[:-1]} in {metrics.month_label(latest['period'])}."] if sentence else []
+def trend_analysis(rows: list[dict], chosen: Filters, spc_points: pd.DataFrame | None = None) -> list[str]:
+    """The "what changed" sentences of one indicator, as the Overview writes them: its SPC signal
+    first (from its `spc_points` rows), then the moves on the month and the year as facts."""
+    read = None
+    if spc_points is not None:
+        rows_of_one = spc_points[spc_points["indicator"] == rows[0]["indicator"]]
+        read = spc_read.reading(rows_of_one, rows[0]["polarity"], chosen.team, chosen.end) if not rows_of_one.empty else None
+    return spc_read.what_changed(rows, read, chosen.end, chosen.team)
+
+
+def trend_analysis_from(kpis: pd.DataFrame, spc_points: pd.DataFrame, code: str, chosen: Filters) -> list[str]:
+    """`trend_analysis` straight from the `kpi_series` and `spc_points` rows, for the page's cache."""
+    return trend_analysis(overview.indicator_rows(kpis, chosen.team)[code], chosen, spc_points)
 
 
 def _comparators(latest: dict, unit: str, published: dict) -> dict[str, str]:
@@ -46,12 +49,22 @@ def _comparators(latest: dict, unit: str, published: dict) -> dict[str, str]:
     return cells
 
 
-def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per indicator: latest figure, the move on the month and year before, target, RAG
-    and comparators. System-health indicators first, as the catalogue orders them.
+AMONG_ALL = "Among all authorities"
+
+
+def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: pd.DataFrame | None = None,
+              positions: pd.DataFrame | None = None, spc_points: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per indicator: latest figure, its SPC verdicts (variation, assurance, the months
+    its limits come from), the move on the month and year before, target, RAG and comparators.
+    System-health indicators first, as the catalogue orders them.
 
     `published` (the `benchmarks_latest` query) fills the comparator cells of an indicator whose
-    upload carried none."""
+    upload carried none; `positions` (`benchmark_positions_chosen`) says, for an indicator DfE
+    publishes, where the authority sits among every authority (`Band C among 149 (2023-24)`);
+    `spc_points` (the `spc_points` query) gives the verdicts, in words."""
+    among = {} if positions is None else compare.latest_positions(positions)
+    read = {} if spc_points is None else spc_read.readings(
+        spc_points, {code: rows[0]["polarity"] for code, rows in by_indicator.items()}, chosen.team, chosen.end)
     latest_published = {} if published is None else {
         (row["indicator"], row["geography_level"]): row for row in published.to_dict("records")
         if row["value"] is not None and row["value"] == row["value"]}
@@ -72,6 +85,7 @@ def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: p
             "Better when": metrics.better_phrase(polarity),
             "Month": metrics.month_label(latest["period"]),
             "Latest": metrics.format_value(latest["value"], unit),
+            **({} if spc_points is None else _verdict_cells(read.get(first["indicator"]), polarity)),
             "Counted": counted,
             "On the month": f"{on_month.arrow} {on_month.word}",
             "Month before": metrics.format_value(month_before and month_before["value"], unit),
@@ -81,8 +95,19 @@ def scorecard(by_indicator: dict[str, list[dict]], chosen: Filters, published: p
             "RAG": metrics.rag(latest["value"], latest.get("target"), polarity) or "",
             **dict(zip(contract.comparator_labels(with_target=False).values(),
                        _comparators({**latest, "indicator": first["indicator"]}, unit, latest_published).values())),
+            AMONG_ALL: compare.band_among(among[first["indicator"]]) if first["indicator"] in among else "",
         })
-    return pd.DataFrame(rows)
+    card = pd.DataFrame(rows)
+    if not card.empty and (card[AMONG_ALL] == "").all():  # nothing published, or no authority chosen
+        card = card.drop(columns=AMONG_ALL)
+    return card
+
+
+def _verdict_cells(read: spc_read.Reading | None, polarity: str) -> dict[str, str]:
+    if read is None:
+        return {"Variation": "no figure", "Assurance": "", "SPC limits": ""}
+    return {"Variation": read.variation_words(), "Assurance": read.assurance_words(polarity),
+            "SPC limits": read.limits_words()}
 
 
 def indicator_choices(by_indicator: dict[str, list[dict]]) -> dict[str, str]:
@@ -100,9 +125,42 @@ class IndicatorDetail:
     table: pd.DataFrame
     commentary: str | None
     commentary_month: str
+    # The XmR chart's points shown (spc_read.shown: the window's, limits from every month
+    # loaded), None where the scope's series has no SPC reading (a team with too few months).
+    points: pd.DataFrame | None = None
+    reading: spc_read.Reading | None = None
+    notes: tuple[str, ...] = ()  # said under the chart: provisional limits, a gap, a team too short
 
 
-def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Filters) -> IndicatorDetail:
+SPC_COLUMNS = {"centre": "Centre", "lower_limit": "Lower limit", "upper_limit": "Upper limit", "rule": "Rule",
+               "variation": "Variation"}
+
+
+def _spc_of(spc_points: pd.DataFrame | None, code: str, polarity: str, scope: str, chosen: Filters
+            ) -> tuple[spc_read.Reading | None, pd.DataFrame | None, tuple[str, ...]]:
+    """The indicator's SPC reading for the scope shown, the points to draw (None: no XmR chart)
+    and what to say under the chart."""
+    if spc_points is None:
+        return None, None, ()
+    rows = spc_points[(spc_points["indicator"] == code) & (spc_points["scope"] == scope)]
+    read = spc_read.reading(rows, polarity, chosen.team if scope == "team" else None, chosen.end) if not rows.empty else None
+    if read is None:
+        return None, None, ()
+    if read.team_points is not None:
+        return read, None, (f"{chosen.team} has {read.team_points} months of its own figures for this indicator, too "
+                            f"few for process limits and a verdict ({spc_read.TEAM_FEWEST} needed): the chart "
+                            "shows the figures without them.",)
+    start, end = _window(chosen)
+    shown = spc_read.shown(rows, start, end)
+    notes = tuple(note for note in (spc_read.provisional_note(shown), spc_read.gap_note(shown)) if note)
+    return read, shown, notes
+
+
+def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Filters,
+                     spc_points: pd.DataFrame | None = None) -> IndicatorDetail:
+    """One indicator's trend for the page: its figures in the window, its comparators, and,
+    given its `spc_points` rows, the XmR chart's points, the SPC reading and the Figures table's
+    centre, limits, rule and variation per month."""
     rows = pd.DataFrame(by_indicator[code])
     first = rows.iloc[0]
     start, end = _window(chosen)
@@ -126,13 +184,19 @@ def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Fil
                   "england", "commentary"]].rename(columns={
         "period": "Month", "value": first["label"], "numerator": "Numerator", "denominator": "Denominator",
         **COMPARATORS, "commentary": "Commentary"})
+    read, points, notes = _spc_of(spc_points, code, polarity, first["scope"], chosen)
+    if points is not None:
+        per_month = points[["period", *SPC_COLUMNS]].rename(columns={"period": "Month", **SPC_COLUMNS})
+        per_month["Month"] = pd.to_datetime(per_month["Month"]).dt.date
+        table = table.assign(Month=pd.to_datetime(table["Month"]).dt.date).merge(per_month, on="Month", how="left")
+        table = table[[c for c in table.columns if c != "Commentary"] + ["Commentary"]]
     table = table.dropna(axis="columns", how="all")
     return IndicatorDetail(
         label=first["label"], polarity=polarity, unit_title=UNIT_TITLES.get(first["unit"], first["unit"]), direction_note=note,
         scope=first["scope"], lines=lines, table=table.reset_index(drop=True),
         commentary=None if commentary is None else commentary["commentary"],
         commentary_month=metrics.month_label(commentary["period"]) if commentary is not None
-        else metrics.month_label(end))
+        else metrics.month_label(end), points=points, reading=read, notes=notes)
 
 
 def breakdown_lines(breakdowns: pd.DataFrame, chosen: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -185,12 +249,15 @@ def tiles_source_note(sources: pd.DataFrame, chosen: Filters) -> str:
     return source_note(sources, overview.tiles_scope(sources, chosen), chosen)
 
 
-def scorecard_from(kpis: pd.DataFrame, published: pd.DataFrame, chosen: Filters) -> pd.DataFrame:
-    """`scorecard` straight from the `kpi_series` and `benchmarks_latest` rows, for the page's cache."""
-    return scorecard(overview.indicator_rows(kpis, chosen.team), chosen, published)
+def scorecard_from(kpis: pd.DataFrame, published: pd.DataFrame, positions: pd.DataFrame, spc_points: pd.DataFrame,
+                   chosen: Filters) -> pd.DataFrame:
+    """`scorecard` straight from the `kpi_series`, `benchmarks_latest`, `benchmark_positions_chosen`
+    and `spc_points` rows, for the page's cache."""
+    return scorecard(overview.indicator_rows(kpis, chosen.team), chosen, published, positions, spc_points)
 
 
-def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters) -> IndicatorDetail:
-    """`indicator_detail` straight from the `kpi_series` rows, so the page can cache it on the data
-    version with `cached.derived` instead of reshaping the rows on every page view."""
-    return indicator_detail(overview.indicator_rows(kpis, team), code, chosen)
+def detail_from_kpis(kpis: pd.DataFrame, team: str | None, code: str, chosen: Filters,
+                     spc_points: pd.DataFrame | None = None) -> IndicatorDetail:
+    """`indicator_detail` straight from the `kpi_series` (and `spc_points`) rows, so the page can
+    cache it on the data version with `cached.derived` instead of reshaping the rows on every page view."""
+    return indicator_detail(overview.indicator_rows(kpis, team), code, chosen, spc_points)

@@ -164,6 +164,14 @@ def annex_previews(result: IngestResult) -> list[dict]:
             for f in result.files if f.annex is not None]
 
 
+def ofsted_previews(result: IngestResult) -> list[dict]:
+    """Per ILACS overview of a check: how many authorities it holds and how many have each grade."""
+    return [{"file": f.file_name, "authorities": sum(f.ofsted["grades"].values()),
+             "grades": pd.DataFrame({"Overall effectiveness": list(f.ofsted["grades"]),
+                                     "Authorities": list(f.ofsted["grades"].values())})}
+            for f in result.files if f.ofsted is not None]
+
+
 def _month(value: dt.date | None) -> str:
     return value.strftime("%b %Y") if value else ""
 

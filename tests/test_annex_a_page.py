@@ -5,10 +5,15 @@ import datetime as dt
 
 from tests import annex_a_workbooks as sample
 from tests.test_upload_page import button, demo_copy, frame_with, open_upload, texts, workbook  # noqa: F401
-from tests.workbooks import query, snapshot
+from qa_dashboard.ingest import ingest
+from tests.workbooks import query, snapshot, table, team, write_xlsx
 
 
 def test_annex_a_asks_for_the_extract_date_previews_each_list_then_loads(open_upload, demo_copy, tmp_path):  # noqa: F811
+    # The demo's teams list has no North or South, whose allocated cases would then count as team
+    # not recorded: the sample's teams join the list first.
+    teams = write_xlsx(tmp_path / "teams.xlsx", {"teams": table(team(team="North"), team(team="South"))})
+    assert ingest([teams], demo_copy, "tester").loaded
     app = open_upload(demo_copy)
     before = snapshot(demo_copy)
     app.file_uploader[0].set_value(workbook(tmp_path, sample.workbook_sheets(), "annex a.xlsx")).run()

@@ -48,7 +48,7 @@ def test_the_counts_table_names_each_dataset_and_its_latest_month(open_dashboard
     table = datasets_table(open_dashboard(demo_db))
     assert list(table.index) == [
         "KPI figures", "Audits", "Audit judgements", "Workforce rows", "Feedback rows",
-        "Actions", "Teams", "Published DfE figures",
+        "Actions", "Teams", "Published DfE figures", "Ofsted judgements",
     ]
     assert table.loc["Audits", "latest_month"].split()[0] in {
         "January", "February", "March", "April", "May", "June", "July", "August",

@@ -120,3 +120,17 @@ def test_template_writes_the_blank_upload_workbook(tmp_path):
     assert result.returncode == 0, result.stderr
     names = {name.lower() for name in openpyxl.load_workbook(out).sheetnames}
     assert {"kpi", "audits", "workforce", "feedback", "teams", "actions", "readme"} <= names
+
+
+def test_ingest_prints_no_terminal_escape_sequence_from_a_cell(tmp_path):
+    # A header the dashboard does not know is quoted in a warning; here it would retitle the
+    # terminal (OSC), clear the screen (CSI) and ring the bell, and the file is refused, so the
+    # problems go to stderr.
+    rows = [["period", "team", "children_allocated", "\x1b]0;owned\x07\x1b[2J\x9b31mextra\x07"], ["2024-05", "Hub", 100, "x"]]
+    csv = tmp_path / "workforce.csv"
+    csv.write_text("\n".join(",".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
+    done = run_cli("ingest", csv, "--db", tmp_path / "qa.duckdb")
+    assert done.returncode == 1
+    assert "extra" in done.stderr and "social_worker_fte" in done.stderr
+    for stream in (done.stdout, done.stderr):
+        assert not any(c in stream for c in "\x1b\x07\x9b"), repr(stream)

@@ -28,13 +28,18 @@ def db(tmp_path: Path) -> Path:
     return database
 
 
-def open_page(database: Path, page: str, monkeypatch, reader: bool = False) -> AppTest:
+def session_as(database: Path, monkeypatch, reader: bool = False) -> None:
+    """The next AppTest reads `database`, as a reader or (the default) an uploader."""
     monkeypatch.setenv("QA_DASHBOARD_DB", str(database))
     monkeypatch.delenv(auth.UPLOADER_EMAILS_ENV, raising=False)
     if reader:  # an uploader password is configured and this session has not signed in
         monkeypatch.setenv(auth.PASSWORD_HASH_ENV, auth.hash_password("a long uploader password", iterations=1_000))
     else:       # the dashboard runs open, as on an officer's own computer: an uploader
         monkeypatch.delenv(auth.PASSWORD_HASH_ENV, raising=False)
+
+
+def open_page(database: Path, page: str, monkeypatch, reader: bool = False) -> AppTest:
+    session_as(database, monkeypatch, reader)
     app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     if page == "app_pages/system_health.py":
         app.query_params["indicator"] = "re_referrals_pct"
@@ -90,7 +95,9 @@ def test_system_health_shows_the_trend_analysis_and_the_uploaded_commentary(tmp_
     shown = texts(app)
     assert "Uploaded words for June." in shown
     assert any("Trend analysis" in m.value for m in app.markdown)
-    assert any("June 2024" in s and "Re-referrals" in s for s in shown)
+    # The signal leads (named by the indicator), the month's move follows as a fact.
+    lead = next(i for i, s in enumerate(shown) if s.startswith("Re-referrals within 12 months: "))
+    assert shown[lead + 1].startswith("In June 2024, it fell from 22.5% to 20.0%")
 
 
 @pytest.mark.parametrize("page", ["app_pages/system_health.py", "app_pages/audits.py"])

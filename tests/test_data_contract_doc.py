@@ -41,12 +41,19 @@ def spellings() -> list[tuple[str, str]]:
         found += [(f"{group}.{key}", w) for key, words in spec[group].items() for w in words]
     for key, words in spec["vocabulary"].items():
         found += [(f"vocabulary.{key}", w) for w in words]
+    ofsted = spec["ofsted"]
+    found += [(f"ofsted column {name}", w) for name, words in ofsted["columns"].items() for w in [name, *words]]
+    found += [(f"ofsted grade {grade['label']}", w) for grade in ofsted["grades"]
+              for w in [grade["label"], *grade["spellings"]]]
+    found += [("ofsted no_grade", w) for w in ofsted["no_grade"]]
+    found += [("ofsted framework", w) for w in ofsted["frameworks"]]
     return found
 
 
 def test_the_catalogue_is_read_whole():
     where = {place.split(".")[0].split()[0] for place, _ in spellings()}
-    assert {"sheet", "practice", "grade", "indicator", "cells", "yesno", "answers", "polarities", "vocabulary"} <= where
+    assert {"sheet", "practice", "grade", "indicator", "cells", "yesno", "answers", "polarities", "vocabulary",
+            "ofsted"} <= where
     assert len(spellings()) > 300
 
 

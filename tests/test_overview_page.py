@@ -183,9 +183,17 @@ def test_four_audits_show_their_share_flagged_as_small(known_db, monkeypatch):
 
 
 def test_what_changed_sentences_on_known_figures(known_db, monkeypatch):
+    # Three figures each: the signal first (limits worked by hand: mean +/- 2.66 x mean moving
+    # range, provisional under 13 months), then the moves on the month and the year as facts.
     sentences = [t for t in texts(open_page(known_db, "app_pages/overview.py", monkeypatch)) if t.startswith("• ")]
-    assert "• Assessments completed within 45 working days rose from 79.0% to 83.0% (better), meeting the 80.0% target in November 2024." in sentences
-    assert "• Re-referrals within 12 months rose from 22.0% to 24.0% (worse), above the 22.0% target in November 2024." in sentences
+    assert ("• Assessments completed within 45 working days: common cause: no sign of change; the last figure, 83.0%, "
+            "is within the expected range of 60.0% to 94.6%; the limits are provisional: 3 months, fewer than 13. "
+            "In November 2024, it rose from 79.0% to 83.0% (better), meeting the 80.0% target. "
+            "A year before, in November 2023, it was 70.0%.") in sentences
+    assert ("• Re-referrals within 12 months: common cause: no sign of change; the last figure, 24.0%, is within the "
+            "expected range of 16.7% to 27.3%; the limits are provisional: 3 months, fewer than 13. "
+            "In November 2024, it rose from 22.0% to 24.0% (worse), above the 22.0% target. "
+            "A year before, in November 2023, it was 20.0%.") in sentences
 
 
 def test_the_plan_lists_overdue_actions_and_status_changes(known_db, tmp_path, monkeypatch):

@@ -42,3 +42,16 @@ def test_the_reader_sees_exactly_what_was_written_on_one_line(payload):
 def test_the_chart_labels_use_the_same_escaping():
     for payload in PAYLOADS:
         assert charts.plain(payload) == plain_text.for_markdown(payload)
+
+
+@pytest.mark.parametrize("sequence", [
+    "\x1b[31m", "\x1b[2J", "\x1b[?1049h", "\x9b2J", "\x1b]0;a title\x07", "\x1b]8;;http://x\x1b\\", "\x1bP1$r\x1b\\",
+    "\x1bc", "\x1b7", "\r", "\x08", "\x00", "\u202e", "\x85",
+])
+def test_for_terminal_removes_every_escape_sequence_and_control(sequence):
+    assert plain_text.for_terminal(f"before{sequence}after") == "beforeafter"
+
+
+def test_for_terminal_keeps_line_breaks_tabs_and_ordinary_text():
+    text = "workforce:2:team: warning: é – ‘quoted’ 東京\n\tnext line"
+    assert plain_text.for_terminal(text) == text

@@ -2,6 +2,7 @@
 annual lines for the authority, its statistical neighbours' mean, its region and England, kept
 apart from the monthly local lines, and where it ranks among neighbours and region."""
 
+import html
 import shutil
 from pathlib import Path
 
@@ -131,3 +132,91 @@ def test_the_scorecard_takes_published_comparators_only_when_the_upload_gave_non
         "21.2% (DfE 2024-25)", "19.4% (DfE 2024-25)", "22.6% (DfE 2024-25)"]
     # The upload gave a comparator for agency: its own stay, and no published figure is mixed in.
     assert table.loc["Agency", ["Statistical neighbours", "England"]].tolist() == ["30.0%", ""]
+
+
+# ------------------------------------------------------------- among every authority --
+def chosen_position(database: Path, indicator: str) -> tuple:
+    """The chosen authority's latest row of the view, read straight from the database."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute("""
+            SELECT p.financial_year, p.rank, p.of_count, p.quartile_band, p.year
+            FROM benchmark_positions p JOIN dfe_authorities a ON a.new_la_code = p.area_code
+            JOIN meta m ON m.key = 'authority' AND m.value = a.old_la_code
+            WHERE p.indicator = ? ORDER BY p.year DESC LIMIT 1""", [indicator]).fetchone()
+
+
+def ordinal(number: int) -> str:
+    return f"{number}{'th' if 10 <= number % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
+
+
+def test_system_health_gives_the_band_and_rank_among_every_authority(benchmarked_db, monkeypatch):
+    year, rank, of_count, band, _ = chosen_position(benchmarked_db, "re_referrals_pct")
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    sentences = [t.value for t in app.text]
+    assert any(s.startswith(f"Band {band}: {ordinal(rank)} of {of_count}, {year}") for s in sentences), sentences
+    [letters] = [s for s in sentences if s.startswith("Band by year, ")]
+    assert letters.endswith(f" {band}")
+
+
+def test_the_position_chart_has_every_authority_behind_it(benchmarked_db, monkeypatch):
+    _, _, of_count, _, _ = chosen_position(benchmarked_db, "re_referrals_pct")
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch, indicator="re_referrals_pct")
+    [every] = [d.value for d in app.dataframe if "Ours" in d.value.columns]
+    assert len(every) == of_count + 1 and every["Authority"].iloc[-1] == "England"
+    assert list(every.loc[every["Ours"], "Authority"]) == [AUTHORITY]
+    assert "Figures: Re-referrals within 12 months, every authority 2024-25" in [e.label.replace("\\", "")
+                                                                                for e in app.expander]
+
+
+def test_a_neutral_indicator_is_placed_against_the_middle_half_not_banded(benchmarked_db, monkeypatch):
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch, indicator="referrals_rate")
+    sentences = [t.value for t in app.text]
+    assert any("the middle half of authorities, 2024-25" in s and "no rank or band" in s for s in sentences), sentences
+    assert not any(s.startswith("Band by year") for s in sentences)
+
+
+def test_the_workforce_tab_gives_the_band_of_each_published_figure(benchmarked_db, monkeypatch):
+    app = open_page(benchmarked_db, "app_pages/workforce.py", monkeypatch, workforce_tab="Against other authorities")
+    sentences = [t.value for t in app.text]
+    for indicator in ("agency_worker_pct", "caseload_avg", "vacancy_pct", "turnover_pct"):
+        year, rank, of_count, band, _ = chosen_position(benchmarked_db, indicator)
+        assert f"Band {band}: {ordinal(rank)} of {of_count}, {year}" in " ".join(sentences), indicator
+
+
+def test_the_scorecard_says_the_band_among_every_authority(benchmarked_db, monkeypatch):
+    year, _, of_count, band, _ = chosen_position(benchmarked_db, "re_referrals_pct")
+    app = open_page(benchmarked_db, "app_pages/system_health.py", monkeypatch)
+    [card] = [d.value for d in app.dataframe if "Among all authorities" in d.value.columns]
+    row = card[card["Indicator"] == "Re-referrals within 12 months"].iloc[0]
+    assert row["Among all authorities"] == f"Band {band} among {of_count} ({year})"
+
+
+def test_the_overview_tiles_say_the_band_among_every_authority(benchmarked_db, monkeypatch):
+    year, _, of_count, band, _ = chosen_position(benchmarked_db, "re_referrals_pct")
+    app = open_page(benchmarked_db, "app_pages/overview.py", monkeypatch)
+    # A tile with SPC verdicts draws its icons and lines as one escaped HTML element; one without, as text.
+    said = [t.value for t in app.text] + [html.unescape(e.proto.body) for e in app.get("html")]
+    assert any(f"Among every authority: Band {band} among {of_count} ({year})" in words for words in said)
+
+
+def test_the_board_pack_has_a_table_of_bands_and_a_position_chart(benchmarked_db, tmp_path):
+    import subprocess
+    import sys
+
+    import docx
+
+    out = tmp_path / "pack.docx"
+    made = subprocess.run([sys.executable, "-m", "qa_dashboard", "pack", str(out), "--db", str(benchmarked_db),
+                           "--sections", "overview", "system-health"], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    document = docx.Document(str(out))
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "Indicator"
+               and "Among all authorities" in [c.text for c in t.rows[0].cells]]
+    rows = {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
+    year, rank, of_count, band, _ = chosen_position(benchmarked_db, "re_referrals_pct")
+    assert rows["Re-referrals within 12 months"][1:5] == [year, rows["Re-referrals within 12 months"][2], band,
+                                                          f"{ordinal(rank)} of {of_count}"]
+    neutral = rows["Referrals per 10,000 children"]
+    assert neutral[3] == "–" and neutral[4].endswith("the middle half of authorities")  # no band
+    described = [shape._inline.docPr.get("descr") or "" for shape in document.inline_shapes]
+    assert any(d.startswith("Dot chart: Re-referrals within 12 months") and AUTHORITY in d for d in described)

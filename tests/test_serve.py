@@ -296,6 +296,10 @@ def test_a_restart_right_after_a_stop_serves(tmp_path):
 
 def _listening_socket() -> socket.socket:
     taken = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # free_consecutive_ports counts a port whose closed connections linger (TIME_WAIT) as free, as
+    # the servers do: bind the same way, or an earlier test's port fails here. A listener is in use
+    # whatever SO_REUSEADDR says.
+    taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     taken.bind(("127.0.0.1", serve.free_consecutive_ports(3)))
     taken.listen()
     return taken

@@ -77,7 +77,7 @@ def test_every_tab_opens_on_the_demo_database_without_an_error(open_voice, demo_
 
 def test_only_the_open_tab_is_built(open_voice, demo_db):
     survey = open_voice(demo_db)
-    assert len(survey.get("vega_lite_chart")) == 1 and not survey.text_input
+    assert len(survey.get("vega_lite_chart")) == 2 and not survey.text_input  # the XmR chart and one question's
     words = open_voice(demo_db, tab="In their own words")
     assert not words.get("vega_lite_chart") and words.text_input(key="voice_search")
 
@@ -118,7 +118,7 @@ def test_every_part_says_which_way_is_better(open_voice, demo_db, tab, better):
     assert better in all_text(open_voice(demo_db, tab=tab))
 
 
-@pytest.mark.parametrize("tab, chart_count, extra_figures", [("Survey answers", 1, 1), ("How many were heard", 1, 0),
+@pytest.mark.parametrize("tab, chart_count, extra_figures", [("Survey answers", 2, 1), ("How many were heard", 1, 0),
                                                             ("Compliments and complaints", 2, 0)])
 def test_every_chart_has_its_figures_and_downloads(open_voice, demo_db, tab, chart_count, extra_figures):
     app = open_voice(demo_db, tab=tab)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import metrics, monthly_spc
 from qa_dashboard.audits.activity import *  # noqa: F401,F403 - the page's figures, one module to the pages
 from qa_dashboard.audits.activity import (
     actions_by_quarter, actions_share, activity_by_month, activity_by_team, activity_by_type, activity_table,
@@ -30,7 +30,7 @@ from qa_dashboard.audits.common import area_labels, good_or_better_ranks, month_
 from qa_dashboard.audits.judgements import *  # noqa: F401,F403
 from qa_dashboard.audits.judgements import (
     ShareOverTime, YearOnYear, area_grade_mix, area_grid, area_mix_table, grade_mix_sentence, grade_table,
-    grades_by_month, grades_by_quarter, months_without_audits, not_judged, quarters_without_audits,
+    good_or_better_spc, grades_by_month, grades_by_quarter, months_without_audits, not_judged, quarters_without_audits,
     share_over_time, year_on_year)
 from qa_dashboard.periods import financial_year_label, months_between, quarter_label, quarter_start  # noqa: F401
 
@@ -69,6 +69,7 @@ class PageFigures:
     by_quarter: pd.DataFrame
     by_quarter_table: pd.DataFrame
     over_time: list[ShareOverTime]
+    good_or_better_spc: monthly_spc.MonthlySpc
     year_on_year: YearOnYear
     not_judged: tuple[int, int]
     area_grid: pd.DataFrame
@@ -108,6 +109,7 @@ def page_figures(overall: pd.DataFrame, area_grades: pd.DataFrame, in_period: pd
         by_month=by_month, by_month_table=grade_table(by_month, "month_label", "Month"),
         by_quarter=by_quarter, by_quarter_table=grade_table(by_quarter, "quarter", "Quarter"),
         over_time=[share_over_time(overall, start, end, which) for which in ("good_or_better", "inadequate")],
+        good_or_better_spc=good_or_better_spc(overall, start, end),
         year_on_year=year_on_year(overall, end), not_judged=not_judged(area_grades),
         area_grid=area_grid(area_grades, start, end), area_mix=mix, area_mix_table=area_mix_table(mix),
         activity=activity, activity_table=activity_table(activity),

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import metrics, monthly_spc
 from qa_dashboard.audits.common import (
     EACH_MONTH, GOOD_OR_BETTER, NOT_JUDGED, ROLLING, WHOLE_PERIOD, compact, dated, good_or_better_ranks,
     grade_labels, in_months, month_short, percent_figure, quarters_between, worst_label, worst_rank)
@@ -146,6 +146,19 @@ def _trim_trailing_gaps(lines: pd.DataFrame) -> pd.DataFrame:
         first, last = valued.idxmax(), valued[::-1].idxmax()
         kept.append(series.loc[first:last])
     return pd.concat(kept) if kept else lines.iloc[0:0]
+
+
+def good_or_better_spc(overall: pd.DataFrame, start: dt.date, end: dt.date) -> monthly_spc.MonthlySpc:
+    """The monthly good-or-better share of overall judgements as an XmR chart (higher is better),
+    over every month with audits loaded for the chosen service area, team and audit type. A month
+    without audits has no share: it is absent (never 0%), and the moving range spans it."""
+    counts = monthly_counts(overall)
+    with_audits = counts[counts["audits"] > 0] if not counts.empty else counts
+    shares = [metrics.Share(int(good), int(n)).percent
+              for good, n in zip(with_audits["good_or_better"], with_audits["audits"])]
+    return monthly_spc.read(f"{GOOD_OR_BETTER} (overall judgement)", list(with_audits["month"]), shares, "higher",
+                            "%", f"{GOOD_OR_BETTER} (%)", start, end,
+                            counts=[int(n) for n in with_audits["audits"]], count_title="Audits (n)")
 
 
 @dataclass(frozen=True)

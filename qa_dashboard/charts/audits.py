@@ -10,6 +10,7 @@ import pandas as pd
 
 from qa_dashboard import audits
 from qa_dashboard.charts import PALETTE, spec_of, stacked_grades, trend_chart
+from qa_dashboard.charts.monthly_spc import spc_chart
 
 
 def share_chart(over_time: audits.ShareOverTime) -> alt.Chart:
@@ -66,5 +67,6 @@ def page(overall: pd.DataFrame, area_grades: pd.DataFrame, in_period: pd.DataFra
         "activity": activity_chart(figures.activity, figures.month_labels, types),
     }
     specs = {name: spec_of(chart) for name, chart in made.items()}
+    specs["good_or_better_spc"] = spc_chart(figures.good_or_better_spc, "Share of audits (%)")
     specs["over_time"] = [spec_of(share_chart(over_time)) for over_time in figures.over_time]
     return figures, specs

@@ -74,6 +74,112 @@ def ranking_figure(ranking: pd.DataFrame, label: str, unit_title: str, year: int
     return spec_of(chart), table
 
 
+_POSITION_GROUPS = {"Our authority": ("diamond", PALETTE[0], 180), "Statistical neighbour": ("square", PALETTE[1], 70),
+                    "Other authority": ("circle", contract.palette().neutral, 30)}
+# England's line is drawn as on every trend chart: the catalogue's colour and dash for it.
+_ENGLAND = next(c for c in contract.load().comparators if c.column == "england")
+_LANES = 5  # dots spread over a few rows so equal and close figures stay visible
+
+
+def band_extents(every: pd.DataFrame) -> pd.DataFrame:
+    """The stretch of the value axis each quartile band covers (a boundary midway between the last
+    authority of one band and the first of the next), or the middle half for a neutral indicator:
+    rows of (start, end, name)."""
+    values = every["value"]
+    if every["quartile_band"].notna().any():
+        spans = (every.groupby("quartile_band")["value"].agg(["min", "max"]).sort_values("min")
+                 .reset_index())
+        edges = [float(values.min())]
+        for before, after in zip(spans["max"].iloc[:-1], spans["min"].iloc[1:]):
+            edges.append((before + after) / 2)
+        edges.append(float(values.max()))
+        return pd.DataFrame({"start": edges[:-1], "end": edges[1:],
+                             "name": list(spans["quartile_band"])})
+    first = every.iloc[0]
+    return pd.DataFrame({"start": [first["lower_quartile"]], "end": [first["upper_quartile"]], "name": ["Middle half"]})
+
+
+def position_chart(every: pd.DataFrame, title: str, unit_title: str) -> alt.LayerChart:
+    """Every authority's published figure as a dot on one axis: the quartile bands (or the
+    middle half) shaded and named by their letters (A the best quarter), England's figure a
+    labelled line, the authority a large diamond named beside it, its statistical neighbours
+    squares (shape as well as colour)."""
+    dots = every.assign(group=[
+        "Our authority" if ours else "Statistical neighbour" if neighbour else "Other authority"
+        for ours, neighbour in zip(every["is_authority"], every["is_neighbour"])])
+    # The authority alone on the top row, drawn last: never hidden behind a neighbour of equal figure.
+    dots["lane"] = [_LANES if ours else index % _LANES for index, ours in enumerate(dots["is_authority"])]
+    dots = dots.sort_values("is_authority", kind="stable")
+    groups = [g for g in _POSITION_GROUPS if g in set(dots["group"])]
+    x = alt.X("value:Q", title=unit_title, scale=alt.Scale(zero=False, nice=False))
+    lanes = alt.Scale(domain=[-1.5, _LANES + 1.5])
+    y = alt.Y("lane:Q", axis=None, scale=lanes)
+    bands = band_extents(every)
+    shading = alt.Chart(bands).mark_rect().encode(
+        x=alt.X("start:Q", title=unit_title), x2="end:Q",
+        color=alt.Color("name:N", scale=alt.Scale(domain=list(bands["name"]),
+                                                  range=["#F0F0F0", "#D9D9D9"] * 2), legend=None),
+        tooltip=[alt.Tooltip("name:N", title="Band"), alt.Tooltip("start:Q", title="From", format=",.1f"),
+                 alt.Tooltip("end:Q", title="To", format=",.1f")])
+    band_names = alt.Chart(bands.assign(middle=(bands["start"] + bands["end"]) / 2, top=_LANES + 1)).mark_text(
+        baseline="bottom", fontWeight="bold").encode(x="middle:Q", y=alt.Y("top:Q", axis=None, scale=lanes), text="name:N")
+    points = alt.Chart(dots).mark_point(filled=True, opacity=0.8).encode(
+        x=x, y=y,
+        shape=alt.Shape("group:N", scale=alt.Scale(domain=groups, range=[_POSITION_GROUPS[g][0] for g in groups]),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        color=alt.Color("group:N", scale=alt.Scale(domain=groups, range=[_POSITION_GROUPS[g][1] for g in groups]),
+                        legend=alt.Legend(title=None, orient="bottom")),
+        size=alt.Size("group:N", scale=alt.Scale(domain=groups, range=[_POSITION_GROUPS[g][2] for g in groups]),
+                      legend=None),
+        tooltip=[alt.Tooltip("area_name:N", title="Authority"), alt.Tooltip("value:Q", title=unit_title, format=",.1f"),
+                 alt.Tooltip("rank:Q", title="Rank"), alt.Tooltip("quartile_band:N", title="Band")])
+    ours = dots[dots["is_authority"]]
+    named = alt.Chart(ours).mark_text(align="left", dx=10, fontWeight="bold").encode(
+        x=x, y=y, text="area_name:N")
+    layers = [shading, band_names, points, named]
+    england = every["england"].dropna()
+    if not england.empty:
+        line = pd.DataFrame({"value": [float(england.iloc[0])], "name": [f"{_ENGLAND.label} {england.iloc[0]:,.1f}"],
+                             "bottom": [-1.2]})
+        layers += [alt.Chart(line).mark_rule(strokeDash=list(_ENGLAND.dash), color=_ENGLAND.colour, strokeWidth=2).encode(x="value:Q"),
+                   alt.Chart(line).mark_text(align="left", dx=4, baseline="bottom").encode(
+                       x="value:Q", y=alt.Y("bottom:Q", axis=None, scale=lanes), text="name:N")]
+    # The shading's greys and the dots' colours are separate scales: shared, the dots would take greys.
+    return alt.layer(*layers).resolve_scale(color="independent", shape="independent").properties(title=title, height=190)
+
+
+def position_figure(every: pd.DataFrame, label: str, unit_title: str) -> tuple[dict, pd.DataFrame]:
+    """The position chart's spec and its figures table, from the `benchmark_positions_every` rows:
+    every authority, then England."""
+    year = every["financial_year"].iloc[0]
+    chart = position_chart(every, f"{label}, {year}: every authority", unit_title)
+    table = every[["area_name", "value", "rank", "quartile_band", "is_authority", "is_neighbour"]].rename(columns={
+        "area_name": "Authority", "value": label, "rank": "Rank", "quartile_band": "Band",
+        "is_authority": "Ours", "is_neighbour": "Statistical neighbour"})
+    england = every["england"].dropna()
+    if not england.empty:
+        table = pd.concat([table, pd.DataFrame({"Authority": [_ENGLAND.label], label: [float(england.iloc[0])],
+                                                "Ours": [False], "Statistical neighbour": [False]})],
+                          ignore_index=True)
+    return spec_of(chart), table
+
+
+def among_every_authority(indicator: str, label: str, polarity: str, unit_title: str) -> None:
+    """The authority's band and rank among every authority beside the published figure, its band
+    over the years as a row of letters, and the position chart of the latest year."""
+    catalogued = contract.load().indicator(indicator)
+    said = cached.derived(compare.among_every_authority, ("benchmark_positions_chosen", ()), indicator, polarity,
+                          catalogued.unit if catalogued else "")
+    if said is None:
+        return
+    sentence, letters, year = said
+    st.text(sentence)
+    if letters:
+        st.text(letters)
+    figure(*cached.derived(position_figure, ("benchmark_positions_every", [indicator, year]), label, unit_title),
+           f"{label}, every authority {compare.financial_year(year)}")
+
+
 def published_comparison(indicator: str, label: str, polarity: str, unit_title: str) -> bool:
     """DfE's published figures for one indicator, drawn apart from the monthly local ones:
     annual lines (authority, statistical neighbours' mean, region, England) and the ranking
@@ -100,4 +206,5 @@ def published_comparison(indicator: str, label: str, polarity: str, unit_title: 
             st.text(placed.sentence)
     figure(*cached.derived(ranking_figure, ("benchmarks_ranking", [indicator, year]), label, unit_title, year),
            f"{label}, ranking {compare.financial_year(year)}")
+    among_every_authority(indicator, label, polarity, unit_title)
     return True

@@ -1,6 +1,6 @@
-"""The System health page's charts: one indicator's 24-month trend with its target and
-comparators, its breakdowns and its teams, each drawn with the shared trend chart from the
-figures `system_health` works out. Each returns the figures beside the spec, for
+"""The System health page's charts: one indicator's 24-month XmR chart (charts/spc.py) with its
+target and comparators, and its breakdowns and its teams drawn with the shared trend chart, from
+the figures `system_health` works out. Each returns the figures beside the spec, for
 `cached.derived` to keep on the data version."""
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ import pandas as pd
 
 from qa_dashboard import system_health
 from qa_dashboard.charts import spec_of, trend_chart
+from qa_dashboard.charts.spc import xmr_chart
 from qa_dashboard.scope import Filters
 
 
-def indicator(kpis: pd.DataFrame, code: str, chosen: Filters) -> tuple[system_health.IndicatorDetail, dict]:
-    """One indicator's detail (from the `kpi_series` rows) and its trend chart's spec."""
-    detail = system_health.detail_from_kpis(kpis, chosen.team, code, chosen)
-    return detail, spec_of(trend_chart(detail.lines, detail.label, detail.unit_title))
+def indicator(kpis: pd.DataFrame, spc_points: pd.DataFrame, code: str,
+              chosen: Filters) -> tuple[system_health.IndicatorDetail, dict]:
+    """One indicator's detail (from the `kpi_series` and `spc_points` rows) and its chart's spec:
+    the XmR chart, or the plain trend where the scope has no SPC reading (a team too short)."""
+    detail = system_health.detail_from_kpis(kpis, chosen.team, code, chosen, spc_points)
+    if detail.points is None or detail.points.empty:
+        return detail, spec_of(trend_chart(detail.lines, detail.label, detail.unit_title))
+    comparators = detail.lines[detail.lines["series"] != "Our figure"]
+    return detail, spec_of(xmr_chart(detail.points, detail.label, detail.unit_title, comparators))
 
 
 def breakdowns(rows: pd.DataFrame, chosen: Filters, label: str, unit_title: str) -> tuple[dict, pd.DataFrame]:

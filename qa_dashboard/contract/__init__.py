@@ -33,6 +33,7 @@ class Column:
     help: str = ""
     stored: bool = True
     default: object = None  # what a blank cell means, when not "missing"
+    free_text: bool = False  # keeps its line breaks; every other column's text is a name (plain_text.clean_name)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,40 @@ class Grade:
 
 
 @dataclass(frozen=True)
+class OfstedOverview:
+    """The ILACS overview file: its columns (name -> headings it answers to), the columns a sheet
+    needs to be recognised, Ofsted's grades and the cells that hold no grade."""
+
+    columns: dict[str, tuple[str, ...]]
+    required: tuple[str, ...]
+    codes: tuple[str, ...]
+    grades: tuple[Grade, ...]
+    no_grade: frozenset[str]         # squashed
+    frameworks: dict[str, str]       # squashed spelling -> label
+
+    @cached_property
+    def column_lookup(self) -> dict[str, str]:
+        return {squash(h): name for name, headings in self.columns.items() for h in (name, *headings)}
+
+    @cached_property
+    def grade_lookup(self) -> dict[str, Grade]:
+        return {squash(s): g for g in self.grades for s in (g.label, *g.spellings)}
+
+    @property
+    def grade_labels(self) -> tuple[str, ...]:
+        return tuple(g.label for g in sorted(self.grades, key=lambda g: g.rank))
+
+
+def _ofsted(raw: dict) -> OfstedOverview:
+    return OfstedOverview(
+        columns={name: _tuple(headings) for name, headings in raw["columns"].items()},
+        required=_tuple(raw["required"]), codes=_tuple(raw["codes"]),
+        grades=tuple(Grade(g["label"], g["rank"], _tuple(g["spellings"])) for g in raw["grades"]),
+        no_grade=frozenset(squash(s) for s in raw["no_grade"]),
+        frameworks={squash(k): v for k, v in raw["frameworks"].items()})
+
+
+@dataclass(frozen=True)
 class Comparator:
     """What a figure is set against: a target, or a published comparator's figure."""
 
@@ -107,6 +142,7 @@ class Palette:
     own_figure: str
     lighter: str
     neutral: str
+    spc: dict[str, str] = field(default_factory=dict)  # statistical process control's marks and lines
 
 
 @dataclass(frozen=True)
@@ -152,11 +188,17 @@ class Contract:
     rags: tuple[str, ...]
     polarities: dict[str, str]  # squashed spelling -> higher / lower / neutral
     ignored_sheets: frozenset[str]  # squashed names of sheets that are never data
+    whole_authority: str = "Whole authority"  # the catalogue's; what no team or service area may be called
     comparators: tuple[Comparator, ...] = ()
     palette: Palette | None = None
     spc: SpcWords | None = None
     loop: LoopWords | None = None
+
+    ofsted: OfstedOverview | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Among every authority: band letter -> meaning; above/within/below -> the middle-half words.
+    band_meanings: dict[str, str] = field(default_factory=dict)
+    middle_half_words: dict[str, str] = field(default_factory=dict)
 
     def indicator(self, code: str) -> Indicator | None:
         return self._indicators_by_code.get(code)
@@ -194,7 +236,8 @@ def _tuple(value) -> tuple:
 def _column(spec: dict) -> Column:
     return Column(name=spec["name"], kind=spec["kind"], required=spec.get("required", False),
                   past=spec.get("past", False), labels=_tuple(spec.get("labels")), help=spec.get("help", ""),
-                  stored=spec.get("stored", True), default=spec.get("default"))
+                  stored=spec.get("stored", True), default=spec.get("default"),
+                  free_text=spec.get("free_text", False))
 
 
 def _sheets(raw: dict, practice_areas: tuple[PracticeArea, ...]) -> dict[str, Sheet]:
@@ -243,10 +286,15 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         rags=_tuple(words["rags"]),
         polarities=_by_kind(raw["polarities"]),
         ignored_sheets=frozenset(squash(n) for n in words["ignored_sheets"]),
+        whole_authority=words["whole_authority"][0],
         comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
         palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
         spc=SpcWords(**{part: dict(words) for part, words in raw["spc"].items()}),
         loop=LoopWords(**{k: dict(v) if isinstance(v, dict) else v for k, v in raw["loop"].items()}),
+
+        ofsted=_ofsted(raw["ofsted"]) if "ofsted" in raw else None,
+        band_meanings=dict(raw["positions"]["bands"]),
+        middle_half_words=dict(raw["positions"]["middle_half"]),
     )
     for sheet in sheets.values():
         lookup = {}

@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from qa_dashboard import auth, contract, store
+from qa_dashboard import auth, contract, plain_text, store
+from qa_dashboard.benchmarks import positions
 from qa_dashboard.store import loop_tables, spc_tables
 from qa_dashboard.contract import squash
-from qa_dashboard.ingest import annex, annex_a, bounded, dfe
+from qa_dashboard.ingest import annex, annex_a, bounded, dfe, ofsted
 from qa_dashboard.ingest import load as loader
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, errors, warnings
 from qa_dashboard.ingest.read import layout_problems, read_file
@@ -41,16 +42,22 @@ _PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date"
 def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_context=None) -> FileCheck:
     """Read and validate one file without touching any database. An Annex A workbook needs
     `annex_context` (its extract date and what the database knows: `annex.context_for`)."""
-    check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
+    file_name, named = _clean_file_name(file_name)
+    check = FileCheck(file_name=file_name, sha256=hashlib.sha256(data).hexdigest(), problems=named)
     raw_sheets, problems = read_file(file_name, data)
     if (published := dfe.published_sheet(raw_sheets)) is not None:  # a DfE file, known by its columns
         check.records, check.datasets, check.problems = dfe.read_published(file_name, published)
-        check.problems[:0] = problems
+        check.problems[:0] = [*named, *problems]
         return check
     # Problems found while reading a sheet (a formula with no saved value, a sheet past the size
     # cap) count only if the sheet is one we read; a sheet we ignore cannot refuse the file.
     check.problems.extend(p for p in problems if not p.sheet or p.sheet not in {r.name for r in raw_sheets})
     if errors(problems) and not raw_sheets:
+        return check
+    if (overview := ofsted.find_overview(raw_sheets)) is not None:  # Ofsted's ILACS overview, known by its columns
+        check.records, check.datasets, found = ofsted.read_overview(file_name, overview)
+        check.problems = [*ofsted.reading_problems(overview, problems), *found]
+        check.ofsted = {"headers": overview.headers, "grades": ofsted.grade_counts(check.records[ofsted.DATASET])}
         return check
     if found := annex_a.find_lists(raw_sheets):
         return _check_annex(check, found, problems, annex_context, raw_sheets, today or dt.date.today())
@@ -92,6 +99,16 @@ def check_file(file_name: str, data: bytes, today: dt.date | None = None, annex_
             summary.first_period, summary.last_period = min(periods), max(periods)
         summary.teams = len({t for t in records.columns.get("team", []) if t})
     return check
+
+
+def _clean_file_name(file_name: str) -> tuple[str, list[Problem]]:
+    """The file's name is kept with the load and shown beside its figures: a name, cleaned as one."""
+    cleaned, found = plain_text.clean_name(file_name)
+    if not found:
+        return file_name, []
+    return cleaned, [Problem(sheet="", row=None, column="", value=cleaned, severity=WARNING, file=cleaned,
+                             message=f"The file's name held {plain_text.describe_characters(found)}, which the "
+                                     "dashboard removes from names: the load is recorded under the name shown.")]
 
 
 def _check_annex(check: FileCheck, found, problems, context, raw_sheets, today: dt.date) -> FileCheck:
@@ -167,18 +184,30 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     auth.require_uploader(role)
     context = annex.context_for(db_path, as_at, standards, cover_from) if as_at is not None else None
     checks = [_check_bounded(name, data, today, context) for name, data in map(_as_upload, files)]
+    if any(c.ofsted is not None and c.ok for c in checks):
+        known = _known_authorities(db_path) + ofsted.known_in_batch(checks)
+        for check in checks:
+            if check.ofsted is not None and check.ok:
+                ofsted.match(check, known)
     _refuse_unknown_themes(checks, db_path)
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:
         return result
     db_path = Path(db_path)
+    # The positions among every authority follow DfE's files: computed once, in the transaction of
+    # the last file carrying any (the earlier ones mark them stale, so a load cut short between
+    # files leaves the next load or undo to compute them).
+    published = [check for check in checks if set(check.records) & set(dfe.TABLES)]
     if dry_run:
         with _scratch_copy(db_path) as scratch:
             for check in checks:
                 _load_one(scratch, check, user, rollback=True)
         return result
     for check in checks:
-        _load_one(db_path, check, user, rollback=dry_run)
+        _load_one(db_path, check, user, rollback=dry_run, positions_later=check in published[:-1])
+    if published and published[-1].nothing_new and any(c.upload_id is not None for c in published):
+        with store.write_transaction(db_path) as con:  # the last DfE file changed nothing: the earlier ones'
+            positions.store_positions(con)
     result.loaded = not dry_run
     return result
 
@@ -213,6 +242,15 @@ def _refuse_unknown_themes(checks: list[FileCheck], db_path) -> None:
                             "the name."))
 
 
+def _known_authorities(db_path) -> list:
+    """The authorities the database knows from DfE's files, for matching an ILACS overview's codes."""
+    if not store.exists(db_path):
+        return []
+    with store.read_connection(db_path) as con:
+        rows = store.run(con, "SELECT old_la_code, ons_codes, la_name FROM dfe_authorities")
+    return [ofsted.Known(old, tuple(codes or ()), name) for old, codes, name in rows]
+
+
 @contextmanager
 def _scratch_copy(db_path: Path):
     """A copy of the database to count a dry run against, so a check never writes to the real
@@ -232,7 +270,7 @@ class _Rollback(Exception):
     pass
 
 
-def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> None:
+def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool, positions_later: bool = False) -> None:
     try:
         with store.write_transaction(db_path) as con:
             upload_id = loader.next_upload_id(con)
@@ -250,6 +288,10 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool) -> Non
                 check.nothing_new = True
                 raise loader.NothingNew
             loader.record_upload(con, upload_id, check.file_name, check.sha256, user, per_dataset)
+            if positions_later:  # figures or neighbours changed, and more follow in this load
+                positions.mark_stale(con)
+            elif any(dataset in dfe.TABLES for dataset, *_ in per_dataset) or positions.is_stale(con):
+                positions.store_positions(con)  # (stale: a load of DfE files was cut short between files)
             changed = {dataset for dataset, _, added, superseded, _ in per_dataset if added or superseded}
             if "kpi" in changed:
                 spc_tables.refresh(con)  # the SPC and loop views follow the figures, in the same transaction

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from qa_dashboard import contract, store
+from qa_dashboard import contract, plain_text, store
 from qa_dashboard.ingest import annex_a
 from qa_dashboard.ingest.problems import Problem
 from qa_dashboard.ingest.validate import Records
@@ -26,16 +26,19 @@ _POPULATION = """
 
 def context_for(db_path, as_at: dt.date, standards: dict[str, int] | None = None, cover_from: dt.date | None = None):
     """The extract date (and the first day the lists cover, when declared) with what the database
-    knows: the chosen authority's ONS 0-17 population by mid-year, and the visit standards set for
-    it (else the defaults)."""
+    knows: the chosen authority's ONS 0-17 population by mid-year, the visit standards set for it
+    (else the defaults), and its teams list."""
     chosen = dict(annex_a.default_standards())
     estimates: dict[int, float] = {}
+    teams: tuple[str, ...] = ()
     if db_path is not None and store.exists(db_path):
         with store.read_connection(db_path) as con:
             estimates = _population(con)
             chosen.update(_standards_in_force(con))
+            teams = tuple(team for (team,) in store.run(con, "SELECT team FROM teams"))
     chosen.update(standards or {})
-    return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates), start=cover_from)
+    return annex_a.AnnexContext(as_at=as_at, standards=chosen, population=_by_mid_year(estimates),
+                                start=cover_from, teams=teams)
 
 
 def _population(con) -> dict[int, float]:
@@ -97,7 +100,7 @@ def record(con, upload_id: int, reduction) -> None:
               [upload_id, reduction.as_at, standards["cp_visit_working_days"], standards["cin_visit_working_days"],
                standards["cla_visit_days"]])
     store.run_many(con, "INSERT INTO annex_a_lists VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [(upload_id, s.label, s.title, s.sheet, s.rows_read, s.rows_used, s.first_month, s.last_month,
+                   [(upload_id, s.label, s.title, plain_text.clean_name(s.sheet)[0], s.rows_read, s.rows_used, s.first_month, s.last_month,
                      s.teams, s.warnings, ", ".join(s.indicators)) for s in reduction.lists])
     rows = [(upload_id, lst, problem, team or None, n) for (lst, problem, team), n in sorted(reduction.quality.items())]
     if rows:

@@ -33,6 +33,7 @@ from pathlib import PurePath
 import duckdb
 import pyarrow as pa
 
+from qa_dashboard import plain_text
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
 from qa_dashboard.ingest.read import RawSheet
 from qa_dashboard.ingest.results import DatasetSummary
@@ -153,14 +154,35 @@ def _checked(file_name: str, raw: RawSheet, header: list[str], reader):
         return {}, {}, [_problem(file_name, f"This row has {width} cells but the header has {len(header)} columns, "
                                             "so the file cannot be read as a table. Download it again and upload that.",
                                  row=row)]
+    cleaned = _clean_at_the_door(file_name, header, table)
     # A scratch database in memory (checking never touches the dashboard's), on one thread: the
     # tables are small, and more threads only cost start-up time on a busy machine.
     con = duckdb.connect(config={"threads": 1})
     try:
         con.register("raw", pa.table({**dict(zip(header, table[:-1])), "excel_row": table[-1]}))
-        return reader(con, file_name, header)
+        records, summaries, problems = reader(con, file_name, header)
+        return records, summaries, cleaned + problems
     finally:
         con.close()
+
+
+def _clean_at_the_door(file_name: str, header: list[str], table: list[pa.Array]) -> list[Problem]:
+    """Every cell of a published file is a code, a figure or a name (an area's, a measure's): none
+    may keep a control or bidirectional character (`plain_text.clean_name`). Each cell cleaned is
+    a warning naming it; the columns are replaced in `table`."""
+    problems = []
+    for j, name in enumerate(header):
+        cells = table[j].to_pylist()
+        if not plain_text.may_need_cleaning("".join(c for c in cells if c)):
+            continue  # the common case: one search over the column
+        for i, cell in enumerate(cells):
+            if cell and (found := plain_text.clean_name(cell)[1]):
+                cells[i] = plain_text.clean_name(cell)[0]
+                problems.append(_problem(file_name, f"The cell held {plain_text.describe_characters(found)}, which "
+                                         "the dashboard removes from names: it is loaded as the value shown.",
+                                         row=table[-1][i].as_py(), column=name, value=cells[i], severity=WARNING))
+        table[j] = pa.array(cells, type=pa.string())
+    return problems
 
 
 def _cells_table(raw: RawSheet, width: int) -> tuple[list[pa.Array], tuple[int, int] | None]:

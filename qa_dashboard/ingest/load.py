@@ -17,11 +17,12 @@ import duckdb
 import pyarrow as pa
 
 from qa_dashboard import contract, store
-from qa_dashboard.ingest import dfe
+from qa_dashboard.ingest import dfe, ofsted
 from qa_dashboard.ingest.validate import Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
-          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", "themed_audits": "themed_audit_rows", **dfe.TABLES}
+          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", "themed_audits": "themed_audit_rows",
+          **dfe.TABLES, ofsted.DATASET: ofsted.TABLE}
 # Kept per row beside the contract's columns: which practice-area columns an audit's file had,
 # so an area left blank (not judged) is told apart from one the file never asked about.
 PRACTICE_AREAS_IN_FILE = "practice_areas_in_file"
@@ -30,7 +31,7 @@ KEPT_BESIDE = {"audits": (PRACTICE_AREAS_IN_FILE,)}
 _NULLABLE_KEYS = {"team", "breakdown", "question"}
 # Load order: reference lists first so views can resolve service areas at once.
 LOAD_ORDER = ["teams", "actions", "themed_audits", "kpi", "audits", "workforce", "feedback", dfe.NEIGHBOURS_DATASET,
-              dfe.STATISTICS_DATASET]
+              dfe.STATISTICS_DATASET, ofsted.DATASET]
 _ARROW_TYPES = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "VARCHAR": pa.string(),
                 "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}
 
@@ -48,6 +49,8 @@ def _layout(dataset: str) -> tuple[list[str], list[str]]:
     """(columns stored, natural key) of a dataset: the contract's sheets, or DfE's published files."""
     if dataset in dfe.KEYS:
         return list(dfe.COLUMNS[dataset]), list(dfe.KEYS[dataset])
+    if dataset == ofsted.DATASET:
+        return list(ofsted.COLUMNS), list(ofsted.KEY)
     return [*contract.load().stored_columns(dataset), *KEPT_BESIDE.get(dataset, ())], \
         list(contract.load().sheets[dataset].key)
 
@@ -158,6 +161,8 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
     if not rows:
         return None
     upload_id, file_name, loaded_at, rows_added, rows_superseded = rows[0]
+    published = store.run(con, "SELECT 1 FROM upload_sheet_log WHERE upload_id = ? AND sheet IN (?, ?)",
+                          [upload_id, *dfe.TABLES])
     for table in TABLES.values():
         store.run(con, f"DELETE FROM {table} WHERE upload_id = ?", [upload_id])
         store.run(con, f"UPDATE {table} SET superseded_by = NULL WHERE superseded_by = ?", [upload_id])
@@ -167,5 +172,9 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
     annex.forget(con, upload_id)
     store.run(con, "UPDATE upload_log SET status = 'undone', undone_at = ? WHERE upload_id = ?",
               [dt.datetime.now().replace(microsecond=0), upload_id])
+    from qa_dashboard.benchmarks import positions
+
+    if published or positions.is_stale(con):  # DfE figures or neighbours went: the positions follow
+        positions.store_positions(con)
     return {"upload_id": upload_id, "file_name": file_name, "loaded_at": loaded_at,
             "rows_added": rows_added, "rows_superseded": rows_superseded}

@@ -51,6 +51,7 @@ class FileCheck:
     nothing_new: bool = False
     annex: object | None = None                 # an Annex A file's Reduction (qa_dashboard.ingest.annex_a)
     proposed_as_at: dt.date | None = None       # an Annex A file's latest date, the extract date to propose
+    ofsted: dict | None = None                  # an ILACS overview's headers and its count of authorities by grade
 
     @property
     def ok(self) -> bool:

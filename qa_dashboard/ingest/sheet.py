@@ -15,11 +15,14 @@ import re
 from dataclasses import dataclass, field
 from itertools import zip_longest
 
-from qa_dashboard import contract
+from qa_dashboard import contract, plain_text
 from qa_dashboard.contract import UNIT_SCALE, squash
 from qa_dashboard.ingest.normalise import has_percent_sign, parse_column, sentiment
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem, shown
 from qa_dashboard.ingest.recognise import MappedSheet
+
+
+_CLEANED_LISTED = 10  # distinct cells of one column named one by one when cleaned at the door; the rest counted
 
 
 @dataclass
@@ -49,6 +52,7 @@ class Sheet:
     custom_indicators: dict[str, CustomIndicator] = field(default_factory=dict)
     future_months: list[int] = field(default_factory=list)  # scorecard month columns after today holding figures
     _columns: list | None = field(default=None, repr=False)  # `raw_column`'s rows as columns, made once a sheet
+    _cleaned: set = field(default_factory=set, repr=False)  # the columns `raw_column` has cleaned at the door
     unnamed_rows: list[int] = field(default_factory=list)   # scorecard rows with figures but no indicator
     problems: list[Problem] = field(default_factory=list)
 
@@ -66,9 +70,48 @@ class Sheet:
             return [None] * len(self.rows)
         if self._columns is None:  # the rows turned into columns once, for normalising and validating
             self._columns = list(zip_longest(*self.rows, fillvalue=""))
-        if index < len(self._columns):
-            return list(self._columns[index])
-        return [""] * len(self.rows)
+        if index >= len(self._columns):
+            return [""] * len(self.rows)
+        if index not in self._cleaned:
+            self._columns[index] = self._clean_at_the_door(index, self._columns[index])
+            self._cleaned.add(index)
+        return list(self._columns[index])
+
+    def _clean_at_the_door(self, index: int, cells: tuple) -> tuple:
+        """A column's text without control and bidirectional characters (line breaks kept in free
+        text), each distinct cell that lost one named in a warning: see `plain_text`."""
+        free = index in self._free_text_columns()
+        if not plain_text.may_need_cleaning(_joined(cells), free):
+            return cells  # the common case: one pass over the column's text, nothing found
+        clean = plain_text.clean_free_text if free else plain_text.clean_name
+        cleaned: dict[str, str] = {}
+        rows_of: dict[str, list[int]] = {}
+        for i, cell in enumerate(cells):
+            if cell.__class__ is not str:
+                continue
+            if cell not in cleaned:
+                cleaned[cell], found = clean(cell)
+                if found:
+                    rows_of[cell] = [found]
+            if cell in rows_of:
+                rows_of[cell].append(self.row_numbers[i])
+        header = self.mapped.column_ref(index)
+        what = "text" if free else "a name"
+        for cell, (found, first, *more) in list(rows_of.items())[:_CLEANED_LISTED]:
+            others = f" The same cell is in {len(more):,} more row{'s' if len(more) != 1 else ''} of this column." if more else ""
+            self.problem(first, header, cleaned[cell],
+                         f"The cell held {plain_text.describe_characters(found)}, which the dashboard removes from "
+                         f"{what} (it could stop the board pack being drawn, or turn the figures printed beside it "
+                         f"round): it is loaded as the value shown. Correct the file to match.{others}", WARNING)
+        if len(rows_of) > _CLEANED_LISTED:
+            rest = sum(len(rows) - 1 for rows in list(rows_of.values())[_CLEANED_LISTED:])
+            self.problem(None, header, "", f"{rest:,} more cells of this column held such characters and were "
+                         "cleaned the same way.", WARNING)
+        return tuple(cleaned.get(c, c) if c.__class__ is str else c for c in cells)
+
+    def _free_text_columns(self) -> set[int]:
+        spec = contract.load().sheets[self.kind]
+        return {self.mapped.columns[c.name] for c in spec.columns if c.free_text and c.name in self.mapped.columns}
 
     def raw(self, column: str) -> list:
         return self.raw_column(self.mapped.columns.get(column))
@@ -84,6 +127,14 @@ class Sheet:
         for i, message in bad.items():
             self.problem(self.row_numbers[i], header, raw[i], f"'{shown(raw[i])}' {message}.")
         return values
+
+
+def _joined(cells: tuple) -> str:
+    """A column's text cells as one string (a column of text alone is joined at once)."""
+    try:
+        return "".join(cells)
+    except TypeError:
+        return "".join([c for c in cells if c.__class__ is str])
 
 
 def _data_rows(mapped: MappedSheet) -> tuple[list[list], list[int]]:

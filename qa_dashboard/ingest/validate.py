@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qa_dashboard import contract
-from qa_dashboard.contract import UNIT_SCALE
+from qa_dashboard.commentary import length_problem
+from qa_dashboard.contract import UNIT_SCALE, squash
 from qa_dashboard.ingest.normalise import missing
 from qa_dashboard.ingest.problems import Problem, shown
 from qa_dashboard.ingest.sheet import CustomIndicator, Sheet, unit_of
@@ -56,6 +57,7 @@ def validate(sheet: Sheet) -> tuple[Records, list[Problem]]:
                 _require(sheet, column.name)
             if column.past:
                 _not_future(sheet, column)
+    _not_the_whole_authority(sheet)
     _RULES.get(dataset_of(sheet.kind), lambda _: None)(sheet)
     dataset = dataset_of(sheet.kind)
     columns = {name: sheet.values[name] for name in contract.load().stored_columns(dataset)}
@@ -79,6 +81,22 @@ def _not_future(sheet: Sheet, column: contract.Column) -> None:
         if value is not None and value > limit:
             sheet.problem(sheet.record_rows[i], header, value,
                           f"The {what} {value:%d/%m/%Y} is in the future (today is {sheet.today:%d/%m/%Y}). Check the year.")
+
+
+def _not_the_whole_authority(sheet: Sheet) -> None:
+    """A team or service area named as the pages and the pack name the authority itself would take
+    the authority's place on a cover, a chart or a table: refused, so the file says what it means."""
+    name = contract.load().whole_authority
+    for column in ("team", "service_area"):
+        if column not in sheet.mapped.columns:
+            continue
+        header, what = sheet.mapped.header_of(column), column.replace("_", " ")
+        blank = " (leave the team blank for the authority's own figures)" if sheet.kind in ("kpi", "scorecard") else ""
+        for i, value in enumerate(sheet.values.get(column, ())):
+            if value is not None and squash(value) == squash(name):
+                sheet.problem(sheet.record_rows[i], header, value,
+                              f"'{name}' is what the dashboard calls the whole authority's figures, so a {what} "
+                              f"cannot be named so{blank}. Give the {what} its own name.")
 
 
 def _scorecard_layout(sheet: Sheet) -> None:
@@ -113,8 +131,9 @@ def _fraction_problem(sheet: Sheet, i: int, unit: str) -> bool:
 
 
 def _kpi(sheet: Sheet) -> None:
-    """Units, the fraction and the blank-value rule for every figure."""
+    """Units, the fraction and the blank-value rule for every figure; the commentary's cap."""
     values = sheet.values
+    _commentary_within_the_cap(sheet)
     for i, code in enumerate(values["indicator"]):
         if code is None:
             continue
@@ -132,6 +151,14 @@ def _kpi(sheet: Sheet) -> None:
             sheet.problem(row, ref, raw, f"{value:g}% is above 100%: give the percentage (0-100).")
         if numerator is not None and unit == "%" and numerator > denominator:
             sheet.problem(row, sheet.mapped.header_of("numerator"), numerator, "The numerator is larger than the denominator, which a percentage cannot be.")
+
+
+def _commentary_within_the_cap(sheet: Sheet) -> None:
+    """A commentary cell is held to the app's commentary box's cap (`commentary.MAX_LENGTH`)."""
+    header = sheet.mapped.header_of("commentary")
+    for i, text in enumerate(sheet.values.get("commentary", ())):
+        if text is not None and (too_long := length_problem(text)):
+            sheet.problem(sheet.record_rows[i], header, text[:60] + "...", too_long)
 
 
 # --------------------------------------------------------------------------------- audits --

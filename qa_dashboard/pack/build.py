@@ -69,7 +69,17 @@ def _authority(db, demo: bool) -> str:
     return "A fictional authority (demo data)" if demo else "Authority not set (python -m qa_dashboard authority NAME)"
 
 
-def cover(doc: Document) -> list:
+def ofsted_blocks(judged) -> list:
+    """Ofsted's latest judgement of the authority, and its neighbours' and region's by grade
+    (`inspections.judgements`), for the cover. Authorities' grades are public: never suppressed."""
+    blocks = [Heading(2, "Ofsted's judgements"), Paragraph(judged.headline, "body")]
+    if not judged.counts.empty:
+        blocks += [*[Paragraph(note, "body") for note in judged.notes],
+                   table_from(judged.counts, "Ofsted judgements of the statistical neighbours and the region", False)]
+    return blocks
+
+
+def cover(doc: Document, judged=None) -> list:
     lines = [f"Period: {doc.period_label}", f"Scope: {doc.scope_label}", f"Made on {doc.made_on:%d %B %Y} "
              "from the QA dashboard: every figure comes from the dashboard's database; none was typed."]
     if doc.demo:
@@ -78,13 +88,14 @@ def cover(doc: Document) -> list:
         lines.append("Published version: counts under 5, and shares built on them, are suppressed; officers' "
                      "practice analysis and people's own comments are left out.")
     return [Heading(1, doc.title), Paragraph(doc.authority, "body"), *[Paragraph(line, "body") for line in lines],
+            *(ofsted_blocks(judged) if judged is not None else []),
             Paragraph("How to read it: every share is given with n, the number it counts; a figure from fewer "
                       "than 5 is flagged; a dash (–) is a figure not loaded, never zero; figures over several "
                       "teams are ratios of their totals.", "note"), PageBreak()]
 
 
 SCORECARD_COLUMNS = ["Indicator", "Month", "Latest", "Counted", "Better when", "On the month", "On the year",
-                     "Target", "RAG"]
+                     "Target", "RAG", "Variation", "Assurance"]
 
 
 def headline_trends(tiles: list) -> list:
@@ -103,26 +114,42 @@ def headline_trends(tiles: list) -> list:
     return [Heading(2, "Headline trends"), Chart(spec, alt, "Headline figures, last 12 months")]
 
 
-def summary(scope: sections.Scope, by_indicator: dict) -> list:
+def provisional_note(card: pd.DataFrame) -> list:
+    """Which indicators' limits are provisional (fewer than 13 months), said under the scorecard."""
+    if "SPC limits" not in card:
+        return []
+    labels = [label for label, limits in zip(card["Indicator"], card["SPC limits"]) if str(limits).endswith("provisional")]
+    if not labels:
+        return []
+    return [Paragraph(f"Provisional limits (fewer than {f.spc.FIRM_LIMITS_POINTS} months loaded, read with care): "
+                      + ", ".join(labels) + ".", "note")]
+
+
+def summary(scope: sections.Scope, by_indicator: dict, spc_points: pd.DataFrame) -> list:
     c = scope.chosen
     audit_quarters = f.query(scope.db, "audit_grades_by_quarter", c.params(audit_type=None))
     staff = f.query(scope.db, "workforce_by_month", c.params())
-    changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c)
+    changed = f.overview.what_changed(by_indicator, audit_quarters, staff, c, spc_points)
     heard = f.query(scope.db, "heard_by_quarter", c.params())
     tiles = f.overview.practice_tiles(audit_quarters, staff, heard, c)
     blocks = [Heading(1, "Summary"), *headline_trends(
         f.overview.kpi_tiles(by_indicator, c, system_health_only=True) + tiles), Heading(2, "What changed")]
     blocks.append(Bullets(tuple(scope.say(s).text for s in changed)) if changed else
                   Paragraph("Nothing to compare yet: each figure needs an earlier month or quarter.", "body"))
-    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"))
+    card = f.system_health.scorecard(by_indicator, c, f.query(scope.db, "benchmarks_latest"),
+                                     f.query(scope.db, "benchmark_positions_chosen"), spc_points)
     if not card.empty:
         card = card[card["System health"] == "yes"] if (card["System health"] == "yes").any() else card
         blocks += [Heading(2, "Scorecard"),
                    Paragraph("▲ ▼ show the move on the month before, and the words say whether it is better or "
-                             "worse for that indicator. RAG is against the local target, written as well as shaded.",
-                             "note"),
+                             "worse for that indicator. RAG is against the local target, written as well as shaded. "
+                             "Variation says whether the latest month is a signal (special cause) or noise (common "
+                             "cause), and assurance whether the target will be met, from the XmR chart of every "
+                             "month loaded (how to read one is in the appendix).", "note"),
                    scope.table(card[[col for col in SCORECARD_COLUMNS if col in card.columns]],
-                               "System-health scorecard", rag_column="RAG")]
+                               "System-health scorecard", rag_column="RAG"),
+                   *provisional_note(card)]
+    blocks += sections.among_every_authority(scope)
     if tiles:
         blocks += [Heading(2, "Practice, workforce and voices"),
                    scope.table(pd.DataFrame([{"Figure": t.label, "Latest": t.value, "Change": t.delta or "",
@@ -142,6 +169,32 @@ def indicator_sources(frame: pd.DataFrame) -> dict[str, str]:
         first, last = (f.metrics.month_label(row[key]) for key in ("first_month", "last_month"))
         said.setdefault(row["indicator"], []).append(f"{row['source']} ({first}{'' if first == last else ' to ' + last})")
     return {code: "; ".join(parts) for code, parts in said.items()}
+
+
+SHAPE_WORDS = {"circle": "circle", "diamond": "diamond", "triangle-up": "triangle", "square": "square"}
+
+
+def how_to_read_spc() -> list:
+    """How to read an XmR chart, in five plain sentences, with the chart's own marks and words."""
+    words = f.contract.spc_words()
+    mark = {key: f"{words.variation[key]} ({SHAPE_WORDS[shape]})" for key, (_, shape) in f.spc_charts.MARKS.items()}
+    sentences = (
+        "Each point is one month's figure; the solid line is the centre, the average of every month loaded, and "
+        "the dashed lines are the process limits, the range the figure moves within when nothing has changed.",
+        f"A month is a signal, special cause, when it falls outside a limit, when {f.spc.RUN} months in a row sit "
+        f"on one side of the centre, when {f.spc.RUN} months in a row each rise or each fall, or when two of three "
+        "months in a row are close to the same limit.",
+        f"Each point's shape says which: {mark['improvement']} and {mark['concern']} are signals in the better or "
+        f"the worse direction for that indicator, {mark['neither']} is a signal for an indicator where neither "
+        f"way is better, and {mark['common']} is noise.",
+        "Common cause means no sign of change: a move of that size from one month to the next is usual, so it "
+        "is no reason on its own to change practice.",
+        f"Assurance compares the target with the limits: {words.assurance['passes']} or "
+        f"{words.assurance['fails']} when the target lies outside them, {words.assurance['hit_and_miss']} when "
+        f"it lies between them; limits from fewer than {f.spc.FIRM_LIMITS_POINTS} months are provisional, and "
+        "limits start again from a month an officer records as a change in the service.",
+    )
+    return [Heading(2, "How to read an SPC chart"), *[Paragraph(s, "body") for s in sentences]]
 
 
 def appendix(scope: sections.Scope, by_indicator: dict) -> list:
@@ -164,7 +217,7 @@ def appendix(scope: sections.Scope, by_indicator: dict) -> list:
         "upload_id": "Load", "file_name": "File", "loaded_at": "Date loaded", "rows_added": "Rows added",
         "status": "Status"})
     loads["Date loaded"] = pd.to_datetime(loads["Date loaded"]).dt.strftime("%d %B %Y %H:%M")
-    return [Heading(1, "Appendix"), Heading(2, "Definitions and sources"),
+    return [Heading(1, "Appendix"), *how_to_read_spc(), Heading(2, "Definitions and sources"),
             Paragraph("Indicators from the catalogue the dashboard reads; published comparators are DfE's "
                       "statistics where the upload gave none, labelled with their year. Audit, workforce and "
                       "feedback figures come from the audits, workforce and feedback sheets.", "note"),
@@ -215,14 +268,15 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: 
     scope = sections.Scope(db, chosen, publish, notes)
     kpis = f.query(db, "kpi_series", chosen.params())
     by_indicator = f.overview.indicator_rows(kpis, chosen.team)
+    spc_points = f.query(db, "spc_points", {"team": chosen.team})  # every month loaded
     demo = f.store.is_demo(db)
     doc = Document(title="Performance and quality assurance report", authority=_authority(db, demo),
-                   period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or "Whole authority",
+                   period_label=chosen.period_label, scope_label=chosen.team or chosen.service_area or f.contract.load().whole_authority,
                    made_on=today, demo=demo, publish=publish)
-    doc.blocks += cover(doc)
+    doc.blocks += cover(doc, f.inspections.judgements(f.query(db, "ofsted_judgements")))
     builders = {
-        "Overview": lambda: summary(scope, by_indicator),
-        "System health": lambda: sections.system_health(scope, by_indicator),
+        "Overview": lambda: summary(scope, by_indicator, spc_points),
+        "System health": lambda: sections.system_health(scope, by_indicator, spc_points),
         "Audits": lambda: sections.audit_blocks(scope),
         "Workforce": lambda: sections.workforce_blocks(scope),
         "Voice": lambda: sections.voice_blocks(scope),

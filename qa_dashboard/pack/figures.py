@@ -7,17 +7,21 @@ modules.
 """
 from __future__ import annotations
 
-from qa_dashboard import audits, chosen_comments, commentary, contract, metrics, overview, periods, store, system_health, voice, workforce
+from qa_dashboard import (audits, chosen_comments, commentary, contract, inspections, metrics, overview, periods, spc,
+                          store, system_health, voice, workforce)
+from qa_dashboard.benchmarks import compare
 from qa_dashboard.benchmarks.authority import chosen_authority
 from qa_dashboard.charts import PALETTE, sparklines, spec_of, stacked_grades, trend_chart
+from qa_dashboard.charts import published as published_charts
+from qa_dashboard.charts import spc as spc_charts
 from qa_dashboard.charts import voice as voice_charts
 from qa_dashboard.charts import workforce as workforce_charts
 from qa_dashboard.scope import Filters, period_options
 from qa_dashboard.queries import queries
 
 __all__ = [
-    "audits", "chosen_comments", "commentary", "contract", "metrics", "overview", "periods", "store", "system_health", "voice",
-    "workforce", "voice_charts", "workforce_charts", "chosen_authority", "PALETTE", "sparklines", "spec_of", "stacked_grades", "trend_chart", "Filters", "period_options",
+    "audits", "chosen_comments", "commentary", "contract", "inspections", "metrics", "overview", "periods", "spc", "store", "system_health", "voice",
+    "workforce", "compare", "published_charts", "spc_charts", "voice_charts", "workforce_charts", "chosen_authority", "PALETTE", "sparklines", "spec_of", "stacked_grades", "trend_chart", "Filters", "period_options",
     "query",
 ]
 

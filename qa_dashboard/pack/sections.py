@@ -88,36 +88,99 @@ def indicator_figure(rows: list[dict], end: dt.date) -> str:
     return text + f". {f.metrics.better_phrase(first['polarity']).capitalize()}."
 
 
-def one_indicator(scope: Scope, code: str, by_indicator: dict) -> list:
+def among_every_authority(scope: Scope) -> list:
+    """The authority's latest band and ranks among every authority, for each indicator DfE
+    publishes (nothing when no authority is chosen or no DfE file is loaded)."""
+    indicators = f.contract.load().indicators
+    table = f.compare.positions_table(f.query(scope.db, "benchmark_positions_chosen"),
+                                      {i.code: i.label for i in indicators}, {i.code: i.unit for i in indicators})
+    if table.empty:
+        return []
+    meanings = "; ".join(f"{band} {meaning}" for band, meaning in f.contract.load().band_meanings.items())
+    return [Heading(2, "Among every authority"),
+            Paragraph("Where the authority sits among every authority with a published figure, in DfE's latest "
+                      f"year for each indicator: rank 1 is the best end, and the quartile bands are {meanings}. "
+                      "Neither higher nor lower is better for a neutral indicator, so it has no band: its figure "
+                      "is placed against the middle half of authorities.", "note"),
+            scope.table(table, "Bands and ranks among every authority")]
+
+
+def position_chart(scope: Scope, code: str, label: str, unit_title: str) -> list:
+    """The indicator's position chart for its latest published year, with the sentence beside it."""
+    catalogued = f.contract.load().indicator(code)
+    latest = f.compare.latest_positions(f.query(scope.db, "benchmark_positions_chosen")).get(code)
+    if latest is None or catalogued is None:
+        return []
+    every = f.query(scope.db, "benchmark_positions_every", [code, int(latest["year"])])
+    spec, _ = f.published_charts.position_figure(every, label, unit_title)
+    sentence = f.compare.position_sentence(latest, catalogued.better, catalogued.unit)
+    neighbours = int(every["is_neighbour"].sum())
+    england = every["england"].dropna()
+    alt = (f"Dot chart: {label} in {latest['financial_year']}, DfE's latest published year, for each of the "
+           f"{len(every)} authorities with a published figure, one dot each on one axis; {latest['area_name']} a labelled diamond at "
+           f"{f.metrics.format_value(latest['value'], catalogued.unit)}, its {neighbours} statistical neighbours "
+           "squares, " + (f"England's {f.metrics.format_value(england.iloc[0], catalogued.unit)} a dashed line, "
+                          if not england.empty else "")
+           + "the quartile bands (or the middle half) shaded. " + sentence)
+    return [Heading(3, "Among every authority"), scope.say(sentence),
+            _chart(spec, alt, f"{label}, {latest['financial_year']}: every authority")]
+
+
+
+def indicator_chart(detail, alt: str) -> Chart:
+    """The indicator's chart as System health draws it: the XmR chart of the points its
+    `spc_points` rows give for the window (centre and limits from every month loaded), or the
+    plain trend where the scope has no SPC reading (a team with too few months of its own)."""
+    if detail.points is None or detail.points.empty:
+        return _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months")
+    others = detail.lines[detail.lines["series"] != "Our figure"]
+    return _chart(f.spc_charts.xmr_chart(detail.points, detail.label, detail.unit_title, others), alt,
+                  f"{detail.label}, XmR chart, 24 months")
+
+
+# The pack's table of the last 12 months keeps the page's figures and the month's variation;
+# centre, limits and rule are on the chart (and in the page's Figures table), for width.
+LEFT_OUT_OF_TABLE = ("Commentary", "Centre", "Lower limit", "Upper limit", "Rule")
+
+
+def one_indicator(scope: Scope, code: str, by_indicator: dict, spc_points: pd.DataFrame) -> list:
     rows = by_indicator[code]
-    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen)
+    detail = f.system_health.indicator_detail(by_indicator, code, scope.chosen, spc_points)
     latest = indicator_figure(rows, scope.chosen.end)
-    series = ", ".join(dict.fromkeys(detail.lines["series"]))
-    alt = (f"Line chart: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}, "
-           f"lines for {series}. Latest figure {latest}")
-    trend = f.overview.what_changed({code: rows}, pd.DataFrame(), pd.DataFrame(), scope.chosen)
-    recent = detail.table.tail(12)
-    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"),
-            _chart(f.trend_chart(detail.lines, detail.label, detail.unit_title), alt, f"{detail.label}, 24 months"),
+    read = detail.reading
+    others = ", ".join(s for s in dict.fromkeys(detail.lines["series"]) if s != "Our figure")
+    verdict = (f" Variation: {read.variation_words()}; assurance: {read.assurance_words(detail.polarity) or 'none'}."
+               if read is not None else "")
+    kind = "Line chart" if detail.points is None or detail.points.empty else \
+        "XmR chart, each month's figure marked by its variation, with the centre and process limits from every month loaded"
+    alt = (f"{kind}: {detail.label} by month over up to 24 months to {scope.chosen.end:%B %Y}"
+           f"{', lines for ' + others if others else ''}.{verdict} Latest figure {latest}")
+    trend = f.system_health.trend_analysis(rows, scope.chosen, spc_points)
+    recent = detail.table.tail(12).drop(columns=list(LEFT_OUT_OF_TABLE), errors="ignore")
+    return [Heading(2, detail.label), Paragraph(detail.direction_note, "note"), indicator_chart(detail, alt),
+            *[Paragraph(note, "note") for note in detail.notes],
             scope.say(f"Latest figure, {latest}"),
             Heading(3, "Trend analysis"),
-            Paragraph(trend[0] if trend else "There is no earlier month in the period to compare with.", "body"),
+            *([scope.say(s) for s in trend] if trend else
+              [Paragraph("There is no figure in the period to read.", "body")]),
             *practice_analysis(scope, "indicator", code),
-            scope.table(recent.drop(columns=["Commentary"], errors="ignore"),
-                        f"{detail.label}: the last {len(recent)} months")]
+            scope.table(recent, f"{detail.label}: the last {len(recent)} months"),
+            *position_chart(scope, code, detail.label, detail.unit_title)]
 
 
-def system_health(scope: Scope, by_indicator: dict) -> list | None:
+def system_health(scope: Scope, by_indicator: dict, spc_points: pd.DataFrame) -> list | None:
     codes = [code for code, rows in by_indicator.items() if rows[0]["system_health"]
              and f.metrics.latest_and_earlier(rows, scope.chosen.end)[0] is not None]
     if not codes:
         return None
     blocks = [Heading(1, "System health"),
               Paragraph("The Children's Commissioner's system-health indicators, each with its trend against "
-                        "target and comparators, the latest figure with what it counts, the trend analysis "
-                        "generated from the figures and the practice analysis written by officers.", "note")]
+                        "target and comparators drawn as an XmR chart (how to read one is in the appendix), the "
+                        "latest figure with what it counts, the trend analysis generated from the figures (the "
+                        "signal first, then the moves on the month and the year) and the practice analysis "
+                        "written by officers.", "note")]
     for code in codes:
-        blocks += one_indicator(scope, code, by_indicator)
+        blocks += one_indicator(scope, code, by_indicator, spc_points)
     return blocks
 
 

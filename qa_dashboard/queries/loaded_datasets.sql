@@ -1,5 +1,6 @@
 -- What the database holds: current rows per dataset and the latest month each covers,
--- written as a person says it ("March 2026"). Actions and teams have no month.
+-- written as a person says it ("March 2026"). Actions, teams, DfE's figures and Ofsted's
+-- judgements (one row per authority) have no month.
 SELECT dataset, row_count, coalesce(strftime(latest, '%B %Y'), '') AS latest_month
 FROM (
     SELECT 1 AS sort_order, 'KPI figures' AS dataset, count(*) AS row_count, max(period) AS latest FROM kpi_values
@@ -10,5 +11,6 @@ FROM (
     UNION ALL SELECT 6, 'Actions', count(*), NULL FROM actions
     UNION ALL SELECT 7, 'Teams', count(*), NULL FROM teams
     UNION ALL SELECT 8, 'Published DfE figures', count(*), NULL FROM benchmarks
+    UNION ALL SELECT 9, 'Ofsted judgements', count(*), NULL FROM ofsted_judgements
 )
 ORDER BY sort_order;

@@ -245,6 +245,7 @@ def _roll_back(con: duckdb.DuckDBPyConnection) -> None:
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     run(con, "BEGIN TRANSACTION")
     try:
+        had_positions = _has_table(con, "benchmark_position_rows")
         run(con, (_SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
         run(con, 
             "INSERT INTO meta VALUES ('instance_id', ?), ('change_counter', '0') ON CONFLICT DO NOTHING",
@@ -255,10 +256,19 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         from qa_dashboard.store import spc_tables  # it reads through this module: named when first used
 
         spc_tables.refresh_if_stale(con)  # a database written before the SPC tables gets them filled
+
+        if not had_positions:  # a file written before positions were kept: compute them once, now
+            from qa_dashboard.benchmarks import positions
+
+            positions.store_positions(con)
         run(con, "COMMIT")
     except BaseException:
         _roll_back(con)
         raise
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(run(con, "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'", [name]))
 
 
 def _good_or_better_macro(temporary: bool) -> str:

@@ -128,6 +128,28 @@ CREATE TABLE IF NOT EXISTS statistical_neighbours (
     upload_id INTEGER NOT NULL, superseded_by INTEGER
 );
 
+-- Ofsted's ILACS overview (qa_dashboard/ingest/ofsted.py): each authority's latest overall
+-- effectiveness as the overview file gives it, by `area_key`, the authority's old three-digit
+-- code (or the ONS code the file gave when no DfE file was loaded to match it against). `la_code`
+-- and `ons_code` are as the file wrote them. No inspector's name is kept. Natural key: area_key.
+CREATE TABLE IF NOT EXISTS ofsted_rows (
+    area_key VARCHAR, la_code VARCHAR, ons_code VARCHAR, region_code VARCHAR, local_authority VARCHAR,
+    overall_effectiveness VARCHAR, framework VARCHAR, inspection_start DATE, inspection_end DATE,
+    published DATE,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
+
+-- Every authority's position among all authorities (qa_dashboard/benchmarks/positions.py), per
+-- published indicator and year: derived from dfe_rows, statistical_neighbours and the catalogue,
+-- and replaced whole inside every load of DfE files and every undo (no upload_id: it is never
+-- history, always what the loaded figures say now). Read through the `benchmark_positions` view.
+CREATE TABLE IF NOT EXISTS benchmark_position_rows (
+    year INTEGER NOT NULL, indicator VARCHAR NOT NULL, area_code VARCHAR NOT NULL, area_name VARCHAR,
+    value DOUBLE NOT NULL, rank INTEGER, of_count INTEGER NOT NULL, quartile_band VARCHAR,
+    sn_rank INTEGER, sn_of INTEGER, region_rank INTEGER, region_of INTEGER,
+    lower_quartile DOUBLE, median DOUBLE, upper_quartile DOUBLE, middle_half VARCHAR
+);
+
 -- Reference lists the views join to; refreshed from the package's contract on every write.
 CREATE TABLE IF NOT EXISTS grade_scale (grade VARCHAR PRIMARY KEY, grade_rank INTEGER NOT NULL);
 -- The indicator_links view's kind for each linked sheet (the catalogue's loop.kinds).

@@ -231,6 +231,31 @@ UNION ALL
 SELECT year, indicator, geography_level, area_code, area_name, value, NULL
 FROM benchmark_rows WHERE superseded_by IS NULL AND value IS NOT NULL;
 
+-- DATA_CONTRACT section 5: each authority's latest Ofsted ILACS judgement, from the overview
+-- file loaded last (ofsted_rows). An authority the dashboard knows from DfE's files is named and
+-- coded as there (`area_code` its current ONS code, `region_code` its E12 region); otherwise as
+-- the file wrote it. `overall_effectiveness` is Ofsted's grade, NULL when the file gives none
+-- (a report not yet out). No inspector's name is kept.
+CREATE OR REPLACE VIEW ofsted_judgements AS
+SELECT coalesce(a.new_la_code, o.ons_code) AS area_code,
+       coalesce(a.la_name, o.local_authority) AS la_name,
+       o.overall_effectiveness, o.inspection_start, o.inspection_end, o.published, o.framework,
+       o.area_key AS old_la_code, coalesce(a.region_code, o.region_code) AS region_code,
+       a.region_name, o.upload_id
+FROM ofsted_rows o LEFT JOIN dfe_authorities a ON a.old_la_code = o.area_key
+WHERE o.superseded_by IS NULL;
+
+-- DATA_CONTRACT section 5: every authority's position among all authorities with a published
+-- figure that year (benchmarks/positions.py computes it once per load of DfE files). rank 1 is the
+-- best end by polarity, ties share the best rank; band A is the best quarter; neutral indicators
+-- have no rank, band, sn_rank or region_rank, and are placed against the middle half instead
+-- (middle_half: above, within or below the lower to upper quartile of authorities).
+CREATE OR REPLACE VIEW benchmark_positions AS
+SELECT year, indicator, area_code, area_name, value, rank, of_count, quartile_band, sn_rank, region_rank,
+       sn_of, region_of, lower_quartile, median, upper_quartile, middle_half,
+       financial_year(make_date(year, 3, 31)) AS financial_year
+FROM benchmark_position_rows;
+
 -- DATA_CONTRACT section 5: the practice analysis in force for each month and scope, whether
 -- written in the app (commentary_rows) or uploaded in a KPI sheet's commentary column; the
 -- newest per key is current. `source` says which ('written' or 'uploaded').

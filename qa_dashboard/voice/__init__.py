@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import metrics, monthly_spc
 from qa_dashboard.metrics import Tile
 from qa_dashboard.periods import quarter_label, quarter_start  # noqa: F401 - read as voice.quarter_*
 from qa_dashboard.voice.common import (  # noqa: F401 - the page and its tests read them as voice.*
@@ -313,6 +313,21 @@ def compliments_tiles(cc: pd.DataFrame, win: Windows) -> list[Tile]:
 def headline_tiles(counts: pd.DataFrame, heard: pd.DataFrame, cc: pd.DataFrame, win: Windows) -> list[Tile]:
     """The latest quarter of the period in four figures, each against an earlier quarter."""
     return [heard_tile(heard, win), positive_tile(counts, win), *compliments_tiles(cc, win)]
+
+
+# --------------------------------------------------------------------------- XmR chart --
+POSITIVE_BY_MONTH = "Positive answers, all survey questions"
+
+
+def positive_spc(by_month: pd.DataFrame, start: dt.date, end: dt.date) -> monthly_spc.MonthlySpc:
+    """The headline positive share (every survey question together, the Positive answers tile)
+    month by month as an XmR chart (higher is better), from the `voice_positive_by_month` rows:
+    every month with answers loaded for the chosen service area and team. A month without
+    answers is absent, never 0%."""
+    months = list(as_dates(by_month, "month")["month"])
+    shares = [metrics.Share(int(p), int(n)).percent for p, n in zip(by_month["positive"], by_month["answered"])]
+    return monthly_spc.read(POSITIVE_BY_MONTH, months, shares, POLARITY, "%", "Positive share %", start, end,
+                            counts=[int(n) for n in by_month["answered"]], count_title="n (answers counted)")
 
 
 # ------------------------------------------------------------------- the page, prepared --

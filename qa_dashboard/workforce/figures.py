@@ -9,12 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from qa_dashboard import contract, metrics
+from qa_dashboard import contract, metrics, monthly_spc
 from qa_dashboard.scope import Filters
 
 AGENCY_FLAG_PCT = 40.0   # seed 002: "over 40% of frontline professionals" is the level boards worry about
 ROLLING_MONTHS = 6       # seed 002 counts starters and leavers "per 6-month period"
-WHOLE_AUTHORITY = "Whole authority"
+WHOLE_AUTHORITY = contract.load().whole_authority  # no team or service area may be named so (ingest refuses it)
 
 BETTER = {
     "newly_qualified": "neither higher nor lower is better: newly qualified workers need protected caseloads",
@@ -293,6 +293,32 @@ def moves_text(frame: pd.DataFrame, chosen: Filters) -> str:
     return (f"In the six months to {metrics.month_label(last['period'])}: {last['starters_6m']:,.0f} permanent "
             f"social workers started and {last['leavers_6m']:,.0f} left, a net change of {net:+,.0f} "
             f"({BETTER['net_change']}).")
+
+
+# ------------------------------------------------------------------------ XmR charts --
+def _month_of(value) -> dt.date:
+    day = pd.Timestamp(value).date()
+    return dt.date(day.year, day.month, 1)
+
+
+def caseload_spc(by_month: pd.DataFrame, chosen: Filters) -> monthly_spc.MonthlySpc:
+    """Average caseload by month as an XmR chart (lower is better), from the `workforce_by_month`
+    rows: every month loaded for the chosen service area and team, each month's figure a ratio
+    of sums (all children ÷ all FTE). A month without FTE has no figure and is absent."""
+    rows = by_month.to_dict("records")
+    values = [metrics.ratio_of_sums([r["children_allocated"]], [r["social_worker_fte"]]) for r in rows]
+    return monthly_spc.read("Average caseload", [_month_of(r["period"]) for r in rows], values, "lower", "count",
+                            "Average caseload", chosen.start, chosen.end)
+
+
+def agency_spc(by_month: pd.DataFrame, chosen: Filters) -> monthly_spc.MonthlySpc:
+    """Agency share of social-worker FTE by month as an XmR chart (lower is better): agency FTE ÷
+    the FTE of the teams that gave their agency FTE, summed over the chosen teams. A month in
+    which no team gave it is absent."""
+    rows = by_month.to_dict("records")
+    values = [metrics.ratio_of_sums([r["agency_fte"]], [r["fte_with_agency_known"]], scale=100) for r in rows]
+    return monthly_spc.read("Agency share of social workers", [_month_of(r["period"]) for r in rows], values,
+                            "lower", "%", "Agency share %", chosen.start, chosen.end)
 
 
 # ------------------------------------------------------------------------- team table --

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from qa_dashboard import metrics
+from qa_dashboard import metrics, plain_text
 from qa_dashboard.metrics import Tile
 from qa_dashboard.scope import Filters
 from qa_dashboard.workforce.figures import AGENCY_FLAG_PCT, BETTER, in_period, selection_rows
@@ -68,7 +68,8 @@ def caseload_range(frame: pd.DataFrame, month: dt.date) -> str | None:
         return None
     low = teams.loc[teams["caseload"].idxmin()]
     high = teams.loc[teams["caseload"].idxmax()]
-    return f"{low['caseload']:.1f} ({low['team']}) to {high['caseload']:.1f} ({high['team']})"
+    return (f"{low['caseload']:.1f} ({plain_text.isolated(low['team'])}) to "
+            f"{high['caseload']:.1f} ({plain_text.isolated(high['team'])})")
 
 
 # ------------------------------------------------------------------------------ tiles --
@@ -163,7 +164,7 @@ def agency_summary(frame: pd.DataFrame, month: dt.date, rows: pd.DataFrame) -> l
     lines = [f"Agency share in {metrics.month_label(month)}: {fte_share_text(row['agency_fte'], row['fte_agency_known'])}"
              f". Lower is better."]
     if flagged:
-        lines.append(f"Over {AGENCY_FLAG_PCT:.0f}% (flagged ⚑, in vermillion): {', '.join(flagged)}.")
+        lines.append(f"Over {AGENCY_FLAG_PCT:.0f}% (flagged ⚑, in vermillion): {', '.join(map(plain_text.isolated, flagged))}.")
     else:
         lines.append(f"No team or service area is over {AGENCY_FLAG_PCT:.0f}% (the level flagged ⚑).")
     return lines

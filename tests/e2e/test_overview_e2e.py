@@ -109,3 +109,22 @@ def test_every_tile_name_is_shown_in_full(app_server, browser_page):
     one_line = min(box["height"] for box in boxes)
     wrapped = [box["text"] for box in boxes if box["height"] > 1.5 * one_line]
     assert any("Assessments completed within 45 working days" in text for text in wrapped), boxes
+
+
+def test_system_health_passes_axe_with_its_xmr_chart_and_verdict_icons_drawn(app_server, browser_page, tmp_path):
+    """The indicator's XmR chart drawn (its point marks in the page) and its two verdict icons
+    shown with their alternative text, then axe over the whole page, tall enough that every part
+    of it is on screen (axe leaves the contrast of text off screen undecided)."""
+    page = browser_page
+    page.goto(f"{app_server}/system-health?indicator=re_referrals_pct")
+    wait_for_app(page)
+    page.set_viewport_size({"width": 1280, "height": 3200})
+    page.wait_for_function(
+        """() => { const chart = document.querySelector("[data-testid='stVegaLiteChart']");
+                   return chart && chart.querySelector("svg .mark-symbol path, canvas"); }""", timeout=30_000)
+    icons = page.locator("img[alt^='Variation:'], img[alt^='Assurance:']")
+    expect(icons).to_have_count(2)
+    expect(icons.first).to_be_visible()
+    page.screenshot(path=tmp_path / "system-health-xmr.png", full_page=True)
+    violations = run_axe(page)
+    assert not violations, describe_violations(violations)

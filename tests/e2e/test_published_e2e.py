@@ -1,6 +1,8 @@
-"""DfE's published comparators in a real browser: the chosen authority's annual lines and its
-ranking among neighbours and region on System health, and the page passes axe."""
+"""DfE's published comparators in a real browser: the chosen authority's annual lines, its
+ranking among neighbours and region and its band among every authority on System health, and
+the page passes axe."""
 
+import re
 import shutil
 
 import pytest
@@ -35,6 +37,11 @@ def test_system_health_shows_the_authority_against_neighbours_region_and_england
     grid = figures.get_by_test_id("stDataFrame")
     expect(grid).to_be_visible()
     expect(grid.locator("td", has_text="Sefton").first).to_be_attached()  # the table lists each line by year
+    # Among every authority: the band sentence, the bands over the years and the position chart,
+    # on the page when axe looks at it.
+    expect(page.get_by_text(re.compile(r"^Band [A-D]: \d+(st|nd|rd|th) of \d+, 2024-25"))).to_be_visible()
+    expect(page.get_by_text("Band by year, ", exact=False)).to_be_visible()
+    expect(page.get_by_text("Figures: Re-referrals within 12 months, every authority 2024-25")).to_be_visible()
     page.screenshot(path=tmp_path / "published.png")
     violations = run_axe(page)
     assert not violations, describe_violations(violations)

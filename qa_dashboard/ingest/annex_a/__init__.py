@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
+from qa_dashboard.contract import squash
 from qa_dashboard.ingest.annex_a import cells
 from qa_dashboard.ingest.annex_a.indicators import (
     ASSESSMENT_WORKING_DAYS, ICPC_WORKING_DAYS, Coverage, Figure, covering, declared, last_whole_month, month_of,
@@ -55,6 +56,7 @@ class AnnexContext:
     """What the file cannot tell: the extract date, the visit standards, the population."""
 
     as_at: dt.date
+    teams: tuple[str, ...] = ()  # the authority's teams list as loaded; () when none is
     standards: dict[str, int] = field(default_factory=default_standards)
     population: Callable[[dt.date], float | None] = lambda month_end: None
     start: dt.date | None = None   # the day the lists cover from, as the officer declared it (`--from`)
@@ -142,7 +144,7 @@ def reduce(file_name: str, found: list[AnnexList], context: AnnexContext, single
     """Check the lists whole and compute every figure they support. `refused_already` when the
     file was refused while being read (the extract date is then not questioned as well)."""
     as_at = context.as_at
-    findings = Findings(file_name)
+    findings = Findings(file_name, teams={squash(team): team for team in context.teams})
     lists: dict[int, ListRows] = {}
     for annex in found:
         if annex.spec.number in lists:

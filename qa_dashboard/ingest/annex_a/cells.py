@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from qa_dashboard import plain_text
 from qa_dashboard.contract import squash
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -123,7 +124,7 @@ def read_text(value) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = " ".join(str(value).replace("\xa0", " ").split())
+    text = " ".join(plain_text.clean_name(str(value))[0].replace("\xa0", " ").split())  # no control character
     return text or None
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from qa_dashboard.ingest.annex_a.parse import Findings, ListRows
 from qa_dashboard.metrics import add_months
-from qa_dashboard.periods import working_days
+from qa_dashboard.periods import months_between, working_days
 
 RE_REFERRAL_DAYS = 365
 ASSESSMENT_WORKING_DAYS = 45
@@ -81,14 +81,6 @@ def declared(start: dt.date, as_at: dt.date) -> Coverage:
 def covering(window: Coverage | None, as_at: dt.date):
     """How a list's months are found: the declared window whatever the dates, else inferred."""
     return (lambda dates: window) if window is not None else (lambda dates: coverage(dates, as_at))
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    months, month = [], first
-    while month <= last:
-        months.append(month)
-        month = add_months(month, 1)
-    return months
 
 
 @dataclass

@@ -11,6 +11,8 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from qa_dashboard import contract, plain_text
+from qa_dashboard.contract import squash
 from qa_dashboard.ingest.annex_a import cells
 from qa_dashboard.ingest.annex_a.lists import AnnexList, vocabulary
 from qa_dashboard.ingest.problems import ERROR, WARNING, Problem
@@ -72,6 +74,15 @@ class Findings:
             for i, excel_row in enumerate(rows.excel_rows):
                 if (rows.label, excel_row) in self._refused_rows:
                     teams[i] = None
+    teams: dict[str, str] = field(default_factory=dict)  # the teams list loaded, squashed -> as written; {} = none
+
+    def recorded_team(self, team: str | None) -> str | None:
+        """The team as the authority's teams list spells it; None ("not recorded") for a value the
+        list does not have, which may be a worker's name typed in "Allocated Team", and for one
+        named as the whole authority is. With no teams list loaded, the team as written."""
+        if team is None or squash(team) == squash(contract.load().whole_authority):
+            return None
+        return self.teams.get(squash(team)) if self.teams else team
 
     def cell(self, rows: ListRows, index_or_row: int, column: str, message: str, value=None,
              severity: str = ERROR, problem: str | None = None, team: str | None = None) -> None:
@@ -112,6 +123,8 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
     rows = ListRows(source)
     kept, duplicates = _without_duplicates(source, rows, findings)
     teams = [_team_of(row, source) for _, row in kept]
+    recorded = {team: findings.recorded_team(team) for team in set(teams)}
+    teams = [recorded[team] for team in teams]
     errors_at = {(note.row, note.column) for note in source.raw.error_cells}
     for column, position in wanted.items():
         values = [row[position] if position < len(row) else None for _, row in kept]
@@ -119,11 +132,35 @@ def read_list(source: AnnexList, as_at: dt.date, findings: Findings) -> ListRows
             letter_col = source.raw.first_col + position
             values = ["#N/A" if (r, letter_col) in errors_at else v for (r, _), v in zip(kept, values)]
         rows.values[column] = _read_column(rows, column, values, teams, as_at, findings)
+    if "team" in wanted:
+        _recorded_teams(rows, [row[wanted["team"]] if wanted["team"] < len(row) else None for _, row in kept], findings)
     findings.settle(rows)
     if duplicates:
         findings.sheet(source, f"{duplicates:,} exact duplicate rows were dropped; {len(rows.excel_rows):,} "
                                f"of {rows.rows_read:,} rows used.")
     return rows
+
+
+def _recorded_teams(rows: ListRows, cells_as_read: list, findings: Findings) -> None:
+    """"Allocated Team" as the figures take it: a name cleaned of control and bidirectional
+    characters (each cell named in a warning), and "not recorded" when the teams list loaded does
+    not have it. Nothing here quotes the cell: the column may hold workers' names."""
+    header = rows.source.header_of("team")
+    found = {cell: plain_text.clean_name(cell)[1] for cell in set(cells_as_read) if cell.__class__ is str}
+    for excel_row, cell in zip(rows.excel_rows, cells_as_read):
+        if found.get(cell):  # the cell is named, never quoted
+            findings.cell(rows, excel_row, "team", f"held {plain_text.describe_characters(found[cell])}, which the "
+                          "dashboard removes from a team's name.", severity=WARNING)
+    as_read = rows.values["team"]
+    recorded = {team: findings.recorded_team(team) for team in set(as_read)}  # a few teams, thousands of rows
+    rows.values["team"] = [recorded[team] for team in as_read]
+    unknown = sum(1 for before, after in zip(as_read, rows.values["team"]) if before is not None and after is None)
+    if unknown:
+        why = ("is not in the teams list loaded (or names the whole authority)" if findings.teams
+               else "names the whole authority")
+        findings.sheet(rows.source, f"{unknown:,} rows give an {header!r} that {why}: they count for the whole "
+                       "authority only, under team not recorded. Load the teams sheet with every team, or correct "
+                       "the case system's team names.", column=header)
 
 
 def _without_duplicates(source: AnnexList, rows: ListRows, findings: Findings) -> tuple[list, int]:
@@ -134,7 +171,8 @@ def _without_duplicates(source: AnnexList, rows: ListRows, findings: Findings) -
         fingerprint = tuple(cells_in_row)
         if fingerprint in seen:  # counted as its first copy's row, refused with it if it is
             duplicates += 1
-            findings.count(rows, seen[fingerprint], "exact duplicate row", _team_of(cells_in_row, source))
+            findings.count(rows, seen[fingerprint], "exact duplicate row",
+                           findings.recorded_team(_team_of(cells_in_row, source)))
             continue
         seen[fingerprint] = excel_row
         kept.append((excel_row, cells_in_row))
