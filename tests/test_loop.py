@@ -11,6 +11,7 @@ import pytest
 
 from qa_dashboard import benchmarks, contract, loop, queries, spc, store
 from qa_dashboard.ingest import ingest, undo
+from tests.test_benchmarks import GEOGRAPHY, la, write_rows
 from tests.workbooks import TODAY, action, audit, kpi, query, table, write_xlsx
 
 WORDS = contract.loop_words().words
@@ -260,26 +261,29 @@ def test_undoing_the_plan_takes_its_verdict_away(tmp_path):
     assert query(db, "SELECT count(*) FROM early_warnings") != [(0,)]
 
 
-def test_band_d_warns_only_once_benchmark_positions_exists(tmp_path):
+def re_referrals_2022_csv(path: Path) -> Path:
+    """A DfE c1 file for the year ending 31 March 2022: four authorities, Coventry's re-referral
+    rate the highest of them (lower is better), so it is ranked 4 of 4, band D."""
+    header = GEOGRAPHY + ["category", "referral_count", "rereferral_count", "rereferral_percent"]
+    authorities = [("331", "E08000026", "Coventry", "100", "24", "24"), ("332", "E08000027", "Dudley", "100", "20", "20"),
+                   ("333", "E08000028", "Sandwell", "100", "18", "18"), ("334", "E08000029", "Solihull", "100", "12", "12")]
+    return write_rows(path, header, [["2022", "Reporting year", *la(old, new, name), "Referrals and Re-referrals",
+                                      referrals, rereferrals, percent]
+                                     for old, new, name, referrals, rereferrals, percent in authorities])
+
+
+def test_band_d_warns_once_the_authority_ranked_in_band_d_is_chosen(tmp_path):
     db = tmp_path / "qa.duckdb"
     load(db, write_xlsx(tmp_path / "kpi.xlsx", {"kpi": kpi_sheet(STEADY)}))
-    assert query(db, "SELECT count(*) FROM early_warnings") == [(0,)]
-    with store.write_transaction(db) as con:  # an authority DfE publishes, and its published position
-        con.execute("INSERT INTO dfe_rows (publication, year, geographic_level, area_key, old_la_code, new_la_code, "
-                    "la_name, measure, value, upload_id) VALUES ('c1', 2022, 'Local authority', '331', '331', "
-                    "'E08000026', 'Coventry', 're_referrals', 21.0, 99)")
-        con.execute("CREATE TABLE benchmark_positions (year INTEGER, indicator VARCHAR, area_code VARCHAR, "
-                    "area_name VARCHAR, value DOUBLE, rank INTEGER, of_count INTEGER, quartile_band VARCHAR, "
-                    "sn_rank INTEGER, region_rank INTEGER)")
-        con.execute("INSERT INTO benchmark_positions VALUES (2022, 're_referrals_pct', 'E08000026', 'Coventry', "
-                    "24.0, 150, 152, 'D', 10, 12), (2022, 're_referrals_pct', 'E06000001', 'Hartlepool', 12.0, 1, "
-                    "152, 'A', 1, 1)")
+    load(db, re_referrals_2022_csv(tmp_path / "c1.csv"))
+    assert query(db, "SELECT rank, of_count, quartile_band FROM benchmark_positions WHERE area_code = 'E08000026' "
+                     "AND indicator = 're_referrals_pct'") == [(4, 4, "D")]
     assert query(db, "SELECT count(*) FROM early_warnings") == [(0,)]  # not the dashboard's authority yet
     benchmarks.set_authority(db, "Coventry")
     rows = query(db, "SELECT period, reasons FROM early_warnings ORDER BY period")
     published = dt.date(2022, contract.loop_words().band_published_month, 1)
     assert [r[0] for r in rows] == [m for m in MONTHS[:18] if m >= published]
-    assert rows[0][1] == "in band D among every authority in 2021-22 (rank 150 of 152)"
+    assert rows[0][1] == "in band D among every authority in 2021-22 (rank 4 of 4)"
 
 
 def test_an_older_database_gets_the_loop_at_its_next_write(db):

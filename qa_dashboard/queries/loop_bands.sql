@@ -1,5 +1,5 @@
--- The chosen authority's published bands per indicator and year (benchmark_positions, read only
--- when it exists: loop_has_positions.sql), for the "band D" early warning.
+-- The chosen authority's published bands per indicator and year (benchmark_positions), for the
+-- "band D" early warning.
 SELECT p.indicator, p.year, p.quartile_band, p.rank, p.of_count
 FROM benchmark_positions p
 WHERE p.area_code IN (

@@ -5,7 +5,7 @@ kpi rows, rebases, linked themed audits and actions, and published bands in forc
 SPC tables (`spc_tables.refresh` calls it; a load that changes only the plan or the themed audits
 calls it alone): it reads every authority and team series (`queries/loop_series.sql`), reads each
 with the pure `qa_dashboard.loop`, and replaces `loop_warning_rows` and `loop_verdict_rows`. The
-band D warning reads `benchmark_positions` only when the database has it.
+band D warning reads the `benchmark_positions` view, which the load has brought up to date first.
 """
 from __future__ import annotations
 
@@ -71,8 +71,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     series = con.execute(_sql("loop_series")).fetchall()
     rebases = con.execute(_sql("spc_rebases_in_force")).fetchall()
     links = con.execute(_sql("loop_links_completed")).fetchall()
-    has_positions = con.execute(_sql("loop_has_positions")).fetchone()[0]
-    bands = con.execute(_sql("loop_bands")).fetchall() if has_positions else []
+    bands = con.execute(_sql("loop_bands")).fetchall()
     warnings, verdicts = loop_rows(series, rebases, links, bands)
     con.execute(_sql("loop_tables_clear")).fetchall()
     for name, rows, types in (("loop_warning_rows", warnings, WARNING_COLUMNS),
