@@ -260,7 +260,7 @@ def verdicts(rows: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
         lines.append(f"{label} ({_scope(row['team'])}): {row['verdict']}.")
         table.append({"Indicator": label, "Scope": _scope(row["team"]), "Since": month_label(_month(row["since"])),
                       "Linked": f"{row['kind']} {row['reference']}", "Points before": int(row["points_before"]),
-                      "Points since": int(row["points_since"]), "Variation": _text(row["variation"]) or "too early to say",
+                      "Points since": int(row["points_since"]), "Variation": _text(row["variation"]) or "",
                       "Verdict": row["verdict"]})
     return lines, pd.DataFrame(table, columns=["Indicator", "Scope", "Since", "Linked", "Points before", "Points since",
                                                "Variation", "Verdict"])

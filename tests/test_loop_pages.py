@@ -9,8 +9,9 @@ import pyarrow as pa
 import pytest
 
 from qa_dashboard import queries
-from tests.test_loop import load, loop_workbook
+from tests.test_loop import RISE, STEADY, kpi_sheet, load, loop_workbook
 from tests.test_overview_page import open_page, texts
+from tests.workbooks import write_xlsx
 
 
 @pytest.fixture
@@ -67,3 +68,30 @@ def test_system_health_says_the_loop_under_the_chart(loop_db, monkeypatch):
     assert "Findings: Step-down to early help too early in some cases." in lines
     assert ("Action A1: Step-down panel reviews every re-referral (status Complete, RAG Blue, completed "
             "15 February 2024).") in lines
+
+
+def test_the_overview_lists_the_open_early_warnings_with_how_long_they_went_unanswered(tmp_path, monkeypatch):
+    db = tmp_path / "qa.duckdb"  # the rise alone, and nothing linked: the warning is open and unanswered
+    load(db, write_xlsx(tmp_path / "kpi.xlsx", {"kpi": kpi_sheet(STEADY + RISE)}))
+    app = open_page(db, "app_pages/overview.py", monkeypatch)
+    assert "Early warnings" in [h.value for h in app.header]
+    [row] = queries.run("loop_open_warnings", db).to_dict("records")
+    assert (f"{row['first_period']:%Y-%m}", row["months_unanswered"]) == ("2023-08", 6)
+    assert (f"• Re-referrals within 12 months (Whole authority), warning since August 2023: {row['reasons']}; "
+            "6 months without a linked themed audit or action.") in texts(app)
+    [table] = [df.value for df in app.dataframe if "Why" in df.value.columns]
+    assert table.to_dict("records") == [{
+        "Indicator": "Re-referrals within 12 months", "Scope": "Whole authority", "Warning since": "August 2023",
+        "Latest month": "February 2024", "Why": row["reasons"], "Months without a linked audit or action": 6}]
+    assert [b.label for b in app.get("download_button")].count("Download CSV") >= 1
+
+
+def test_the_overview_says_what_we_did_and_what_moved(loop_db, monkeypatch):
+    app = open_page(loop_db, "app_pages/overview.py", monkeypatch)
+    assert "What we did and what moved" in [h.value for h in app.header]
+    verdict = queries.run("loop_verdicts_all", loop_db)["verdict"].iloc[0]
+    assert f"• Re-referrals within 12 months (Whole authority): {verdict}." in texts(app)
+    [table] = [df.value for df in app.dataframe if "Verdict" in df.value.columns]
+    assert table[["Since", "Linked", "Points before", "Points since", "Variation"]].to_dict("records") == [
+        {"Since": "February 2024", "Linked": "action A1", "Points before": 26, "Points since": 10,
+         "Variation": "special cause improvement"}]
