@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from qa_dashboard import contract
 from qa_dashboard.periods import month_label
 
 # The kinds of mark on the chart, in the legend's order.
@@ -269,8 +270,9 @@ def verdicts(rows: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
 # -------------------------------------------------------------------------------- Audits --
 def themed_audits(summary: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
     """The Audits page's themed audits (`themed_audits_summary` rows): theme, its indicators (by
-    label), why, when, status, n case audits, the judgement mix and the findings."""
-    labels = labels or {}
+    label: the catalogue's unless `labels` are given), why, when, status, n case audits, the
+    judgement mix and the findings."""
+    labels = labels if labels is not None else {i.code: i.label for i in contract.load().indicators}
     table = []
     for row in ([] if summary is None or summary.empty else summary.to_dict("records")):
         codes = row["indicators"]
@@ -283,3 +285,12 @@ def themed_audits(summary: pd.DataFrame, labels: dict[str, str] | None = None) -
                       "Findings": _text(row["findings"]) or ""})
     return pd.DataFrame(table, columns=["Theme", "Indicators", "Reason", "Commissioned", "Completed", "Status",
                                         "Case audits (n)", "Judgement mix", "Findings"])
+
+
+def audits_behind(rows: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """The case audits under one themed audit (`themed_audit_audits` rows)."""
+    mine = rows[rows["theme"] == theme] if not rows.empty else rows
+    return pd.DataFrame({"Audit": mine["audit_id"].to_list(), "Date": mine["audit_date"].to_list(),
+                         "Team": mine["team"].to_list(), "Service area": mine["service_area"].to_list(),
+                         "Type": mine["audit_type"].to_list(), "Overall judgement": mine["overall"].to_list(),
+                         "Moderated": mine["moderated"].to_list()})

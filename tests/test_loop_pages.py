@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 from qa_dashboard import queries
+from tests.test_audits_page import open_audits, open_tab  # noqa: F401 (open_audits is a fixture)
 from tests.test_loop import RISE, STEADY, kpi_sheet, load, loop_workbook
 from tests.test_overview_page import open_page, texts
 from tests.workbooks import write_xlsx
@@ -77,7 +78,7 @@ def test_the_overview_lists_the_open_early_warnings_with_how_long_they_went_unan
     assert "Early warnings" in [h.value for h in app.header]
     [row] = queries.run("loop_open_warnings", db).to_dict("records")
     assert (f"{row['first_period']:%Y-%m}", row["months_unanswered"]) == ("2023-08", 6)
-    assert (f"• Re-referrals within 12 months (Whole authority), warning since August 2023: {row['reasons']}; "
+    assert (f"Re-referrals within 12 months (Whole authority), warning since August 2023: {row['reasons']}; "
             "6 months without a linked themed audit or action.") in texts(app)
     [table] = [df.value for df in app.dataframe if "Why" in df.value.columns]
     assert table.to_dict("records") == [{
@@ -90,8 +91,23 @@ def test_the_overview_says_what_we_did_and_what_moved(loop_db, monkeypatch):
     app = open_page(loop_db, "app_pages/overview.py", monkeypatch)
     assert "What we did and what moved" in [h.value for h in app.header]
     verdict = queries.run("loop_verdicts_all", loop_db)["verdict"].iloc[0]
-    assert f"• Re-referrals within 12 months (Whole authority): {verdict}." in texts(app)
+    assert f"Re-referrals within 12 months (Whole authority): {verdict}." in texts(app)
     [table] = [df.value for df in app.dataframe if "Verdict" in df.value.columns]
     assert table[["Since", "Linked", "Points before", "Points since", "Variation"]].to_dict("records") == [
         {"Since": "February 2024", "Linked": "action A1", "Points before": 26, "Points since": 10,
          "Variation": "special cause improvement"}]
+
+
+def test_the_audits_page_lists_themed_audits_with_indicators_n_and_mix_and_the_audits_behind(
+        loop_db, open_audits):
+    app = open_tab(open_audits(loop_db), "Learning loop")
+    assert "Themed audits" in [s.value for s in app.main.subheader]
+    [themed] = [df.value for df in app.dataframe if "Judgement mix" in df.value.columns]
+    summary = queries.run("themed_audits_summary", loop_db)
+    assert list(themed["Theme"]) == list(summary["theme"]) == ["Care planning", "Re-referrals"]
+    assert themed.set_index("Theme").loc["Re-referrals", ["Indicators", "Case audits (n)", "Judgement mix"]].to_list() == [
+        "Re-referrals within 12 months", 2, "Good 1 (50%), Requires improvement 1 (50%)"]
+    app.selectbox(key="audits_theme_chosen").set_value("Re-referrals").run()
+    [behind] = [df.value for df in app.dataframe if "Overall judgement" in df.value.columns and "Moderated" in df.value.columns]
+    assert sorted(behind["Audit"]) == ["T1", "T2"]
+    assert "2 case audits under this theme." in texts(app)
