@@ -107,12 +107,18 @@ def _mix(judgements) -> list[tuple[str, int]]:
     return [(item["grade"] if item["grade"] is not None else "not judged", int(item["n"])) for item in judgements]
 
 
-def mix_words(judgements) -> str:
+def mix_words(judgements, shares: bool = True) -> str:
     """A themed audit's overall judgement mix: `Good 1 (50%), Requires improvement 1 (50%)`; the
-    percentages are of the audits judged under the theme, whose n the caller states."""
+    percentages are of the audits judged under the theme, whose n the caller states. Without
+    `shares`, counts of the whole (`Good 1 of 2, Requires improvement 1 of 2`), the form a
+    published pack suppresses when a count is under 5."""
     mix = _mix(judgements)
     total = sum(n for _, n in mix)
-    return ", ".join(f"{grade} {n} ({n / total:.0%})" for grade, n in mix) if total else ""
+    if not total:
+        return ""
+    if not shares:
+        return ", ".join(f"{grade} {n} of {total}" for grade, n in mix)
+    return ", ".join(f"{grade} {n} ({n / total:.0%})" for grade, n in mix)
 
 
 def _link_rows(links: pd.DataFrame | None) -> list[dict]:
@@ -268,10 +274,10 @@ def verdicts(rows: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
 
 
 # -------------------------------------------------------------------------------- Audits --
-def themed_audits(summary: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+def themed_audits(summary: pd.DataFrame, labels: dict[str, str] | None = None, shares: bool = True) -> pd.DataFrame:
     """The Audits page's themed audits (`themed_audits_summary` rows): theme, its indicators (by
     label: the catalogue's unless `labels` are given), why, when, status, n case audits, the
-    judgement mix and the findings."""
+    judgement mix (`mix_words`) and the findings."""
     labels = labels if labels is not None else {i.code: i.label for i in contract.load().indicators}
     table = []
     for row in ([] if summary is None or summary.empty else summary.to_dict("records")):
@@ -281,7 +287,7 @@ def themed_audits(summary: pd.DataFrame, labels: dict[str, str] | None = None) -
         table.append({"Theme": row["theme"], "Indicators": "; ".join(labels.get(c, c) for c in codes),
                       "Reason": _text(row["reason"]) or "",
                       "Commissioned": commissioned, "Completed": completed, "Status": _text(row["status"]) or "",
-                      "Case audits (n)": int(row["audits_n"]), "Judgement mix": mix_words(row["judgements"]),
+                      "Case audits (n)": int(row["audits_n"]), "Judgement mix": mix_words(row["judgements"], shares),
                       "Findings": _text(row["findings"]) or ""})
     return pd.DataFrame(table, columns=["Theme", "Indicators", "Reason", "Commissioned", "Completed", "Status",
                                         "Case audits (n)", "Judgement mix", "Findings"])
@@ -294,3 +300,13 @@ def audits_behind(rows: pd.DataFrame, theme: str) -> pd.DataFrame:
                          "Team": mine["team"].to_list(), "Service area": mine["service_area"].to_list(),
                          "Type": mine["audit_type"].to_list(), "Overall judgement": mine["overall"].to_list(),
                          "Moderated": mine["moderated"].to_list()})
+
+
+def linked_actions(links: pd.DataFrame) -> pd.DataFrame:
+    """The actions linked to indicators (`loop_links_all` rows), with status, RAG and completion."""
+    rows = [row for row in _link_rows(links) if row["kind"] != "themed audit"]
+    return pd.DataFrame({"Action": [_text(r["reference"]) for r in rows], "Title": [_text(r["title"]) or "" for r in rows],
+                         "Indicator": [_text(r["label"]) or r["indicator"] for r in rows],
+                         "Status": [_text(r["status"]) or "" for r in rows], "RAG": [_text(r["rag"]) or "" for r in rows],
+                         "Completed": [_date(r["completed"]) for r in rows]},
+                        columns=["Action", "Title", "Indicator", "Status", "RAG", "Completed"])
