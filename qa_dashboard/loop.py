@@ -108,7 +108,7 @@ def _month_number(month: dt.date) -> int:
 
 def _kept(periods: Iterable, values: Iterable, targets: Iterable | None) -> list[tuple]:
     """(month, value, target) for the months with a figure, in order (a blank month is absent)."""
-    periods = [_month(p) for p in periods]
+    periods = [p if type(p) is dt.date and p.day == 1 else _month(p) for p in periods]
     values = list(values)
     targets = list(targets) if targets is not None else [None] * len(periods)
     return sorted((p, float(v), float(t) if t is not None and t == t else None)
@@ -173,13 +173,15 @@ class _RunningLimits:
 
     def limits(self) -> spc.Limits:
         centre = math.fsum(self.ys) / len(self.ys)
-        kept = []
-        if self.ranges:
-            mean_range = math.fsum(self.ranges) / len(self.ranges)
-            kept = self.ranges[:bisect.bisect_left(self.ranges, spc.SCREEN * mean_range)]
-        if not kept:
+        ranges = self.ranges
+        if not ranges:
             return spc.Limits(centre, None, None, None, None, None)
-        mean_range = math.fsum(kept) / len(kept)
+        mean_range = math.fsum(ranges) / len(ranges)
+        kept = bisect.bisect_left(ranges, spc.SCREEN * mean_range)
+        if kept == 0:
+            return spc.Limits(centre, None, None, None, None, None)
+        if kept < len(ranges):  # else none is screened out: the mean stands
+            mean_range = math.fsum(ranges[:kept]) / kept
         return spc.Limits(centre, centre - spc.LIMIT * mean_range, centre + spc.LIMIT * mean_range,
                           centre - spc.NEAR_LIMIT * mean_range, centre + spc.NEAR_LIMIT * mean_range, mean_range)
 
@@ -208,7 +210,7 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
     starts = sorted({_month(m) for m in rebases})
     part_of = [bisect.bisect_right(starts, m) for m in months]
     bands = sorted(bands, key=lambda b: b.year)
-    can_concern = spc.improvement_direction(polarity) != 0  # a neutral indicator is never "concern"
+    concern_direction = -spc.improvement_direction(polarity)  # 0: a neutral indicator is never "concern"
     is_red = [metrics.rag(v, t, polarity) == "Red" for _, v, t in rows]
     found: list[EarlyWarning] = []
     running = _RunningLimits()
@@ -224,9 +226,8 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
         concern = fails = red = band = False
         if k + 1 >= settings.fewest_points:
             lim = running.limits()
-            if can_concern:
-                direction = _last_direction(running.ys, lim, rising - falling)
-                if spc.variation_key(direction, polarity) == "concern":
+            if concern_direction:
+                if _last_direction(running.ys, lim, rising - falling) == concern_direction:
                     concern = True
                     series = spc.analyse(months[:k + 1], ys[:k + 1], polarity, [t for _, _, t in rows[:k + 1]],
                                          rebases=starts)
