@@ -211,10 +211,11 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
     part_of = [bisect.bisect_right(starts, m) for m in months]
     bands = sorted(bands, key=lambda b: b.year)
     concern_direction = -spc.improvement_direction(polarity)  # 0: a neutral indicator is never "concern"
-    is_red = [metrics.rag(v, t, polarity) == "Red" for _, v, t in rows]
+    fewest, red_months = settings.fewest_points, settings.red_months
     found: list[EarlyWarning] = []
     running = _RunningLimits()
     rising = falling = 0  # steps up (down) in a row within the part, as spc.seven_point_trend counts them
+    red_run = 0           # red figures in a row, in consecutive months
     for k, (month, value, target) in enumerate(rows):
         if k and part_of[k] != part_of[k - 1]:
             running, rising, falling = _RunningLimits(), 0, 0
@@ -222,9 +223,13 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
             step = _sign(value - running.ys[-1])
             rising, falling = (rising + 1 if step == 1 else 0), (falling + 1 if step == -1 else 0)
         running.add(value)
+        if target is not None and metrics.rag(value, target, polarity) == "Red":
+            red_run = red_run + 1 if k and _month_number(month) - _month_number(rows[k - 1][0]) == 1 else 1
+        else:
+            red_run = 0
         reasons: list[str] = []
         concern = fails = red = band = False
-        if k + 1 >= settings.fewest_points:
+        if k + 1 >= fewest:
             lim = running.limits()
             if concern_direction:
                 if _last_direction(running.ys, lim, rising - falling) == concern_direction:
@@ -235,13 +240,10 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
             if lim.upper is not None and spc.assurance_key(lim.lower, lim.upper, target, polarity) == "fails":
                 fails = True
                 reasons.append(words["fails"].format(target=show(target), lower=show(lim.lower), upper=show(lim.upper)))
-        first = k + 1 - settings.red_months
-        if (first >= 0 and all(is_red[first:k + 1])
-                and _month_number(month) - _month_number(rows[first][0]) == settings.red_months - 1):
-            run = rows[first:k + 1]
+        if red_run >= red_months:
             red = True
-            reasons.append(words["red"].format(target=show(target), n=settings.red_months,
-                                               values=", ".join(show(v) for _, v, _ in run)))
+            reasons.append(words["red"].format(target=show(target), n=red_months,
+                                               values=", ".join(show(v) for _, v, _ in rows[k + 1 - red_months:k + 1])))
         latest = _published_band(bands, month, settings.band_published_month) if bands else None
         if latest is not None and latest.band == settings.warning_band:
             band = True
