@@ -108,7 +108,7 @@ def _month_number(month: dt.date) -> int:
 
 def _kept(periods: Iterable, values: Iterable, targets: Iterable | None) -> list[tuple]:
     """(month, value, target) for the months with a figure, in order (a blank month is absent)."""
-    periods = [_month(p) for p in periods]
+    periods = [p if type(p) is dt.date and p.day == 1 else _month(p) for p in periods]
     values = list(values)
     targets = list(targets) if targets is not None else [None] * len(periods)
     return sorted((p, float(v), float(t) if t is not None and t == t else None)
@@ -173,13 +173,15 @@ class _RunningLimits:
 
     def limits(self) -> spc.Limits:
         centre = math.fsum(self.ys) / len(self.ys)
-        kept = []
-        if self.ranges:
-            mean_range = math.fsum(self.ranges) / len(self.ranges)
-            kept = self.ranges[:bisect.bisect_left(self.ranges, spc.SCREEN * mean_range)]
-        if not kept:
+        ranges = self.ranges
+        if not ranges:
             return spc.Limits(centre, None, None, None, None, None)
-        mean_range = math.fsum(kept) / len(kept)
+        mean_range = math.fsum(ranges) / len(ranges)
+        kept = bisect.bisect_left(ranges, spc.SCREEN * mean_range)
+        if kept == 0:
+            return spc.Limits(centre, None, None, None, None, None)
+        if kept < len(ranges):  # else none is screened out: the mean stands
+            mean_range = math.fsum(ranges[:kept]) / kept
         return spc.Limits(centre, centre - spc.LIMIT * mean_range, centre + spc.LIMIT * mean_range,
                           centre - spc.NEAR_LIMIT * mean_range, centre + spc.NEAR_LIMIT * mean_range, mean_range)
 
@@ -208,11 +210,12 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
     starts = sorted({_month(m) for m in rebases})
     part_of = [bisect.bisect_right(starts, m) for m in months]
     bands = sorted(bands, key=lambda b: b.year)
-    can_concern = spc.improvement_direction(polarity) != 0  # a neutral indicator is never "concern"
-    is_red = [metrics.rag(v, t, polarity) == "Red" for _, v, t in rows]
+    concern_direction = -spc.improvement_direction(polarity)  # 0: a neutral indicator is never "concern"
+    fewest, red_months = settings.fewest_points, settings.red_months
     found: list[EarlyWarning] = []
     running = _RunningLimits()
     rising = falling = 0  # steps up (down) in a row within the part, as spc.seven_point_trend counts them
+    red_run = 0           # red figures in a row, in consecutive months
     for k, (month, value, target) in enumerate(rows):
         if k and part_of[k] != part_of[k - 1]:
             running, rising, falling = _RunningLimits(), 0, 0
@@ -220,13 +223,16 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
             step = _sign(value - running.ys[-1])
             rising, falling = (rising + 1 if step == 1 else 0), (falling + 1 if step == -1 else 0)
         running.add(value)
+        if target is not None and metrics.rag(value, target, polarity) == "Red":
+            red_run = red_run + 1 if k and _month_number(month) - _month_number(rows[k - 1][0]) == 1 else 1
+        else:
+            red_run = 0
         reasons: list[str] = []
         concern = fails = red = band = False
-        if k + 1 >= settings.fewest_points:
+        if k + 1 >= fewest:
             lim = running.limits()
-            if can_concern:
-                direction = _last_direction(running.ys, lim, rising - falling)
-                if spc.variation_key(direction, polarity) == "concern":
+            if concern_direction:
+                if _last_direction(running.ys, lim, rising - falling) == concern_direction:
                     concern = True
                     series = spc.analyse(months[:k + 1], ys[:k + 1], polarity, [t for _, _, t in rows[:k + 1]],
                                          rebases=starts)
@@ -234,13 +240,10 @@ def warnings(periods: Iterable, values: Iterable, polarity: str, targets: Iterab
             if lim.upper is not None and spc.assurance_key(lim.lower, lim.upper, target, polarity) == "fails":
                 fails = True
                 reasons.append(words["fails"].format(target=show(target), lower=show(lim.lower), upper=show(lim.upper)))
-        first = k + 1 - settings.red_months
-        if (first >= 0 and all(is_red[first:k + 1])
-                and _month_number(month) - _month_number(rows[first][0]) == settings.red_months - 1):
-            run = rows[first:k + 1]
+        if red_run >= red_months:
             red = True
-            reasons.append(words["red"].format(target=show(target), n=settings.red_months,
-                                               values=", ".join(show(v) for _, v, _ in run)))
+            reasons.append(words["red"].format(target=show(target), n=red_months,
+                                               values=", ".join(show(v) for _, v, _ in rows[k + 1 - red_months:k + 1])))
         latest = _published_band(bands, month, settings.band_published_month) if bands else None
         if latest is not None and latest.band == settings.warning_band:
             band = True
