@@ -73,7 +73,7 @@ else:
 st.header("Early warnings")
 warned, warned_table = cached.derived(loop_shown.open_warnings, ("loop_open_warnings", ()))
 if warned:  # reasons are our words; an indicator's label may come from an upload: plain text
-    st.text("\n".join(f"• {line}" for line in warned))
+    st.text("\n".join(warned))
     charts.figure(None, warned_table, "Early warnings still open")
 else:
     st.text("No early warning is open: no indicator's latest month raised one.")
@@ -81,7 +81,7 @@ else:
 st.header("What we did and what moved")
 moved, moved_table = cached.derived(loop_shown.verdicts, ("loop_verdicts_all", ()))
 if moved:
-    st.text("\n".join(f"• {line}" for line in moved))
+    st.text("\n".join(moved))
     charts.figure(None, moved_table, "What we did and what moved")
 else:
     st.text("No themed audit or action linked to an indicator has completed yet, so there is nothing to read "
