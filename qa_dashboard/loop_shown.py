@@ -55,6 +55,10 @@ def _month(value) -> dt.date:
     return dt.date(value.year, value.month, 1)
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _number(month: dt.date) -> int:
     return month.year * 12 + month.month
 
@@ -177,8 +181,8 @@ def _audit(link: dict) -> Audit:
     started, completed = _date(link["started"]), _date(link["completed"])
     when = []
     if started is not None:
-        when.append(f"commissioned {started:%d %B %Y}")
-    when.append(f"completed {completed:%d %B %Y}" if completed is not None else "not completed yet")
+        when.append(f"commissioned {_day(started)}")
+    when.append(f"completed {_day(completed)}" if completed is not None else "not completed yet")
     head = f"Themed audit: {theme}" + (f" ({_text(link['title'])})" if _text(link["title"]) else "")
     status = _text(link["status"])
     lines = [f"{head}: {', '.join(when)}" + (f"; status {status}." if status else ".")]
@@ -196,7 +200,7 @@ def _action(link: dict) -> str:
     completed = _date(link["completed"])
     parts = [f"status {status}" if status else "no status given", f"RAG {rag}" if rag else "no RAG given"]
     if completed is not None:
-        parts.append(f"completed {completed:%d %B %Y}")
+        parts.append(f"completed {_day(completed)}")
     return f"{said} ({', '.join(parts)})."
 
 
@@ -204,8 +208,8 @@ def verdict_of(verdicts: pd.DataFrame | None, indicator: str, team: str | None) 
     """The `loop_verdicts_all` sentence for one indicator and scope (None: no completed link)."""
     if verdicts is None or verdicts.empty:
         return None
-    teams = verdicts["team"].where(verdicts["team"].notna(), None)
-    mine = verdicts[(verdicts["indicator"] == indicator) & (teams.map(lambda t: t == team))]
+    of_team = verdicts["team"].isna() if team is None else verdicts["team"] == team
+    mine = verdicts[(verdicts["indicator"] == indicator) & of_team]
     if mine.empty:
         return None
     sentence = mine.iloc[0]["verdict"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from qa_dashboard import queries
+from qa_dashboard import loop_shown, queries
 from tests.test_audits_page import open_audits, open_tab  # noqa: F401 (open_audits is a fixture)
 from tests.test_loop import RISE, STEADY, kpi_sheet, load, loop_workbook
 from tests.test_overview_page import open_page, texts
@@ -111,3 +111,12 @@ def test_the_audits_page_lists_themed_audits_with_indicators_n_and_mix_and_the_a
     [behind] = [df.value for df in app.dataframe if "Overall judgement" in df.value.columns and "Moderated" in df.value.columns]
     assert sorted(behind["Audit"]) == ["T1", "T2"]
     assert "2 case audits under this theme." in texts(app)
+
+
+def test_the_whole_authority_verdict_is_found_beside_the_teams_verdicts(demo_db):
+    rows = queries.run("loop_verdicts_all", demo_db)
+    assert rows["team"].notna().any() and rows["team"].isna().any()  # the demo has both
+    for record in rows.to_dict("records"):
+        team = None if record["team"] is None or record["team"] != record["team"] else record["team"]
+        said = loop_shown.verdict_of(rows, record["indicator"], team)
+        assert said == record["verdict"][0].upper() + record["verdict"][1:] + ".", record
