@@ -132,9 +132,15 @@ def _link_rows(links: pd.DataFrame | None) -> list[dict]:
 def events(warnings: pd.DataFrame | None, links: pd.DataFrame | None, start: dt.date | None = None,
            end: dt.date | None = None) -> pd.DataFrame:
     """The chart's marks (period: the first of the month; event: one of EVENT_KINDS; label: its
-    words), between `start` and `end` when given: the first month of each run of warnings, each
-    themed audit's commission and completion, each action's completion."""
-    rows = [(run.first, WARNING, "Warning raised") for run in warning_runs(warnings)]
+    words), between `start` and `end` when given: the first month of each run of warnings (a run
+    raised before `start` and still warning then is marked at `start`, "Warning since June 2023"),
+    each themed audit's commission and completion, each action's completion."""
+    rows = []
+    for run in warning_runs(warnings):
+        if start is not None and run.first < _month(start) <= run.last:  # raised before the chart begins
+            rows.append((_month(start), WARNING, f"Warning since {month_label(run.first)}"))
+        else:
+            rows.append((run.first, WARNING, "Warning raised"))
     for link in _link_rows(links):
         reference = _text(link["reference"]) or ""
         if link["kind"] == "themed audit":

@@ -2,9 +2,11 @@
 loop", the Overview's early warnings and verdicts, the Audits page's themed audits; run headless
 with AppTest on a database loaded from tests/test_loop.py's workbook (a rise, a themed audit and
 an action linked to it, and a fall afterwards), the expected words read from the views."""
+import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -120,3 +122,10 @@ def test_the_whole_authority_verdict_is_found_beside_the_teams_verdicts(demo_db)
         team = None if record["team"] is None or record["team"] != record["team"] else record["team"]
         said = loop_shown.verdict_of(rows, record["indicator"], team)
         assert said == record["verdict"][0].upper() + record["verdict"][1:] + ".", record
+
+
+def test_a_warning_raised_before_the_chart_begins_is_marked_where_it_begins():
+    warnings = pd.DataFrame({"period": [dt.date(2023, m, 1) for m in range(6, 13)], "reasons": ["why"] * 7})
+    marked = loop_shown.events(warnings, None, dt.date(2023, 9, 1), dt.date(2024, 8, 1))
+    assert marked[["period", "label"]].values.tolist() == [[dt.date(2023, 9, 1), "Warning since June 2023"]]
+    assert loop_shown.events(warnings, None, dt.date(2024, 1, 1), dt.date(2024, 12, 1)).empty  # over by then
