@@ -12,9 +12,9 @@ import pytest
 
 from qa_dashboard import loop_shown, queries
 from tests.test_audits_page import open_audits, open_tab  # noqa: F401 (open_audits is a fixture)
-from tests.test_loop import RISE, STEADY, kpi_sheet, load, loop_workbook
+from tests.test_loop import RISE, STEADY, kpi_sheet, load, loop_workbook, themed
 from tests.test_overview_page import open_page, texts
-from tests.workbooks import write_xlsx
+from tests.workbooks import audit, table, write_xlsx
 
 
 @pytest.fixture
@@ -129,3 +129,14 @@ def test_a_warning_raised_before_the_chart_begins_is_marked_where_it_begins():
     marked = loop_shown.events(warnings, None, dt.date(2023, 9, 1), dt.date(2024, 8, 1))
     assert marked[["period", "label"]].values.tolist() == [[dt.date(2023, 9, 1), "Warning since June 2023"]]
     assert loop_shown.events(warnings, None, dt.date(2024, 1, 1), dt.date(2024, 12, 1)).empty  # over by then
+
+
+def test_findings_with_markup_are_shown_as_written_in_plain_text(tmp_path, monkeypatch):
+    markup = "Findings with **bold**, <b>a tag</b> and [a link](http://example.org)"
+    db = tmp_path / "qa.duckdb"
+    load(db, write_xlsx(tmp_path / "loop.xlsx", {
+        "kpi": kpi_sheet(), "themed_audits": table(themed(findings=markup)),
+        "audits": table(audit(audit_id="T1", theme="Re-referrals"))}))
+    app = system_health(db, monkeypatch)
+    assert f"Findings: {markup}" in texts(app)  # an st.text element: never read as Markdown or HTML
+    assert not any(markup in m.value for m in app.markdown)
