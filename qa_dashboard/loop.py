@@ -18,7 +18,8 @@ the store fills the `early_warnings` and `loop_verdicts` views from these functi
 - `verdict`: for a series whose indicator has a completed linked action or themed audit: the
   limits fixed on the points up to and including the month the latest one completed
   (NHSRplotthedots' `fix_after_n_points`; at least 12 points, else "too early to say"), the rules
-  over the whole series, and the latest point's variation. The sentence says "since", never
+  over the whole series, and the latest point's variation (an officer's rebases do not apply: the
+  limits are the ones fixed before the change). The sentence says "since", never
   "because of": a figure that moved after an action did not necessarily move because of it.
 
 The words and settings are the catalogue's `loop` section.
