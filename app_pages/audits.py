@@ -9,7 +9,7 @@ each rerun.
 
 import streamlit as st
 
-from qa_dashboard import audits, cached, charts, filters, metrics
+from qa_dashboard import audits, cached, charts, filters, loop_shown, metrics
 from qa_dashboard.charts import commentary_box
 from qa_dashboard.charts import audits as drawn
 from qa_dashboard.charts import monthly_spc
@@ -120,8 +120,25 @@ def show_moderation() -> None:
 
 
 # ----------------------------------------------------------------------- learning loop --
+def show_themed_audits() -> None:
+    """Themed audits (every one loaded, whatever the period): their indicators, n and judgement mix,
+    and the case audits behind the one chosen."""
+    themed = cached.derived(loop_shown.themed_audits, ("themed_audits_summary", ()))
+    if themed.empty:
+        return
+    st.subheader("Themed audits")
+    st.text("Audits commissioned on a theme, often after an early warning on an indicator: the indicators they "
+            "look into, the case audits done under each (n) and their overall judgements.")
+    charts.figure(None, themed, "Themed audits")
+    theme = st.selectbox("Themed audit", list(themed["Theme"]), key="audits_theme_chosen")
+    behind = cached.derived(loop_shown.audits_behind, ("themed_audit_audits", ()), theme)
+    st.text(f"{len(behind):,} case audits under this theme.")
+    charts.figure(None, behind, "Audits behind the themed audit")
+
+
 def show_learning_loop() -> None:
     st.header("Learning loop")
+    show_themed_audits()
     st.text(f"Actions agreed at audit: {top.actions.n:,}; completed: {top.actions.count:,} "
             f"({top.actions.text()} of the actions agreed).")
     charts.figure(None, figures.actions_by_quarter, "Actions by quarter")

@@ -4,7 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
-from qa_dashboard import cached, charts, filters, inspections, metrics, overview, system_health
+from qa_dashboard import cached, charts, filters, inspections, loop_shown, metrics, overview, system_health
 from qa_dashboard.charts import spc as xmr
 
 chosen = filters.current()
@@ -68,6 +68,24 @@ if page.changed:
     st.text("\n".join(f"• {sentence}" for sentence in page.changed))
 else:
     st.text("Nothing to compare yet: each figure needs an earlier month or quarter.")
+
+# ------------------------------------------------------------------- the learning loop --
+st.header("Early warnings")
+warned, warned_table = cached.derived(loop_shown.open_warnings, ("loop_open_warnings", ()))
+if warned:  # reasons are our words; an indicator's label may come from an upload: plain text
+    st.text("\n".join(warned))
+    charts.figure(None, warned_table, "Early warnings still open")
+else:
+    st.text("No early warning is open: no indicator's latest month raised one.")
+
+st.header("What we did and what moved")
+moved, moved_table = cached.derived(loop_shown.verdicts, ("loop_verdicts_all", ()))
+if moved:
+    st.text("\n".join(moved))
+    charts.figure(None, moved_table, "What we did and what moved")
+else:
+    st.text("No themed audit or action linked to an indicator has completed yet, so there is nothing to read "
+            "the figures against.")
 
 # ------------------------------------------------------------------ Ofsted's judgements --
 st.header("Ofsted's judgements")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qa_dashboard import cached, charts, filters, overview, system_health
+from qa_dashboard import cached, charts, filters, loop_shown, overview, system_health
 from qa_dashboard.charts import commentary_box, published, rebase_box
 from qa_dashboard.charts import spc as xmr
 from qa_dashboard.charts import system_health as drawn
@@ -37,7 +37,10 @@ if "indicator" in st.query_params and st.query_params["indicator"] in indicators
 code = st.selectbox("Indicator", list(indicators), format_func=indicators.get, key="detail_indicator")
 st.query_params["indicator"] = code
 
-detail, trend = cached.derived(drawn.indicator, [("kpi_series", chosen.params()), spc_scope], code, chosen)
+loop_sources = [("loop_warnings_shown", {"indicator": code, "team": chosen.team}),
+                ("loop_links_for", {"indicator": code})]
+detail, trend = cached.derived(drawn.indicator_with_loop, [("kpi_series", chosen.params()), spc_scope, *loop_sources],
+                               code, chosen)
 st.subheader(charts.plain(detail.label))  # a custom indicator is named in an upload
 st.text(detail.direction_note)
 if (verdict := detail.reading and detail.reading.verdict) and verdict.point.upper_limit is not None:
@@ -52,6 +55,24 @@ HOW_TO_READ = ("How to read it: each point is a month, marked by its variation (
                "falling, or 2 of 3 near a limit is a signal.")
 under_chart = [*detail.notes, HOW_TO_READ] if detail.points is not None else list(detail.notes)
 charts.figure(trend, detail.table, f"{detail.label}, 24 months", caption=" ".join(under_chart) or None)
+loop_block = cached.derived(loop_shown.block_of_scope, [*loop_sources, ("loop_verdicts_all", ())], code,
+                            chosen.team if detail.scope == "team" else None)
+st.subheader("The loop")
+if loop_block.empty:
+    st.text("No early warning, themed audit or action is linked to this indicator.")
+else:
+    if loop_block.warnings:
+        st.markdown("**Early warnings**")
+        st.text("\n".join(loop_block.warnings))
+    for audit in loop_block.audits:  # a theme, its reason and its findings are words from an upload: plain text
+        st.markdown("**Themed audit**")
+        st.text("\n".join([*audit.lines, *([f"Findings: {audit.findings}"] if audit.findings else [])]))
+    if loop_block.actions:
+        st.markdown("**Actions**")
+        st.text("\n".join(loop_block.actions))
+    st.markdown("**Is it working?**")
+    st.text(loop_block.verdict or "No linked themed audit or action has completed yet: nothing to read the "
+                                  "figure against.")
 published.published_comparison(code, detail.label, detail.polarity, detail.unit_title)
 commentary_box.practice_analysis("indicator", code, chosen,
                                  cached.derived(system_health.trend_analysis_from,

@@ -4,8 +4,8 @@
 
 Writes the large-authority workbook (bench/large_authority.py), loads it into a new database
 (the load includes the SPC refresh, as every load does), then times the refresh alone
-(`store.spc_tables.refresh`: every indicator, team and breakdown series through spc.py, and the
-tables written) inside a write transaction on that database, best of N. The ratio is the
+(`store.spc_tables.refresh_spc`: every indicator, team and breakdown series through spc.py, and
+the tables written; the learning loop that follows it is bench/loop.py's) inside a write transaction on that database, best of N. The ratio is the
 refresh over the rest of the load; the issue's budget is at most 20%. The machine's load makes
 any one run indicative only. Prints a markdown table and writes bench/results/spc.json; exits 1
 when the budget is missed.
@@ -46,7 +46,7 @@ def measure(folder: Path, seed: int, runs: int) -> dict:
                              "; ".join(p.line() for p in result.problems[:5]))
         with store.write_transaction(db) as con:
             started = time.perf_counter()
-            spc_tables.refresh(con)
+            spc_tables.refresh_spc(con)
             refreshes.append(time.perf_counter() - started)
             series = con.execute("SELECT count(*) FROM (SELECT DISTINCT indicator, team, breakdown FROM spc_points)").fetchall()[0][0]
             points = con.execute("SELECT count(*) FROM spc_points").fetchall()[0][0]

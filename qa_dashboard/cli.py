@@ -191,6 +191,20 @@ def _pack(args) -> int:
     return 0
 
 
+def _rebase(args) -> int:
+    from qa_dashboard import rebases
+
+    db = store.db_path(args.db)
+    try:
+        written = rebases.write(db, args.indicator, args.month, args.reason, team=args.team, remove=args.remove,
+                                author=ingest_module.default_user())
+    except rebases.RebaseRefused as refused:
+        print(f"error: {refused} Nothing was written.", file=sys.stderr)
+        return 1
+    print(written.describe())
+    return 0
+
+
 def _backup(args) -> int:
     from qa_dashboard.store import backup
 
@@ -239,20 +253,6 @@ def _asked_yes(file: Path, db: Path) -> bool:
     except EOFError:
         return False
     return answer.strip().lower() in ("y", "yes")
-
-
-def _rebase(args) -> int:
-    from qa_dashboard import rebases
-
-    db = store.db_path(args.db)
-    try:
-        written = rebases.write(db, args.indicator, args.month, args.reason, team=args.team, remove=args.remove,
-                                author=ingest_module.default_user())
-    except rebases.RebaseRefused as refused:
-        print(f"error: {refused} Nothing was written.", file=sys.stderr)
-        return 1
-    print(written.describe())
-    return 0
 
 
 def parser() -> argparse.ArgumentParser:

@@ -18,11 +18,15 @@ What the story shows, April 2023 to March 2026 (three financial years, 36 months
   moderation that mostly grades down;
 - children and families' feedback growing more positive, with comments in their own words,
   compliments and complaints;
-- an improvement plan of 20 actions, some complete, five overdue.
+- an improvement plan of 20 actions, some complete, five overdue; most name the indicators they
+  aim to move, and the complete ones the date they completed;
+- the learning loop: themed audits (re-referrals commissioned in June 2023 while re-referrals ran
+  at 29%, NFA assessments, the out-of-hours handover, and four on practice themes no indicator
+  measures), the dip samples and themed case audits held while each ran carrying its theme.
 
 Files, in load order (`DEMO_FILES`): teams and the improvement plan first, so audits and
 workforce rows without a service area take it from the teams sheet.
-- teams_and_actions.xlsx: `teams`, `actions`
+- teams_and_actions.xlsx: `teams`, `actions`, `themed_audits` (before the audits that name them)
 - scorecard.xlsx: `scorecard`, the wide board scorecard (title rows, then indicators as rows
   and `Apr-23` ... `Mar-26` as columns), whole authority, all 16 catalogue indicators (two
   written as common aliases) and one custom indicator.
@@ -707,6 +711,20 @@ def _moderation(rng: random.Random, row: dict, rank: int) -> None:
         row["original_overall"] = GRADES[original - 1]
 
 
+def _theme_running(topic: str | None, row: dict) -> str | None:
+    """The themed audit a case audit belongs to: a dip sample's or themed audit's topic's, while it
+    ran; and while a front-door themed audit ran, every third front-door case file audited (by day
+    of the month, so no random draw changes)."""
+    day = row["audit_date"]
+    running = [theme for theme, _, _, commissioned, completed, *_ in THEMED_AUDITS
+               if commissioned <= day and (completed is None or day <= completed)]
+    if topic in running:
+        return topic
+    if row["audit_type"] == "Case file" and SERVICE_AREA[row["team"]] == FRONT_DOOR and day.day % 3 == 0:
+        return next((theme for theme in running if theme in FRONT_DOOR_THEMES), None)
+    return None
+
+
 def _actions_and_themes(rng: random.Random, row: dict, audit_type: str, index: int, rank: int) -> None:
     agreed = 0 if audit_type == "Practice observation" and rng.random() < 0.5 else rng.randint(1, 5)
     months_ago = MONTH_COUNT - 1 - index
@@ -714,7 +732,9 @@ def _actions_and_themes(rng: random.Random, row: dict, audit_type: str, index: i
     row["actions_agreed"] = agreed
     row["actions_completed"] = _binomial(rng, agreed, chance)
     topic = SPECIAL_TOPICS.get(audit_type)
-    prefix = f"{rng.choice(topic)}: " if topic else ""
+    picked = rng.choice(topic) if topic else None
+    prefix = f"{picked}: " if topic else ""
+    row["theme"] = _theme_running(picked, row)
     strengths = FOSTERING_STRENGTHS if audit_type == "Foster carer" else STRENGTHS
     development = FOSTERING_DEVELOPMENT if audit_type == "Foster carer" else DEVELOPMENT
     picks = 2 if rank <= 2 else 1
@@ -1027,6 +1047,49 @@ ACTIONS = [
      "Head of Safeguarding and Quality Assurance", date(2025, 6, 30), "Complete", "Blue", "Ofsted ILACS 2023", date(2025, 7, 2)),
 ]
 
+# What each action aims to move (catalogue codes, `;`-separated) and, when complete, the date it
+# completed (on or before its last update): the learning loop's links.
+ACTION_LOOP = {
+    "IP-01": ("referrals_rate", date(2024, 3, 28)),
+    "IP-02": ("re_referrals_pct", date(2024, 9, 27)),
+    "IP-03": ("assessments_45wd_pct", date(2025, 3, 31)),
+    "IP-04": ("nfa_assessments_pct", date(2024, 6, 28)),
+    "IP-05": ("caseload_avg", None),
+    "IP-06": ("agency_worker_pct", date(2026, 3, 20)),
+    "IP-07": ("agency_worker_pct; turnover_pct", date(2024, 9, 30)),
+    "IP-10": ("unregistered_placements", None),
+    "IP-11": ("supervision_in_time_pct", None),
+    "IP-16": (None, date(2024, 6, 28)),
+    "IP-15": (None, date(2024, 12, 20)),
+    "IP-20": ("icpc_15wd_pct", date(2025, 6, 27)),
+}
+
+# ------------------------------------------------------------------------ themed audits --
+FRONT_DOOR_THEMES = ("Re-referrals", "NFA assessments")
+# theme, indicators, reason, commissioned, completed, status, findings. The dip samples and
+# themed case audits held while one ran carry its theme (SPECIAL_TOPICS names them).
+THEMED_AUDITS = [
+    ("Re-referrals", "re_referrals_pct", "Re-referrals at 29%, well above statistical neighbours (22.9%)",
+     date(2023, 6, 1), date(2023, 11, 30), "Complete",
+     "Cases closed or stepped down before the plan's work was done; step-down to early help not always "
+     "agreed with the family. Led to IP-02."),
+    ("NFA assessments", "nfa_assessments_pct", "Nearly half of assessments ending in no further action",
+     date(2024, 1, 8), date(2024, 6, 28), "Complete",
+     "Most decisions were right but the reasons were not recorded; some contacts could have been "
+     "signposted at the front door. Led to IP-04."),
+    ("Out-of-hours handover to the MASH", None, "Partners' concern about the morning handover",
+     date(2024, 9, 2), date(2025, 2, 28), "Complete",
+     "Handovers timely; the emergency duty team's recording of the child's voice is thin."),
+    ("Neglect", None, "Neglect the most common category on plans", date(2023, 4, 3), date(2023, 12, 15), "Complete",
+     "The graded care profile used in two cases in five; drift where neglect was chronic."),
+    ("Child exploitation", None, "Multi-agency audit agreed by the partnership", date(2024, 1, 8),
+     date(2024, 9, 30), "Complete", "Return home interviews not always shared with the social worker."),
+    ("Pre-birth assessments", None, "Learning from a local practice review", date(2024, 10, 1),
+     date(2025, 6, 30), "Complete", "Assessments started late in pregnancy in a third of cases."),
+    ("Domestic abuse", None, "Assessments in domestic abuse cases over-optimistic (audit themes)",
+     date(2025, 7, 1), None, "In progress", None),
+]
+
 # ----------------------------------------------------------------------------- writers --
 def _contract_columns(sheet: str) -> list[str]:
     return [column.name for column in contract.load().sheets[sheet].columns]
@@ -1034,6 +1097,7 @@ def _contract_columns(sheet: str) -> list[str]:
 
 TEAMS_HEADER = _contract_columns("teams")
 ACTIONS_HEADER = _contract_columns("actions")
+THEMED_AUDITS_HEADER = _contract_columns("themed_audits")
 KPI_HEADER = list(contract.load().stored_columns("kpi"))  # a figure's own columns, no custom-indicator ones
 WORKFORCE_HEADER = _contract_columns("workforce")
 # Column keys, and the header written for each: three use the labels people type.
@@ -1042,7 +1106,8 @@ AUDIT_COLUMNS = [("audit_id", "Audit ref"), ("audit_date", "Date completed"), ("
                  ("overall", "Overall judgement")] + [(area, area) for area in PRACTICE_AREAS] + [
                  ("original_overall", "original_overall"), ("moderated", "moderated"),
                  ("actions_agreed", "actions_agreed"), ("actions_completed", "actions_completed"),
-                 ("theme_strengths", "theme_strengths"), ("theme_development", "theme_development")]
+                 ("theme_strengths", "theme_strengths"), ("theme_development", "theme_development"),
+                 ("theme", "Themed audit")]
 FEEDBACK_HEADER = _contract_columns("feedback")
 
 
@@ -1103,9 +1168,12 @@ def _write_teams_and_actions(path: Path) -> None:
     _add_table(workbook, "teams", TEAMS_HEADER,
                [[team.name, team.service_area, team.caseload_target, "Yes"] for team in TEAMS],
                widths={0: 22, 1: 28})
-    _add_table(workbook, "actions", ACTIONS_HEADER, [list(action) for action in ACTIONS],
-               formats={3: DATE_FORMAT, 7: DATE_FORMAT},
-               widths={1: 70, 2: 40, 3: 12, 6: 34, 7: 12})
+    _add_table(workbook, "actions", ACTIONS_HEADER,
+               [[*action, *ACTION_LOOP.get(action[0], (None, None))] for action in ACTIONS],
+               formats={3: DATE_FORMAT, 7: DATE_FORMAT, 9: DATE_FORMAT},
+               widths={1: 70, 2: 40, 3: 12, 6: 34, 7: 12, 8: 34, 9: 12})
+    _add_table(workbook, "themed_audits", THEMED_AUDITS_HEADER, [list(themed) for themed in THEMED_AUDITS],
+               formats={3: DATE_FORMAT, 4: DATE_FORMAT}, widths={0: 34, 1: 24, 2: 60, 6: 80})
     _save(workbook, path)
 
 

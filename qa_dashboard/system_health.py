@@ -2,12 +2,13 @@
 trend with its target and comparators. Pure functions, tested without Streamlit."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 
-from qa_dashboard import contract, metrics, overview, spc_read
+from qa_dashboard import contract, loop_shown, metrics, overview, spc_read
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.scope import Filters
 
@@ -197,6 +198,24 @@ def indicator_detail(by_indicator: dict[str, list[dict]], code: str, chosen: Fil
         commentary=None if commentary is None else commentary["commentary"],
         commentary_month=metrics.month_label(commentary["period"]) if commentary is not None
         else metrics.month_label(end), points=points, reading=read, notes=notes)
+
+
+def window(chosen: Filters) -> tuple[dt.date, dt.date]:
+    """The first and last month the indicator's trend shows."""
+    return _window(chosen)
+
+
+def with_loop_column(detail: IndicatorDetail, events: pd.DataFrame) -> IndicatorDetail:
+    """The detail with the learning loop's marks (qa_dashboard/loop_shown.events) in a "Loop"
+    column of the Figures table, month by month: the same events the chart marks."""
+    if events.empty:
+        return detail
+    said = loop_shown.events_by_month(events)
+    table = detail.table.copy()
+    months = pd.to_datetime(table["Month"]).dt.date
+    table.insert(len(table.columns) - (1 if "Commentary" in table else 0), "Loop",
+                 [said.get(dt.date(m.year, m.month, 1), "") for m in months])
+    return dataclasses.replace(detail, table=table)
 
 
 def breakdown_lines(breakdowns: pd.DataFrame, chosen: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -253,9 +253,11 @@ def assert_refused(result: subprocess.CompletedProcess, db: Path, unchanged: str
 def test_restore_refuses_a_damaged_backup(db, tmp_path):
     made = backup.back_up(db, tmp_path / "copies")
     size = made.path.stat().st_size
-    with made.path.open("r+b") as damaged:  # a block of table data overwritten, past the headers
-        damaged.seek(size // 2)
-        damaged.write(b"\xff" * 8192)
+    header, block = 3 * 4096, 256 * 1024  # DuckDB's file headers, then blocks each led by its checksum
+    with made.path.open("r+b") as damaged:  # the start of every block in the file's second half
+        for start in range(header + (size - header) // block // 2 * block, size, block):  # overwritten: one
+            damaged.seek(start)                                                             # holds table data
+            damaged.write(b"\xff" * 8192)
     unchanged = digest(db)
     assert_refused(cli("restore", str(made.path), "--yes", "--db", str(db)), db, unchanged, "damaged")
 

@@ -126,6 +126,9 @@ def set_authority(db_path: str | os.PathLike, text: str, *, role: str | None = N
     with store.write_transaction(db_path) as con:
         authority = find_authority(known_authorities(con), text)
         store.set_setting(con, SETTING, authority.old_la_code)
+        from qa_dashboard.store import loop_tables  # the band D warnings are the authority's own
+
+        loop_tables.refresh(con)
     return authority
 
 

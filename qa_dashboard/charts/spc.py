@@ -2,7 +2,7 @@
 the `kpi_spc` view: System health's indicators, and Audits', Workforce's and Voice's monthly
 figures alike.
 
-    xmr_chart(points, title, unit_title, comparators=None, height=400) -> alt.LayerChart
+    xmr_chart(points, title, unit_title, comparators=None, height=400, events=None) -> alt.LayerChart
 
 `points`: one row per month SHOWN (the page chooses the months; the limits in the rows come from
 every month loaded), with the columns of `kpi_spc` / `spc.Point.row()`:
@@ -20,6 +20,11 @@ with a colour AND a shape (circle common cause, diamond special cause improvemen
 special cause concern, square special cause neither: never colour alone), the centre (solid) and
 the process limits (dashed) per part, the target and comparators dashed in their catalogue
 colours. `provisional_note` gives the words for limits from fewer than 13 points.
+
+`events`: optional rows (period, event, label) of the learning loop's marks
+(qa_dashboard/loop_shown.events): each a vertical rule through the month, dashed, with a mark at
+the top whose SHAPE says its kind (a cross: warning raised; triangles right and left: themed
+audit commissioned and completed; a triangle down: action completed) and its label written beside it.
 """
 from __future__ import annotations
 
@@ -86,8 +91,36 @@ def _lines(points: pd.DataFrame, comparators: pd.DataFrame | None) -> pd.DataFra
     return frame
 
 
+EVENT_SHAPES = {"Warning raised": "cross", "Themed audit commissioned": "triangle-right",
+                "Themed audit completed": "triangle-left", "Action completed": "triangle-down"}
+
+
+def _event_layers(events: pd.DataFrame, x: alt.X) -> list[alt.Chart]:
+    """The loop's marks: a dashed rule per month marked, then per kind a shape near the top (one
+    dark grey: the shape and the label carry the meaning) with its label written beside it, each
+    kind a row lower than the one before so two in one month do not overprint. Rows are pixels
+    from the top (alt.value), so the marks need no scale of their own."""
+    frame = events[["period", "event", "label"]].copy()
+    frame["period"] = pd.to_datetime(frame["period"])
+    kinds = [k for k in EVENT_SHAPES if k in set(frame["event"])] + sorted(set(frame["event"]) - set(EVENT_SHAPES))
+    colour = _SPC_COLOURS["centre"]
+    legend = alt.Legend(title="The loop", orient="top", direction="horizontal", labelLimit=300, symbolSize=120)
+    tooltip = [alt.Tooltip("period:T", title="Month", format="%B %Y"), alt.Tooltip("label:N", title="Event")]
+    scale = alt.Scale(domain=kinds, range=[EVENT_SHAPES.get(k, "circle") for k in kinds])
+    layers = [alt.Chart(frame).mark_rule(color=colour, strokeDash=[2, 3], strokeWidth=1, opacity=0.7).encode(
+        x=x, tooltip=tooltip)]
+    for row, kind in enumerate(kinds):
+        of_kind = frame[frame["event"] == kind]
+        y = alt.value(8 + 14 * row)
+        layers.append(alt.Chart(of_kind).mark_point(filled=True, size=90, color=colour, opacity=1).encode(
+            x=x, y=y, shape=alt.Shape("event:N", scale=scale, legend=legend if row == 0 else None), tooltip=tooltip))
+        layers.append(alt.Chart(of_kind).mark_text(align="left", baseline="middle", dx=7, fontSize=11,
+                                                   color=colour).encode(x=x, y=y, text="label:N", tooltip=tooltip))
+    return layers
+
+
 def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd.DataFrame | None = None,
-              height: int = 400) -> alt.LayerChart:
+              height: int = 400, events: pd.DataFrame | None = None) -> alt.LayerChart:
     """The XmR chart of `points` (see the module docstring for the columns): lines for the
     figure, centre, process limits, target and comparators; a point per month marked by its
     variation in colour and shape; a tooltip with the month's figure, centre, limits, rule and
@@ -131,7 +164,10 @@ def xmr_chart(points: pd.DataFrame, title: str, unit_title: str, comparators: pd
                  alt.Tooltip("variation:N", title="Variation"),
                  alt.Tooltip("rule:N", title="Rule")],
     )
-    return alt.layer(drawn_lines, drawn_points).resolve_scale(
+    layers = [drawn_lines, drawn_points]
+    if events is not None and not events.empty:
+        layers += _event_layers(events, x)
+    return alt.layer(*layers).resolve_scale(
         color="independent", strokeDash="independent", shape="independent",
     ).resolve_legend(color="independent", strokeDash="independent", shape="independent").properties(
         title=title, height=height)

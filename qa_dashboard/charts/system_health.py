@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa_dashboard import system_health
+from qa_dashboard import loop_shown, system_health
 from qa_dashboard.charts import spec_of, trend_chart
 from qa_dashboard.charts.spc import xmr_chart
 from qa_dashboard.scope import Filters
@@ -21,6 +21,22 @@ def indicator(kpis: pd.DataFrame, spc_points: pd.DataFrame, code: str,
         return detail, spec_of(trend_chart(detail.lines, detail.label, detail.unit_title))
     comparators = detail.lines[detail.lines["series"] != "Our figure"]
     return detail, spec_of(xmr_chart(detail.points, detail.label, detail.unit_title, comparators))
+
+
+def indicator_with_loop(kpis: pd.DataFrame, spc_points: pd.DataFrame, warnings: pd.DataFrame, links: pd.DataFrame,
+                        code: str, chosen: Filters) -> tuple[system_health.IndicatorDetail, dict]:
+    """`indicator`, with the learning loop's marks (the `loop_warnings_shown` rows of the scope
+    shown and the `loop_links_for` rows: warnings raised, themed audits commissioned and
+    completed, actions completed) on the chart and in the Figures table's "Loop" column."""
+    detail = system_health.detail_from_kpis(kpis, chosen.team, code, chosen, spc_points)
+    start, end = system_health.window(chosen)
+    warnings = loop_shown.of_scope(warnings, chosen.team if detail.scope == "team" else None)
+    events = loop_shown.events(warnings, links, start, end)
+    detail = system_health.with_loop_column(detail, events)
+    if detail.points is None or detail.points.empty:
+        return detail, spec_of(trend_chart(detail.lines, detail.label, detail.unit_title))
+    comparators = detail.lines[detail.lines["series"] != "Our figure"]
+    return detail, spec_of(xmr_chart(detail.points, detail.label, detail.unit_title, comparators, events=events))
 
 
 def breakdowns(rows: pd.DataFrame, chosen: Filters, label: str, unit_title: str) -> tuple[dict, pd.DataFrame]:

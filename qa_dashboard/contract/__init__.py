@@ -157,6 +157,20 @@ class SpcWords:
 
 
 @dataclass(frozen=True)
+class LoopWords:
+    """The learning loop's settings and words (catalogue section `loop`): how many points a
+    warning and a verdict need, how many red months warn, the band that warns and when a year's
+    band counts as published, the indicator_links kinds, and the sentences' templates."""
+
+    fewest_points: int
+    red_months: int
+    warning_band: str
+    band_published_month: int
+    kinds: dict[str, str]
+    words: dict[str, str]
+
+
+@dataclass(frozen=True)
 class Contract:
     sheets: dict[str, Sheet]
     indicators: tuple[Indicator, ...]
@@ -178,6 +192,7 @@ class Contract:
     comparators: tuple[Comparator, ...] = ()
     palette: Palette | None = None
     spc: SpcWords | None = None
+    loop: LoopWords | None = None
 
     ofsted: OfstedOverview | None = None
     column_lookup: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -275,6 +290,7 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         comparators=tuple(Comparator(**{**c, "dash": _tuple(c.get("dash"))}) for c in raw["comparators"]),
         palette=Palette(**{**raw["palette"], "categorical": _tuple(raw["palette"]["categorical"])}),
         spc=SpcWords(**{part: dict(words) for part, words in raw["spc"].items()}),
+        loop=LoopWords(**{k: dict(v) if isinstance(v, dict) else v for k, v in raw["loop"].items()}),
 
         ofsted=_ofsted(raw["ofsted"]) if "ofsted" in raw else None,
         band_meanings=dict(raw["positions"]["bands"]),
@@ -301,6 +317,11 @@ def indicator_lookup() -> dict[str, Indicator]:
 def spc_words() -> SpcWords:
     """Variation, assurance and rule words, and the SPC sentences' templates."""
     return load().spc
+
+
+def loop_words() -> LoopWords:
+    """The learning loop's settings, link kinds and sentences' templates."""
+    return load().loop
 
 
 def palette() -> Palette:

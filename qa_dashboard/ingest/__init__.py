@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qa_dashboard import auth, contract, draw_ahead, plain_text, store
 from qa_dashboard.benchmarks import positions
-from qa_dashboard.store import spc_tables
+from qa_dashboard.store import loop_tables, spc_tables
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe, ofsted
 from qa_dashboard.ingest import load as loader
@@ -30,6 +30,10 @@ from qa_dashboard.ingest.validate import dataset_of, duplicate_key_problems, val
 __all__ = ["Problem", "DatasetSummary", "FileCheck", "IngestResult", "check_file", "ingest", "undo", "ERROR",
            "WARNING"]
 
+
+# Besides the figures, what the loop's warnings and verdicts read: the plan, the themed audits and
+# the published statistics (bands among every authority).
+LOOP_DATASETS = {"actions", "themed_audits", dfe.STATISTICS_DATASET}
 
 _PERIOD_COLUMN = {"kpi": "period", "workforce": "period", "audits": "audit_date", "feedback": "response_date",
                   "actions": "updated"}
@@ -185,6 +189,7 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
         for check in checks:
             if check.ofsted is not None and check.ok:
                 ofsted.match(check, known)
+    _refuse_unknown_themes(checks, db_path)
     result = IngestResult(files=checks, loaded=False, dry_run=dry_run)
     if not result.ok:
         return result
@@ -207,6 +212,36 @@ def ingest(files, db_path, user: str, dry_run: bool = False, today: dt.date | No
     if any(check.upload_id is not None for check in checks):
         draw_ahead.start(db_path)  # the new figures' default pack, drawn in the background
     return result
+
+
+def _refuse_unknown_themes(checks: list[FileCheck], db_path) -> None:
+    """A case audit's theme must name a themed audit: one on a `themed_audits` sheet in its file,
+    in a file before it in the same upload, or already loaded. Each other theme is refused,
+    naming its row and column."""
+    if not any("audits" in check.records and any(check.records["audits"].columns["theme"]) for check in checks):
+        return
+    known = set()
+    if store.exists(db_path):
+        from qa_dashboard.queries import queries
+
+        with store.read_connection(db_path) as con:
+            if con.execute(queries.sql("loop_has_themed_audits")).fetchone()[0]:
+                known = {row[0] for row in con.execute(queries.sql("themed_audit_themes")).fetchall()}
+    for check in checks:
+        themed = check.records.get("themed_audits")
+        if themed is not None:
+            known.update(t for t in themed.columns["theme"] if t is not None)
+        audits = check.records.get("audits")
+        if audits is None:
+            continue
+        for theme, (sheet, row, *_) in zip(audits.columns["theme"], audits.origin):
+            if theme is not None and theme not in known:
+                column = audits.headers.get(sheet, {}).get("theme", "theme")
+                check.problems.append(Problem(
+                    sheet=sheet, row=row, column=column, value=theme, file=check.file_name,
+                    message=f"The theme '{theme}' is not a themed audit: no row of a themed_audits sheet, in this "
+                            "file or loaded before, names it. Add its row to the themed_audits sheet, or correct "
+                            "the name."))
 
 
 def _known_authorities(db_path) -> list:
@@ -259,8 +294,11 @@ def _load_one(db_path: Path, check: FileCheck, user: str, rollback: bool, positi
                 positions.mark_stale(con)
             elif any(dataset in dfe.TABLES for dataset, *_ in per_dataset) or positions.is_stale(con):
                 positions.store_positions(con)  # (stale: a load of DfE files was cut short between files)
-            if any(dataset == "kpi" and (added or superseded) for dataset, _, added, superseded, _ in per_dataset):
-                spc_tables.refresh(con)  # the SPC views follow the figures, in the same transaction
+            changed = {dataset for dataset, _, added, superseded, _ in per_dataset if added or superseded}
+            if "kpi" in changed:
+                spc_tables.refresh(con)  # the SPC and loop views follow the figures, in the same transaction
+            elif changed & LOOP_DATASETS:
+                loop_tables.refresh(con)  # links completed, or bands published: the loop alone
             if check.annex is not None:
                 annex.record(con, upload_id, check.annex)
             if rollback:

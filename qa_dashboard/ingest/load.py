@@ -21,8 +21,8 @@ from qa_dashboard.ingest import dfe, ofsted
 from qa_dashboard.ingest.validate import Records
 
 TABLES = {"kpi": "kpi_rows", "audits": "audit_rows", "workforce": "workforce_rows",
-          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", **dfe.TABLES,
-          ofsted.DATASET: ofsted.TABLE}
+          "feedback": "feedback_rows", "teams": "team_rows", "actions": "action_rows", "themed_audits": "themed_audit_rows",
+          **dfe.TABLES, ofsted.DATASET: ofsted.TABLE}
 # Kept per row beside the contract's columns: which practice-area columns an audit's file had,
 # so an area left blank (not judged) is told apart from one the file never asked about.
 PRACTICE_AREAS_IN_FILE = "practice_areas_in_file"
@@ -30,7 +30,7 @@ KEPT_BESIDE = {"audits": (PRACTICE_AREAS_IN_FILE,)}
 # Key columns that may be blank and still identify a row (matched as '').
 _NULLABLE_KEYS = {"team", "breakdown", "question"}
 # Load order: reference lists first so views can resolve service areas at once.
-LOAD_ORDER = ["teams", "actions", "kpi", "audits", "workforce", "feedback", dfe.NEIGHBOURS_DATASET,
+LOAD_ORDER = ["teams", "actions", "themed_audits", "kpi", "audits", "workforce", "feedback", dfe.NEIGHBOURS_DATASET,
               dfe.STATISTICS_DATASET, ofsted.DATASET]
 _ARROW_TYPES = {"DOUBLE": pa.float64(), "INTEGER": pa.int64(), "VARCHAR": pa.string(),
                 "DATE": pa.date32(), "BOOLEAN": pa.bool_(), "VARCHAR[]": pa.list_(pa.string())}

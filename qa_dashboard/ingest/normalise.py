@@ -220,6 +220,31 @@ def polarity(raw: object) -> Parsed:
     return found, None
 
 
+def indicators(raw: object) -> Parsed:
+    """Catalogue codes or labels, several separated by `;` -> their codes, in the order written.
+    A name the catalogue does not know is refused (a link to an indicator nobody loads is lost)."""
+    text = text_value(raw)
+    if text is None:
+        return None, None
+    lookup = contract.indicator_lookup()
+    codes, unknown = [], []
+    for name in (part.strip() for part in text.split(";")):
+        if not name:
+            continue
+        found = lookup.get(squash(name))
+        if found is None:
+            unknown.append(name)
+        elif found.code not in codes:
+            codes.append(found.code)
+    if unknown:
+        advice = "use catalogue codes or labels (see the template's README sheet), several separated by ;"
+        if unknown == [text]:
+            return None, f"is not in the indicator catalogue: {advice}"
+        named = ", ".join(f"'{name}'" for name in unknown)
+        return None, f"names {named}, which the indicator catalogue does not know: {advice}"
+    return codes or None, None
+
+
 def _parsers() -> dict:
     spec = contract.load()
     rag_letters = {squash(r[0]): r for r in spec.rags}
@@ -231,6 +256,7 @@ def _parsers() -> dict:
         "status": _one_of(spec.statuses, "status"),
         "rag": _one_of(spec.rags, "RAG rating", rag_letters),
         "indicator": text,  # matched to the catalogue where the whole sheet is known
+        "indicators": indicators,
     }
 
 

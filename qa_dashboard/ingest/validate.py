@@ -27,6 +27,8 @@ class Records:
     # (sheet, excel row) or, for a scorecard's unpivoted figure, (sheet, excel row, month header)
     origin: list[tuple] = field(default_factory=list)
     custom_indicators: dict[str, CustomIndicator] = field(default_factory=dict)
+    # {sheet: {contract column: its header in the file}}, for a problem found across sheets
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.origin)
@@ -37,6 +39,7 @@ class Records:
         self.origin.extend(other.origin)
         for code, custom in other.custom_indicators.items():
             self.custom_indicators.setdefault(code, custom)
+        self.headers.update(other.headers)
 
 
 def dataset_of(kind: str) -> str:
@@ -58,7 +61,8 @@ def validate(sheet: Sheet) -> tuple[Records, list[Problem]]:
     _RULES.get(dataset_of(sheet.kind), lambda _: None)(sheet)
     dataset = dataset_of(sheet.kind)
     columns = {name: sheet.values[name] for name in contract.load().stored_columns(dataset)}
-    return Records(dataset, columns, sheet.origin, sheet.custom_indicators), sheet.problems
+    headers = {sheet.mapped.raw.name: {name: sheet.mapped.header_of(name) for name in columns}}
+    return Records(dataset, columns, sheet.origin, sheet.custom_indicators, headers), sheet.problems
 
 
 # -------------------------------------------------------------- rules from the contract --
@@ -168,6 +172,16 @@ def _audits(sheet: Sheet) -> None:
             sheet.problem(rows[i], header("actions_completed"), completed, f"{completed} actions completed is more than the {agreed} agreed.")
 
 
+# -------------------------------------------------------------------------- themed audits --
+def _themed_audits(sheet: Sheet) -> None:
+    values, rows, header = sheet.values, sheet.record_rows, sheet.mapped.header_of
+    for i, (commissioned, completed) in enumerate(zip(values["commissioned"], values["completed"])):
+        if commissioned is not None and completed is not None and completed < commissioned:
+            sheet.problem(rows[i], header("completed"), completed,
+                          f"The completion date {completed:%d/%m/%Y} is before the commission date "
+                          f"{commissioned:%d/%m/%Y}. Correct one of them.")
+
+
 # ------------------------------------------------------------------------------ workforce --
 def _workforce(sheet: Sheet) -> None:
     values, rows, header = sheet.values, sheet.record_rows, sheet.mapped.header_of
@@ -195,7 +209,7 @@ def _feedback(sheet: Sheet) -> None:
                           "The row has no question, answer or comment. Fill it in or delete it.")
 
 
-_RULES = {"kpi": _kpi, "audits": _audits, "workforce": _workforce, "feedback": _feedback}
+_RULES = {"kpi": _kpi, "audits": _audits, "themed_audits": _themed_audits, "workforce": _workforce, "feedback": _feedback}
 
 
 # ------------------------------------------------------------------------ across sheets --

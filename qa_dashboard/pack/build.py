@@ -1,5 +1,6 @@
 """Build the board pack's document model for one period and scope, in the order a board reads:
-cover, one-page summary, system health, audits, workforce, voice, improvement plan, appendix."""
+cover, one-page summary, system health, audits, workforce, voice, improvement plan, early warnings
+and the learning loop, appendix."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from qa_dashboard.pack import sections
 from qa_dashboard.pack.model import Bullets, Chart, Document, Heading, PageBreak, Paragraph, printable_parts, table_from
 from qa_dashboard.scope import PeriodRefused, read_period
 
-SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan")
+SECTIONS = ("Overview", "System health", "Audits", "Workforce", "Voice", "Improvement plan", sections.LOOP)
 SECTION_SLUGS = {name.lower().replace(" ", "-"): name for name in SECTIONS}
 LATEST = "latest"
 
@@ -281,6 +282,7 @@ def _build(db, chosen: f.Filters, wanted, publish: bool, today: dt.date, since: 
         "Workforce": lambda: sections.workforce_blocks(scope),
         "Voice": lambda: sections.voice_blocks(scope),
         "Improvement plan": lambda: sections.plan_blocks(scope, today, since),
+        sections.LOOP: lambda: sections.loop_blocks(scope),
     }
     for name in choose_sections(wanted):
         blocks = builders[name]()

@@ -7,7 +7,7 @@ modules.
 """
 from __future__ import annotations
 
-from qa_dashboard import (audits, chosen_comments, commentary, contract, inspections, metrics, overview, periods, spc,
+from qa_dashboard import (audits, chosen_comments, commentary, contract, inspections, loop_shown, metrics, overview, periods, spc,
                           store, system_health, voice, workforce)
 from qa_dashboard.benchmarks import compare
 from qa_dashboard.benchmarks.authority import chosen_authority

@@ -360,3 +360,58 @@ def plan_blocks(scope: Scope, today: dt.date, since: dt.date) -> list | None:
                    scope.table(changes.drop(columns=["plan_then"]).rename(columns=plain),
                                f"Actions changed since {since:%d %B %Y}", rag_column=rag)]
     return blocks
+
+
+LOOP = "Early warnings and the learning loop"
+
+
+def loop_blocks(scope: Scope) -> list | None:
+    """Early warnings still open, the themed audits (n, judgement mix, findings), the actions
+    linked to indicators and what moved since (issue 21). Themes, titles and findings are words
+    from an upload, printed as plain text; a published pack leaves the findings out, as it does
+    officers' practice analysis, saying why."""
+    open_rows = f.query(scope.db, "loop_open_warnings")
+    summary = f.query(scope.db, "themed_audits_summary")
+    links = f.query(scope.db, "loop_links_all")
+    verdict_rows = f.query(scope.db, "loop_verdicts_all")
+    if open_rows.empty and summary.empty and links.empty and verdict_rows.empty:
+        return None
+    blocks = [Heading(1, LOOP), Paragraph(
+        "An indicator warns in a month when its figures to then end on special cause concern, consistently fail "
+        "the target, have been red for three months running, or its latest published band among every authority "
+        "is D. What was done is read against the figures since: a figure that moved after an action did not "
+        "necessarily move because of it.", "note")]
+    lines, table = f.loop_shown.open_warnings(open_rows)
+    blocks.append(Heading(2, f"Early warnings still open ({len(lines)})"))
+    if lines:
+        blocks.append(scope.table(table, "Early warnings still open"))
+    else:
+        blocks.append(Paragraph("No early warning is open: no indicator's latest month raised one.", "body"))
+    blocks.append(Heading(2, f"Themed audits ({len(summary)})"))
+    if summary.empty:
+        blocks.append(Paragraph("No themed audit is loaded.", "body"))
+    else:
+        themed = f.loop_shown.themed_audits(summary, shares=False)
+        blocks.append(scope.table(themed.drop(columns=["Findings"]), "Themed audits"))
+        if scope.publish:
+            blocks.append(Paragraph(LEFT_OUT_OF_PUBLISHED.format(what="Themed audits' findings", are="are",
+                                                                 them="them"), "note"))
+        else:
+            for theme, findings in zip(themed["Theme"], themed["Findings"]):
+                if findings:
+                    blocks += [Heading(3, f"Findings: {theme}"), Paragraph(findings, "quote")]
+    actions = f.loop_shown.linked_actions(links)
+    blocks.append(Heading(2, f"Actions linked to indicators ({len(actions)})"))
+    if actions.empty:
+        blocks.append(Paragraph("No action in the plan names an indicator.", "body"))
+    else:
+        blocks.append(scope.table(actions, "Actions linked to indicators", rag_column="RAG"))
+    moved, moved_table = f.loop_shown.verdicts(verdict_rows)
+    blocks.append(Heading(2, "What we did and what moved"))
+    if moved:
+        blocks += [Bullets(tuple(scope.say(line).text for line in moved)),
+                   scope.table(moved_table, "What we did and what moved")]
+    else:
+        blocks.append(Paragraph("No themed audit or action linked to an indicator has completed yet, so there is "
+                                "nothing to read the figures against.", "body"))
+    return blocks

@@ -286,6 +286,8 @@ def _refresh_reference_lists(con: duckdb.DuckDBPyConnection) -> None:
     run_many(con, "INSERT INTO grade_scale VALUES (?, ?)", [(g.label, g.rank) for g in spec.grades])
     # "Good or better" is defined once, in the catalogue; the views and queries ask this macro.
     run(con, _good_or_better_macro(temporary=False))
+    run(con, "DELETE FROM loop_link_kinds")
+    run_many(con, "INSERT INTO loop_link_kinds VALUES (?, ?)", list(spec.loop.kinds.items()))
     run(con, "DELETE FROM practice_area_catalogue")
     areas = [("overall", "Overall judgement", 0)] + [
         (p.code, p.label, n) for n, p in enumerate(spec.practice_areas, start=1)

@@ -87,6 +87,18 @@ CREATE TABLE IF NOT EXISTS action_rows (
     source VARCHAR, updated DATE,
     upload_id INTEGER NOT NULL, superseded_by INTEGER
 );
+-- The learning loop (qa_dashboard/loop.py): an action's indicators (catalogue codes) and the date
+-- it was completed; a case audit's themed audit. NULL on rows loaded before these columns existed.
+ALTER TABLE action_rows ADD COLUMN IF NOT EXISTS indicators VARCHAR[];
+ALTER TABLE action_rows ADD COLUMN IF NOT EXISTS completed DATE;
+ALTER TABLE audit_rows ADD COLUMN IF NOT EXISTS theme VARCHAR;
+
+-- Themed audits: commissioned on a question, often from an indicator. Natural key: theme.
+CREATE TABLE IF NOT EXISTS themed_audit_rows (
+    theme VARCHAR, indicators VARCHAR[], reason VARCHAR, commissioned DATE, completed DATE,
+    status VARCHAR, findings VARCHAR,
+    upload_id INTEGER NOT NULL, superseded_by INTEGER
+);
 
 -- Published annual figures ready-made (from any other source). DfE's own files are kept as
 -- published in dfe_rows below, and the `benchmarks` view computes their figures from there.
@@ -140,6 +152,8 @@ CREATE TABLE IF NOT EXISTS benchmark_position_rows (
 
 -- Reference lists the views join to; refreshed from the package's contract on every write.
 CREATE TABLE IF NOT EXISTS grade_scale (grade VARCHAR PRIMARY KEY, grade_rank INTEGER NOT NULL);
+-- The indicator_links view's kind for each linked sheet (the catalogue's loop.kinds).
+CREATE TABLE IF NOT EXISTS loop_link_kinds (sheet VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS practice_area_catalogue (
     code VARCHAR PRIMARY KEY, label VARCHAR NOT NULL, sort_order INTEGER NOT NULL
 );
@@ -200,4 +214,18 @@ CREATE TABLE IF NOT EXISTS spc_latest (
     indicator VARCHAR NOT NULL, team VARCHAR, breakdown VARCHAR, period DATE NOT NULL, value DOUBLE NOT NULL,
     centre DOUBLE, lower_limit DOUBLE, upper_limit DOUBLE, target DOUBLE, rule VARCHAR, variation VARCHAR NOT NULL,
     assurance VARCHAR, points INTEGER NOT NULL, provisional BOOLEAN NOT NULL, limits_from DATE NOT NULL
+);
+
+-- The learning loop (qa_dashboard/loop.py), worked out again with the SPC tables inside every
+-- load, undo and rebase (qa_dashboard/store/loop_tables.py): each month a series raised a
+-- warning as the board would have seen it then, and each linked series' verdict since the latest
+-- completed action or themed audit. Words and figures only: no child's data.
+CREATE TABLE IF NOT EXISTS loop_warning_rows (
+    indicator VARCHAR NOT NULL, team VARCHAR, period DATE NOT NULL, reasons VARCHAR NOT NULL,
+    concern BOOLEAN NOT NULL, fails BOOLEAN NOT NULL, red BOOLEAN NOT NULL, band BOOLEAN NOT NULL
+);
+CREATE TABLE IF NOT EXISTS loop_verdict_rows (
+    indicator VARCHAR NOT NULL, team VARCHAR, since DATE NOT NULL, kind VARCHAR NOT NULL, reference VARCHAR NOT NULL,
+    points_before INTEGER NOT NULL, points_since INTEGER NOT NULL, variation VARCHAR, centre DOUBLE,
+    lower_limit DOUBLE, upper_limit DOUBLE, verdict VARCHAR NOT NULL
 );

@@ -1,4 +1,5 @@
-"""The SPC tables behind the `kpi_spc` views, worked out again from the kpi rows in force.
+"""The SPC tables behind the `kpi_spc` views, worked out again from the kpi rows in force, and
+then the learning loop's (`early_warnings`, `loop_verdicts`: store/loop_tables.py), which read them.
 
 `refresh(con)` runs inside the write transaction of every load, undo and rebase (and once on
 an older database, see `refresh_if_stale`), so what other tools read from the views always
@@ -15,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from qa_dashboard import contract, spc, store
+from qa_dashboard.store import loop_tables
 
 # Written to meta when the tables are filled; a database whose tables were filled under another
 # method or catalogue (an older release, or none at all) is filled again at its next write.
@@ -39,7 +41,7 @@ def basis() -> str:
     """What the tables depend on besides the data: the method and the catalogue's words and polarities."""
     spec = contract.load()
     words = spec.spc
-    text = repr((METHOD, sorted((i.code, i.better) for i in spec.indicators),
+    text = repr((METHOD, loop_tables.METHOD, repr(spec.loop), sorted((i.code, i.better) for i in spec.indicators),
                  sorted(words.variation.items()), sorted(words.assurance.items()), sorted(words.rules.items())))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -90,7 +92,15 @@ def _frame(rows: list[tuple], columns: list[str]) -> pa.Table:
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Inside a write transaction: replace the SPC tables from the kpi rows and rebases in force."""
+    """Inside a write transaction: replace the SPC tables from the kpi rows and rebases in force,
+    then the loop's tables (which read the same figures: one refresh does both)."""
+    refresh_spc(con)
+    loop_tables.refresh(con)
+    store.set_setting(con, BASIS_KEY, basis())
+
+
+def refresh_spc(con: duckdb.DuckDBPyConnection) -> None:
+    """The SPC tables alone (bench/spc.py times this part)."""
     series = con.execute(_sql("spc_series")).fetchall()
     rebases = con.execute(_sql("spc_rebases_in_force")).fetchall()
     points, latest = series_frames(series, rebases)
@@ -102,7 +112,6 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(_sql(f"{name}_insert")).fetchall()
             finally:
                 con.unregister(f"{name}_frame")
-    store.set_setting(con, BASIS_KEY, basis())
 
 
 def refresh_if_stale(con: duckdb.DuckDBPyConnection) -> None:

@@ -38,7 +38,7 @@ SELECT a.audit_id, a.audit_date, CAST(date_trunc('month', a.audit_date) AS DATE)
        financial_quarter_start(a.audit_date) AS quarter_start,
        a.voice_of_child, a.identification_of_harm, a.assessment, a.planning, a.permanence,
        a.multi_agency, a.management_oversight, a.relationships, a.outcomes, a.diversity,
-       a.practice_areas_in_file
+       a.practice_areas_in_file, a.theme
 FROM audit_rows a LEFT JOIN teams t ON t.team = a.team
 WHERE a.superseded_by IS NULL;
 
@@ -91,8 +91,32 @@ FROM feedback_rows f LEFT JOIN teams t ON t.team = f.team
 WHERE f.superseded_by IS NULL;
 
 CREATE OR REPLACE VIEW actions AS
-SELECT action_id, title, owner, due_date, status, rag, source, updated, upload_id
+SELECT action_id, title, owner, due_date, status, rag, source, updated, upload_id, indicators, completed
 FROM action_rows WHERE superseded_by IS NULL;
+
+CREATE OR REPLACE VIEW themed_audits AS
+SELECT theme, indicators, reason, commissioned, completed, status, findings, upload_id
+FROM themed_audit_rows WHERE superseded_by IS NULL;
+
+-- Each themed audit and action, once per indicator it names (kind: the catalogue's loop.kinds
+-- word, from loop_link_kinds); audits_n counts the case audits carrying the theme (NULL for an action).
+CREATE OR REPLACE VIEW indicator_links AS
+WITH counted AS (SELECT theme, count(*) AS n FROM audits WHERE theme IS NOT NULL GROUP BY theme)
+SELECT unnest(t.indicators) AS indicator, k.kind, t.theme AS reference, t.reason AS title,
+       t.commissioned AS started, t.completed, t.status, coalesce(c.n, 0) AS audits_n, t.findings, NULL AS rag
+FROM themed_audits t LEFT JOIN counted c ON c.theme = t.theme
+JOIN loop_link_kinds k ON k.sheet = 'themed_audits'
+UNION ALL
+SELECT unnest(a.indicators), k.kind, a.action_id, a.title, NULL, a.completed, a.status, NULL, NULL, a.rag
+FROM actions a JOIN loop_link_kinds k ON k.sheet = 'actions';
+
+CREATE OR REPLACE VIEW early_warnings AS
+SELECT indicator, team, period, reasons, concern, fails, red, band FROM loop_warning_rows;
+
+CREATE OR REPLACE VIEW loop_verdicts AS
+SELECT indicator, team, since, points_since, variation, kind, reference, points_before, centre,
+       lower_limit, upper_limit, verdict
+FROM loop_verdict_rows;
 
 CREATE OR REPLACE VIEW uploads AS
 SELECT upload_id, file_name, sha256, loaded_at, loaded_by, status, rows_added, rows_superseded, undone_at
