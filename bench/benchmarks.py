@@ -14,7 +14,7 @@ database, N times each way, and reports:
   view      after choosing an authority, reading the whole `benchmarks` view once (every
             indicator, year and area, neighbour means included).
   positions what computing the positions among every authority adds to ingest(): the load's
-            time over the same load less the time spent in benchmarks/positions.store_positions
+            time over the same load less the time spent in store/position_tables.store_positions
             (measured inside it; budget at most 1.2, issue 20), and, noisier on a busy machine,
             the median of ingest() against ingest() with store_positions made a no-op, the two
             run in alternating order.
@@ -59,7 +59,7 @@ def ingest_and_view_seconds(files: list[Path], db: Path) -> tuple[float, float, 
     load spent computing the positions among every authority."""
     sys.path.insert(0, str(REPO))
     from qa_dashboard import benchmarks, store
-    from qa_dashboard.benchmarks import positions
+    from qa_dashboard.store import position_tables as positions
     from qa_dashboard.ingest import ingest
 
     spent = []
@@ -93,7 +93,7 @@ def ingest_without_positions_seconds(files: list[Path], db: Path) -> float:
     """`ingest` with the positions among every authority left uncomputed: the load as it was
     before issue 20, to set the cost of computing them against."""
     sys.path.insert(0, str(REPO))
-    from qa_dashboard.benchmarks import positions
+    from qa_dashboard.store import position_tables as positions
     from qa_dashboard.ingest import ingest
 
     kept = positions.store_positions

@@ -14,6 +14,7 @@ import pytest
 
 from qa_dashboard import store
 from qa_dashboard.benchmarks import positions
+from qa_dashboard.store import position_tables
 from qa_dashboard.ingest import ingest, undo
 from tests.test_benchmarks import (
     ALL_FILES, C1, CSWW, ONS, load, neighbours_csv, population_csv, referrals_csv,
@@ -102,7 +103,7 @@ def test_positions_left_stale_by_a_load_cut_short_are_computed_by_the_next_load(
     load(db, neighbours_csv(tmp_path / "sn.csv"), referrals_csv(tmp_path / "c1.csv"))
     with store.write_transaction(db) as con:  # as a load killed after its first DfE file leaves it
         store.run(con, "DELETE FROM benchmark_position_rows")
-        positions.mark_stale(con)
+        position_tables.mark_stale(con)
     kpi = tmp_path / "kpi.csv"
     kpi.write_text("period,indicator,value\n2025-03,referrals_rate,500\n", encoding="utf-8")
     load(db, kpi)

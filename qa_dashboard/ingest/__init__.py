@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa_dashboard import auth, contract, draw_ahead, plain_text, store
-from qa_dashboard.benchmarks import positions
 from qa_dashboard.store import loop_tables, spc_tables
+from qa_dashboard.store import position_tables as positions
 from qa_dashboard.contract import squash
 from qa_dashboard.ingest import annex, annex_a, bounded, dfe, ofsted
 from qa_dashboard.ingest import load as loader

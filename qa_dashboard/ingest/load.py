@@ -172,7 +172,7 @@ def undo_latest(con: duckdb.DuckDBPyConnection) -> dict | None:
     annex.forget(con, upload_id)
     store.run(con, "UPDATE upload_log SET status = 'undone', undone_at = ? WHERE upload_id = ?",
               [dt.datetime.now().replace(microsecond=0), upload_id])
-    from qa_dashboard.benchmarks import positions
+    from qa_dashboard.store import position_tables as positions
 
     if published or positions.is_stale(con):  # DfE figures or neighbours went: the positions follow
         positions.store_positions(con)

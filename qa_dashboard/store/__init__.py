@@ -258,7 +258,7 @@ def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         spc_tables.refresh_if_stale(con)  # a database written before the SPC tables gets them filled
 
         if not had_positions:  # a file written before positions were kept: compute them once, now
-            from qa_dashboard.benchmarks import positions
+            from qa_dashboard.store import position_tables as positions
 
             positions.store_positions(con)
         run(con, "COMMIT")
