@@ -210,6 +210,8 @@ def test_a_missing_figure_is_a_dash_never_zero():
     (["--period", "2024-11..2024-06"], "The period '2024-11..2024-06' runs backwards: November 2024 is after June 2024."),
     (["--period", "next July"], "The period 'next July' is not a form the dashboard reads: use a month such as "
                                 "2024-07, Jul-24 or July 2024,"),
+    (["--period", "0000-01"], "The period '0000-01' is out of range: a period runs from January 2000 to December 2100"),
+    (["--period", "Q4 9999-00"], "The period 'Q4 9999-00' is out of range"),
     (["--sections", "finance"], "There is no section called 'finance'"),
     (["--team", "Nobody's team"], "There is no team called"),
     (["--colour", "red"], "unknown option --colour"),
