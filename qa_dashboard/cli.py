@@ -187,7 +187,7 @@ def _pack(args) -> int:
     except pack.PackError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    print(f"Wrote the board pack to {written.path}: {', '.join(written.sections)}; {written.charts} charts.")
+    print(f"Wrote the board pack to {pack.output.shown(written.path)}: {', '.join(written.sections)}; {written.charts} charts.")
     return 0
 
 

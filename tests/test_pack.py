@@ -716,3 +716,12 @@ def test_a_published_pack_leaves_out_commentary_and_peoples_comments_and_says_wh
     assert "Officers' practice analysis is left out of this published version: free text cannot be checked" in public
     assert "comments in people's own words are left out of this published version" in public
     assert "practice analysis and people's own comments are left out" in public  # on the cover
+
+
+def test_a_line_break_in_the_packs_file_name_is_shown_escaped_on_one_line(tmp_path):
+    db = audits_only_db(tmp_path)
+    out = tmp_path / "new\nline.docx"
+    result = run_pack(db, out, "--period", "2024-05")
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert result.stdout.count("\n") == 1 and "new\\nline.docx" in result.stdout
