@@ -199,6 +199,7 @@ class Contract:
     # Among every authority: band letter -> meaning; above/within/below -> the middle-half words.
     band_meanings: dict[str, str] = field(default_factory=dict)
     middle_half_words: dict[str, str] = field(default_factory=dict)
+    longest_name: int = 200  # the catalogue's [names] longest: a name longer is refused at the door
 
     def indicator(self, code: str) -> Indicator | None:
         return self._indicators_by_code.get(code)
@@ -295,6 +296,7 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         ofsted=_ofsted(raw["ofsted"]) if "ofsted" in raw else None,
         band_meanings=dict(raw["positions"]["bands"]),
         middle_half_words=dict(raw["positions"]["middle_half"]),
+        longest_name=int(raw["names"]["longest"]),
     )
     for sheet in sheets.values():
         lookup = {}
