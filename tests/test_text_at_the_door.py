@@ -182,6 +182,8 @@ def test_the_problems_download_takes_a_header_holding_a_control_character(tmp_pa
     ("workforce", workforce(team="WHOLE authority"), "team"),
     ("audits", audit(service_area=" whole Authority "), "service_area"),
     ("kpi", kpi(team="Whole authority"), "team"),
+    ("workforce", workforce(team="\uff37\uff48\uff4f\uff4c\uff45 authority"), "team"),  # fullwidth
+    ("audits", audit(service_area="WHOLE\u00a0AUTHORITY"), "service_area"),
 ])
 def test_a_team_or_service_area_called_whole_authority_is_refused_with_a_sentence(tmp_path, sheet, row, column):
     db = tmp_path / "qa.duckdb"

@@ -8,6 +8,7 @@ to the file needs no code).
 from __future__ import annotations
 
 import re
+import unicodedata
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -21,6 +22,13 @@ UNIT_SCALE = {"%": 100.0, "rate10k": 10_000.0}
 def squash(text: object) -> str:
     """Lower-case a label and drop spaces, underscores and punctuation: `Audit Date` = `audit_date`."""
     return re.sub(r"[^0-9a-z]", "", str(text).lower())
+
+
+def squash_folded(text: object) -> str:
+    """`squash` after Unicode's compatibility folding and case folding, for a name that must not
+    pass for another: fullwidth `Ｗｈｏｌｅ authority` is `wholeauthority`. (Letters of another
+    script that look alike, a Cyrillic `о`, are not folded.)"""
+    return squash(unicodedata.normalize("NFKC", str(text)).casefold())
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ class Findings:
         """The team as the authority's teams list spells it; None ("not recorded") for a value the
         list does not have, which may be a worker's name typed in "Allocated Team", and for one
         named as the whole authority is. With no teams list loaded, the team as written."""
-        if team is None or squash(team) == squash(contract.load().whole_authority):
+        if team is None or contract.squash_folded(team) == contract.squash_folded(contract.load().whole_authority):
             return None
         return self.teams.get(squash(team)) if self.teams else team
 
