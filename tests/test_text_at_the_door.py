@@ -349,3 +349,10 @@ def test_a_long_value_refused_for_another_reason_is_shown_cut(tmp_path):
     assert not result.loaded
     (error,) = [e for e in result.errors if e.column == "overall"]
     assert error.value == ("Good" * 10) + "…" and len(error.message) < 400
+
+
+def test_the_loaders_name_is_kept_without_controls(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    assert ingest([write_xlsx(tmp_path / "a.xlsx", {"audits": table(audit())})], db, "a.off\u202eicer\x1b[31m",
+                  today=TODAY).loaded
+    assert query(db, "SELECT loaded_by FROM upload_log") == [("a.officer[31m",)]
