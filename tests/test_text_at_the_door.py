@@ -356,3 +356,14 @@ def test_the_loaders_name_is_kept_without_controls(tmp_path):
     assert ingest([write_xlsx(tmp_path / "a.xlsx", {"audits": table(audit())})], db, "a.off\u202eicer\x1b[31m",
                   today=TODAY).loaded
     assert query(db, "SELECT loaded_by FROM upload_log") == [("a.officer[31m",)]
+
+
+@pytest.mark.parametrize("length, loads", [(1_000, True), (1_001, False)])
+def test_an_actions_title_has_the_catalogues_own_cap_for_it(tmp_path, length, loads):
+    from tests.workbooks import action
+    db = tmp_path / "qa.duckdb"
+    result = ingest([write_xlsx(tmp_path / "plan.xlsx", {"actions": table(action(title="T" * length))})], db, "tester",
+                    today=TODAY)
+    assert result.loaded == loads
+    assert loads or [e.message for e in result.errors] == [
+        "The name is 1,001 characters long; a name may be at most 1,000. Shorten it in the file and upload it again."]

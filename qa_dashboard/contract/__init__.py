@@ -42,6 +42,7 @@ class Column:
     stored: bool = True
     default: object = None  # what a blank cell means, when not "missing"
     free_text: bool = False  # keeps its line breaks; every other column's text is a name (plain_text.clean_name)
+    longest: int | None = None  # a name's cap for this column, where it is not the catalogue's [names] longest
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ def _column(spec: dict) -> Column:
     return Column(name=spec["name"], kind=spec["kind"], required=spec.get("required", False),
                   past=spec.get("past", False), labels=_tuple(spec.get("labels")), help=spec.get("help", ""),
                   stored=spec.get("stored", True), default=spec.get("default"),
-                  free_text=spec.get("free_text", False))
+                  free_text=spec.get("free_text", False), longest=spec.get("longest"))
 
 
 def _sheets(raw: dict, practice_areas: tuple[PracticeArea, ...]) -> dict[str, Sheet]:
