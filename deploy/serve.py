@@ -135,6 +135,16 @@ def port_problem(port: int, address: str = HOST) -> str | None:
     return None
 
 
+def parse_address(text: str) -> str:
+    """The proxy's address as given; an empty one is refused (to the proxy it means every network
+    interface, which must be asked for as 0.0.0.0, never reached by an ADDRESS= left blank)."""
+    address = text.strip()
+    if not address:
+        raise ValueError("the address is empty: give one such as 127.0.0.1 (this computer only), "
+                         "or 0.0.0.0 for every network interface, with ADDRESS=")
+    return address
+
+
 def port_is_free(port: int, address: str = HOST) -> bool:
     return port_problem(port, address) is None
 
@@ -500,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         replicas = parse_replicas(args.replicas)
         port = parse_port(args.port, replicas)
+        address = parse_address(args.address)
     except ValueError as error:
         print(f"make serve: {error}.", file=sys.stderr)
         return 1
@@ -507,8 +518,8 @@ def main(argv: list[str] | None = None) -> int:
     _stop_on_signal(stopping)
     cluster = None
     try:
-        cluster = Cluster(replicas, port, Path(args.app), address=args.address)
-        shown = "localhost" if args.address == HOST else args.address
+        cluster = Cluster(replicas, port, Path(args.app), address=address)
+        shown = "localhost" if address == HOST else address
         ports = (f"{replicas} app processes on ports {cluster.replica_ports[0]}-{cluster.replica_ports[-1]}"
                  if replicas > 1 else f"1 app process on port {cluster.replica_ports[0]}")
         print(f"The dashboard is on http://{shown}:{port} ({ports}). Press Ctrl-C to stop.", flush=True)

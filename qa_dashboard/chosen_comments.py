@@ -8,7 +8,7 @@ import os
 
 import duckdb
 
-from qa_dashboard import auth, store
+from qa_dashboard import auth, plain_text, store
 from qa_dashboard.queries import queries
 
 
@@ -20,7 +20,7 @@ def choose(db: str | os.PathLike, comment_key: str, chosen: bool, by: str, *, ro
         raise ValueError("Say which comment to choose.")
     with store.write_transaction(db) as con:
         store.run(con, "INSERT INTO chosen_comments VALUES (?, ?, ?, ?)",
-                  [comment_key, bool(chosen), by or "unknown", now or dt.datetime.now()])
+                  [comment_key, bool(chosen), plain_text.clean_name(by or "")[0] or "unknown", now or dt.datetime.now()])
 
 
 def chosen_keys(db: str | os.PathLike) -> frozenset[str]:

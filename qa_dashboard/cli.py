@@ -18,9 +18,14 @@ def _ingest(args) -> int:
         for name in missing:
             print(f"{name}::: error: no such file", file=sys.stderr)
         return 1
+    try:
+        as_at, cover_from = _extract_date(args.as_at, "--as-at"), _extract_date(args.cover_from, "--from")
+    except ValueError as refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return 1
     db = store.db_path(args.db)
     result = ingest_module.ingest(args.files, db, user=args.user or ingest_module.default_user(), dry_run=args.dry_run,
-                                  as_at=args.as_at, cover_from=args.cover_from)
+                                  as_at=as_at, cover_from=cover_from)
     if args.json:
         if not result.ok:
             print(json.dumps([p.as_dict() for p in result.problems], indent=2, default=str))
@@ -56,13 +61,19 @@ def _describe_annex(reduction) -> str:
     return "\n".join(lines)
 
 
-def _extract_date(text: str):
+def _extract_date(text: str | None, option: str):
+    """The date an option gives, read here rather than by argparse, so a date that is not one
+    (`2020-02-30`, an empty one) is a sentence and exit 1, like any other refusal."""
     import datetime as dt
 
+    if text is None:
+        return None
     try:
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD (for example 2021-03-15)") from None
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValueError(f"{option} {shown!r} is not a date written YYYY-MM-DD (for example 2021-03-15); "
+                         "nothing was loaded.") from None
 
 
 def _file_summary(check) -> dict:
@@ -187,7 +198,7 @@ def _pack(args) -> int:
     except pack.PackError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    print(f"Wrote the board pack to {written.path}: {', '.join(written.sections)}; {written.charts} charts.")
+    print(f"Wrote the board pack to {pack.output.shown(written.path)}: {', '.join(written.sections)}; {written.charts} charts.")
     return 0
 
 
@@ -267,9 +278,9 @@ def parser() -> argparse.ArgumentParser:
     ingest.add_argument("--user", help="who is loading (default: the login name)")
     ingest.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
     ingest.add_argument("--json", action="store_true", help="print results or problems as JSON")
-    ingest.add_argument("--as-at", type=_extract_date, metavar="YYYY-MM-DD",
+    ingest.add_argument("--as-at", metavar="YYYY-MM-DD",
                         help="the extract date of an Ofsted Annex A workbook (required for one)")
-    ingest.add_argument("--from", dest="cover_from", type=_extract_date, metavar="YYYY-MM-DD",
+    ingest.add_argument("--from", dest="cover_from", metavar="YYYY-MM-DD",
                         help="the first day an Annex A workbook's lists cover: counts and rates are written for "
                              "every whole month from it to the extract date (default: inferred from the lists)")
     ingest.set_defaults(run=_ingest)

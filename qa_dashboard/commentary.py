@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from qa_dashboard import auth, store
+from qa_dashboard import auth, plain_text, store
 from qa_dashboard.queries import queries
 
 SCOPE_KINDS = ("indicator", "section")
@@ -78,6 +78,17 @@ def length_problem(text: str) -> str | None:
     return None
 
 
+def cleaned(text: str) -> tuple[str, str | None]:
+    """Words typed in the app cleaned as the door cleans free text (controls and bidirectional
+    controls removed: a right-to-left override would turn the printed figures round), and the
+    sentence saying what was removed (None when nothing was)."""
+    clean, found = plain_text.clean_free_text(text or "")
+    if not found:
+        return clean, None
+    return clean, (f"The words held {plain_text.describe_characters(found)}, which the dashboard removes "
+                   "from text it keeps; the rest was saved as written.")
+
+
 def scope_for(team: str | None, service_area: str | None) -> dict:
     """The scope commentary is kept under for a choice of team and service area: the team alone
     when one is chosen (as a KPI sheet's team rows are), else the service area, else the whole
@@ -103,6 +114,8 @@ def write(db: str | os.PathLike, period: dt.date, scope_kind: str, key: str, tex
         raise ValueError(f"Commentary is about an indicator or a section, not {scope_kind!r}.")
     if not str(key).strip():
         raise ValueError("Say which indicator or section the commentary is about.")
+    text, _ = cleaned(text)
+    author, _ = plain_text.clean_name(author or "")
     if too_long := length_problem(text):
         raise ValueError(too_long)
     scope = [_month(period), scope_kind, key, team, service_area]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from qa_dashboard import auth, contract, store
+from qa_dashboard import auth, contract, plain_text, store
 from qa_dashboard.periods import month_label
 from qa_dashboard.queries import queries
 from qa_dashboard.store import spc_tables
@@ -101,7 +101,8 @@ def write(db: str | os.PathLike, indicator: str, month: str | dt.date, reason: s
     if not store.exists(db):
         raise RebaseRefused(f"There is no database at {db}: load extracts first (ingest) or build the demo.")
     month = parse_month(month) if isinstance(month, str) else dt.date(month.year, month.month, 1)
-    reason = (reason or "").strip()
+    reason = plain_text.clean_free_text(reason or "")[0].strip()  # controls and bidi overrides removed, as at the door
+    author = plain_text.clean_name(author or "")[0]
     if not remove and not reason:
         raise RebaseRefused("Give the reason the limits start again (--reason \"...\"), e.g. a new front door.")
     if len(reason) > MAX_REASON:

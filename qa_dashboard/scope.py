@@ -21,6 +21,9 @@ LATEST = "Latest 12 months"
 CHOOSE = "Choose months"
 PERIOD_FORMS = ("a month such as 2024-07, Jul-24 or July 2024, months such as 2024-06..2024-11, a financial "
                 "year such as 2024-25, a quarter such as Q3 2024-25, or latest")
+# The months a period may name: the upload refuses a date before 2000 as a typing mistake, and no
+# board asks about the next century (a year the calendar cannot hold is refused in a sentence).
+FIRST_MONTH, LAST_MONTH = dt.date(2000, 1, 1), dt.date(2100, 12, 1)
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^q([1-4])\s+(\d{4}-\d{2})$", re.IGNORECASE)
 
@@ -111,7 +114,28 @@ def read_period(months: pd.DataFrame, text: str,
     return token, start, end, label
 
 
+def _shown(wanted: str) -> str:
+    """A period as typed, cut to its first 40 characters for a sentence."""
+    return wanted if len(wanted) <= 40 else wanted[:40] + "…"
+
+
 def _period_named(wanted: str) -> tuple[str, dt.date, dt.date, str]:
+    out_of_range = False
+    try:
+        named = _named(wanted)
+    except PeriodRefused:
+        raise
+    except (ValueError, OverflowError):  # a year the calendar cannot hold (0, or past 9999 once months are added)
+        named, out_of_range = None, True
+    if named is None and not out_of_range:
+        raise PeriodRefused(f"The period '{_shown(wanted)}' is not a form the dashboard reads: use {PERIOD_FORMS}.")
+    if out_of_range or named[1] < FIRST_MONTH or named[2] > LAST_MONTH:
+        raise PeriodRefused(f"The period '{_shown(wanted)}' is out of range: a period runs from "
+                            f"{metrics.month_label(FIRST_MONTH)} to {metrics.month_label(LAST_MONTH)} at most.")
+    return named
+
+
+def _named(wanted: str) -> tuple[str, dt.date, dt.date, str] | None:
     # Months are read as the upload reads a month cell. Imported here: the ingest package is the
     # reader's, and only a period typed as a month needs it.
     from qa_dashboard.ingest.dates import month_named
@@ -122,7 +146,7 @@ def _period_named(wanted: str) -> tuple[str, dt.date, dt.date, str]:
         if start and end and start <= end:
             return months_token(start, end), start, end, months_label(start, end)
         if start and end:
-            raise PeriodRefused(f"The period '{wanted}' runs backwards: {metrics.month_label(start)} is after "
+            raise PeriodRefused(f"The period '{_shown(wanted)}' runs backwards: {metrics.month_label(start)} is after "
                                 f"{metrics.month_label(end)}.")
     elif month := month_named(wanted):
         return month_token(month), month, month, metrics.month_label(month)
@@ -133,4 +157,4 @@ def _period_named(wanted: str) -> tuple[str, dt.date, dt.date, str]:
         start = metrics.add_months(dt.date(int(quarter[2][:4]), 4, 1), 3 * (int(quarter[1]) - 1))
         label = f"Q{quarter[1]} {quarter[2]}"
         return label, start, metrics.add_months(start, 2), label
-    raise PeriodRefused(f"The period '{wanted}' is not a form the dashboard reads: use {PERIOD_FORMS}.")
+    return None

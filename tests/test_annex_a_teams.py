@@ -86,3 +86,14 @@ def test_a_lists_sheet_name_is_kept_without_its_bidirectional_control(tmp_path):
     db = tmp_path / "qa.duckdb"
     assert ingest([write_xlsx(tmp_path / "annex_a.xlsx", sheets)], db, "tester", as_at=sample.AS_AT).loaded
     assert ("List 3 - Referrals",) in query(db, "SELECT sheet FROM annex_a_lists")
+
+
+def test_an_allocated_team_longer_than_the_catalogues_cap_is_not_recorded(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    long = "Hub " + "x" * 32_000
+    result = ingest([with_referral_teams(tmp_path, *["North", "North", long, "South", "North", "South"])],
+                    db, "tester", as_at=sample.AS_AT)
+    assert result.loaded
+    assert referral_teams(db) == [("(authority)",), ("North",), ("South",)]
+    (warning,) = [w for w in result.warnings if "over 200 characters long" in w.message and w.sheet == "List 3 - Referrals"]
+    assert "xxxx" not in warning.line()

@@ -341,3 +341,20 @@ def test_a_backup_of_no_database_is_one_sentence(tmp_path):
     result = cli("backup", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 1 and result.stderr.startswith("error: There is no database at")
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "backups").exists()
+
+
+def test_a_backup_into_a_folder_under_a_file_is_one_sentence(db, tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    result = cli("backup", str(tmp_path / "afile" / "sub"), "--db", str(db))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (f"error: No backup was written to {tmp_path / 'afile' / 'sub'}: part of that "
+                                     "path is a file, not a folder. The database was not changed.")
+
+
+def test_any_other_trouble_writing_the_copy_is_one_sentence(db, tmp_path, monkeypatch):
+    def refused(con, target):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(backup, "_copy", refused)
+    with pytest.raises(backup.Refused, match=r"^No backup was written to .*copies: input/output error\. "):
+        backup.back_up(db, tmp_path / "copies")

@@ -110,3 +110,10 @@ def test_undoing_a_later_load_keeps_the_choice(db, tmp_path, monkeypatch):
     assert ingest([write_xlsx(tmp_path / "later.xlsx", {"feedback": later})], db, "test", today=TODAY).ok
     undo(db)
     assert pack_words(db)[1:] == ["The newest words."]
+
+
+def test_the_name_of_who_chose_is_kept_without_controls(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    chosen_comments.choose(db, "k1", True, "a.off\u202eicer\x01", role=auth.UPLOADER)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT * FROM chosen_comments").fetchall()[0][2] == "a.officer"

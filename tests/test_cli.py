@@ -134,3 +134,14 @@ def test_ingest_prints_no_terminal_escape_sequence_from_a_cell(tmp_path):
     assert "extra" in done.stderr and "social_worker_fte" in done.stderr
     for stream in (done.stdout, done.stderr):
         assert not any(c in stream for c in "\x1b\x07\x9b"), repr(stream)
+
+
+@pytest.mark.parametrize("option, typed", [("--as-at", "2020-02-30"), ("--as-at", ""), ("--from", "last spring")])
+def test_an_extract_date_that_is_not_a_date_is_a_sentence_and_exit_1(tmp_path, option, typed):
+    upload = write_xlsx(tmp_path / "audits.xlsx", {"audits": table(audit())})
+    db = tmp_path / "qa.duckdb"
+    result = run_cli("ingest", str(upload), "--db", str(db), option, typed)
+    assert result.returncode == 1 and "usage:" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr == (f"error: {option} {typed!r} is not a date written YYYY-MM-DD (for example 2021-03-15); "
+                             "nothing was loaded.\n")
+    assert not db.exists()

@@ -115,3 +115,17 @@ def test_a_box_opened_before_any_words_or_before_an_uploaded_version_is_stale_to
         commentary.write(db, MAY, "indicator", "re_referrals_pct", "Mine.", "a.officer", opened_on=before_the_upload)
     assert newer.value.note.text == "Uploaded later." and newer.value.note.source == "uploaded"
     assert query(db, "SELECT count(*) FROM commentary_rows") == [(1,)]
+
+
+def test_commentary_typed_in_the_app_is_cleaned_as_the_door_cleans_free_text(db):
+    commentary.write(db, MAY, "section", "Audits", "Rate \u202e22.9\u202c rose\x01.\r\nNext line.", "a.officer\x0b",
+                     now=AT)
+    [note] = commentary.latest(db, MAY, MAY, "section", "Audits")
+    assert (note.text, note.author) == ("Rate 22.9 rose.\nNext line.", "a.officer")
+
+
+def test_the_box_is_told_what_was_removed_from_the_words():
+    text, said = commentary.cleaned("Up \u202e12\x07")
+    assert text == "Up 12"
+    assert "right-to-left override (U+202E)" in said and "U+0007" in said and "\u202e" not in said
+    assert commentary.cleaned("Plain words.") == ("Plain words.", None)

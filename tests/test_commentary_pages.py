@@ -144,3 +144,10 @@ def test_saving_over_a_colleagues_newer_words_is_a_choice_made_after_seeing_them
     assert not mine.warning and [s for s in mine.success if s.value.startswith("Saved")]
     write(mine, "My next words.")  # my own save is the version the box now carries: no question
     assert [r[3] for r in rows(db)][-1] == "My next words." and not mine.warning
+
+
+def test_words_typed_with_a_right_to_left_override_are_saved_without_it_and_the_box_says_so(db, monkeypatch):
+    app = write(open_page(db, "app_pages/audits.py", monkeypatch), "Rose to \u202e22.9\u202c this month\x07.")
+    assert rows(db)[-1][3] == "Rose to 22.9 this month."
+    [said] = [s.value for s in app.success if s.value.startswith("Saved")]
+    assert "right-to-left override \\(U\\+202E\\)" in said and "U\\+0007" in said and "\u202e" not in said

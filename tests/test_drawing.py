@@ -47,6 +47,26 @@ def test_a_chart_that_crashes_the_drawing_library_fails_with_a_sentence_and_the_
     assert all(renderer.draw(spec, "svg").startswith(b"<svg") for spec in specs[:1] + specs[2:])
 
 
+def test_a_name_stored_with_a_control_character_by_an_old_load_fails_the_pack_with_a_sentence(demo_db, tmp_path):
+    """A database loaded before names were cleaned at the door: a team holding a vertical tab,
+    written straight into the tables as such a load left it. The pack exits 1 with one sentence;
+    the drawing library's abort stays in its helper."""
+    import shutil
+
+    import duckdb
+
+    db = Path(shutil.copy(demo_db, tmp_path / "old.duckdb"))
+    with duckdb.connect(str(db)) as con:
+        for table_name in ("workforce_rows", "team_rows"):
+            con.execute(f"UPDATE {table_name} SET team = team || chr(11) WHERE team = 'FS North'")
+    result = subprocess.run([sys.executable, "-m", "qa_dashboard", "pack", str(tmp_path / "pack.pdf"), "--db", str(db)],
+                            cwd=REPO_ROOT, capture_output=True, text=True)
+    said = [line for line in result.stderr.splitlines() if "WARNING streamlit" not in line]
+    assert result.returncode == 1, result.stderr
+    assert len(said) == 1 and said[0].startswith("error: The chart ") and "could not be drawn" in said[0], said
+    assert not (tmp_path / "pack.pdf").exists()
+
+
 def test_nothing_is_drawn_in_the_callers_process(monkeypatch):
     """vl-convert holds Python's lock while it draws: drawn in the server, a pack stalls every other
     session. Every chart of a pack is drawn by a helper process."""

@@ -249,6 +249,7 @@ def test_a_month_is_a_period(demo_db, monkeypatch, typed):
     ("2031-32", "No figures are loaded for financial year 2031-32: the data covers April 2023 to March 2026."),
     ("2031-07", "No figures are loaded for July 2031: the data covers April 2023 to March 2026."),
     ("next July", "The period 'next July' is not a form the dashboard reads: use a month such as 2024-07"),
+    ("0000-01", "The period '0000-01' is out of range: a period runs from January 2000 to December 2100 at most."),
 ])
 def test_a_period_the_link_cannot_open_is_dropped_with_a_sentence_saying_why(demo_db, monkeypatch, typed, said):
     app = open_page(demo_db, "app_pages/overview.py", monkeypatch, period=typed)

@@ -210,6 +210,8 @@ def test_a_missing_figure_is_a_dash_never_zero():
     (["--period", "2024-11..2024-06"], "The period '2024-11..2024-06' runs backwards: November 2024 is after June 2024."),
     (["--period", "next July"], "The period 'next July' is not a form the dashboard reads: use a month such as "
                                 "2024-07, Jul-24 or July 2024,"),
+    (["--period", "0000-01"], "The period '0000-01' is out of range: a period runs from January 2000 to December 2100"),
+    (["--period", "Q4 9999-00"], "The period 'Q4 9999-00' is out of range"),
     (["--sections", "finance"], "There is no section called 'finance'"),
     (["--team", "Nobody's team"], "There is no team called"),
     (["--colour", "red"], "unknown option --colour"),
@@ -714,3 +716,12 @@ def test_a_published_pack_leaves_out_commentary_and_peoples_comments_and_says_wh
     assert "Officers' practice analysis is left out of this published version: free text cannot be checked" in public
     assert "comments in people's own words are left out of this published version" in public
     assert "practice analysis and people's own comments are left out" in public  # on the cover
+
+
+def test_a_line_break_in_the_packs_file_name_is_shown_escaped_on_one_line(tmp_path):
+    db = audits_only_db(tmp_path)
+    out = tmp_path / "new\nline.docx"
+    result = run_pack(db, out, "--period", "2024-05")
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert result.stdout.count("\n") == 1 and "new\\nline.docx" in result.stdout

@@ -398,3 +398,14 @@ def test_haproxy_checks_every_replica_and_accepts_its_configuration(tmp_path):
     checked = subprocess.run([serve.haproxy_binary(), "-c", "-f", str(tmp_path / "haproxy.cfg")],
                              capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.parametrize("address", ["", "  "])
+def test_an_empty_address_is_a_sentence_not_every_interface(address, tmp_path):
+    result = subprocess.run([sys.executable, str(REPO_ROOT / "deploy" / "serve.py"), "--address", address],
+                            cwd=REPO_ROOT, env=dict(os.environ, TMPDIR=str(tmp_path)), capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr == ("make serve: the address is empty: give one such as 127.0.0.1 (this computer only), "
+                             "or 0.0.0.0 for every network interface, with ADDRESS=.\n")
+    assert list(tmp_path.iterdir()) == []

@@ -210,3 +210,9 @@ def test_a_rebase_covers_the_indicators_breakdowns_too(db):
     rebases.write(db, "re_referrals_pct", "2024-05", "new front door", author="tester")
     starts = query(db, "SELECT DISTINCT limits_from FROM kpi_spc WHERE breakdown = 'Second referral' ORDER BY 1")
     assert starts == [(dt.date(2023, 1, 1),), (dt.date(2024, 5, 1),)]
+
+
+def test_a_rebase_reason_typed_with_controls_is_kept_without_them(db):
+    rebases.write(db, "re_referrals_pct", "2024-05", "new \u202efront\u202c door\x01", author="tes\x0bter")
+    listed = rebases.in_force(db)
+    assert (listed["reason"].iloc[0], listed["author"].iloc[0]) == ("new front door", "tes ter")

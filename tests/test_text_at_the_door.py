@@ -182,6 +182,8 @@ def test_the_problems_download_takes_a_header_holding_a_control_character(tmp_pa
     ("workforce", workforce(team="WHOLE authority"), "team"),
     ("audits", audit(service_area=" whole Authority "), "service_area"),
     ("kpi", kpi(team="Whole authority"), "team"),
+    ("workforce", workforce(team="\uff37\uff48\uff4f\uff4c\uff45 authority"), "team"),  # fullwidth
+    ("audits", audit(service_area="WHOLE\u00a0AUTHORITY"), "service_area"),
 ])
 def test_a_team_or_service_area_called_whole_authority_is_refused_with_a_sentence(tmp_path, sheet, row, column):
     db = tmp_path / "qa.duckdb"
@@ -318,3 +320,50 @@ def test_a_noncharacter_in_a_team_name_is_removed_too(tmp_path):
     db, result = loaded(tmp_path, upload)
     assert query(db, "SELECT team FROM workforce ORDER BY team") == [("Hub",), ("Spoke",)]
     assert ["noncharacter U+FFFE" in w.message or "noncharacter U+FFFF" in w.message for w in cleaned_warnings(result)] == [True, True]
+
+
+# ------------------------------------------------------------------------------ a name's cap --
+def test_a_team_name_over_the_catalogues_cap_is_refused_naming_the_cell_and_shown_cut(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    name = "Hub " + "x" * 32_763  # an Excel cell's most
+    result = ingest([write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(workforce(team=name))})], db,
+                    "tester", today=TODAY)
+    assert not result.loaded and not db.exists()
+    (error,) = result.errors
+    assert (error.file, error.sheet, error.row, error.column) == ("workforce.xlsx", "workforce", 2, "team")
+    assert error.message == ("The name is 32,767 characters long; a name may be at most 200. "
+                             "Shorten it in the file and upload it again.")
+    assert error.value == name[:40] + "…" and len(error.line()) < 300
+
+
+def test_a_name_at_the_cap_loads(tmp_path):
+    name = "T" * 200
+    db, _ = loaded(tmp_path, write_xlsx(tmp_path / "workforce.xlsx", {"workforce": table(workforce(team=name))}))
+    assert query(db, "SELECT DISTINCT team FROM workforce") == [(name,)]
+
+
+def test_a_long_value_refused_for_another_reason_is_shown_cut(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    result = ingest([write_xlsx(tmp_path / "audits.xlsx", {"audits": table(audit(overall="Good" * 5_000))})],
+                    db, "tester", today=TODAY)
+    assert not result.loaded
+    (error,) = [e for e in result.errors if e.column == "overall"]
+    assert error.value == ("Good" * 10) + "…" and len(error.message) < 400
+
+
+def test_the_loaders_name_is_kept_without_controls(tmp_path):
+    db = tmp_path / "qa.duckdb"
+    assert ingest([write_xlsx(tmp_path / "a.xlsx", {"audits": table(audit())})], db, "a.off\u202eicer\x1b[31m",
+                  today=TODAY).loaded
+    assert query(db, "SELECT loaded_by FROM upload_log") == [("a.officer[31m",)]
+
+
+@pytest.mark.parametrize("length, loads", [(1_000, True), (1_001, False)])
+def test_an_actions_title_has_the_catalogues_own_cap_for_it(tmp_path, length, loads):
+    from tests.workbooks import action
+    db = tmp_path / "qa.duckdb"
+    result = ingest([write_xlsx(tmp_path / "plan.xlsx", {"actions": table(action(title="T" * length))})], db, "tester",
+                    today=TODAY)
+    assert result.loaded == loads
+    assert loads or [e.message for e in result.errors] == [
+        "The name is 1,001 characters long; a name may be at most 1,000. Shorten it in the file and upload it again."]

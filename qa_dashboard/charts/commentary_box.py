@@ -42,7 +42,8 @@ def _save(db, chosen: Filters, scope_kind: str, key: str, widget: str) -> None:
                                    **commentary.scope_for(chosen.team, chosen.service_area))
         st.session_state[widget + "_opened"] = commentary.Opened(version, now)
         st.session_state.pop(widget + "_newer", None)
-        st.session_state[widget + "_said"] = ("success", "Saved. Earlier versions are kept.")
+        _, removed = commentary.cleaned(st.session_state.get(widget, ""))
+        st.session_state[widget + "_said"] = ("success", "Saved. Earlier versions are kept." + (f" {removed}" if removed else ""))
     except commentary.NewerVersion as newer:
         st.session_state[widget + "_newer"] = (newer.note, newer.opened)  # plain values: session state may be pickled
     except (PermissionError, ValueError) as problem:

@@ -8,6 +8,7 @@ to the file needs no code).
 from __future__ import annotations
 
 import re
+import unicodedata
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -23,6 +24,13 @@ def squash(text: object) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text).lower())
 
 
+def squash_folded(text: object) -> str:
+    """`squash` after Unicode's compatibility folding and case folding, for a name that must not
+    pass for another: fullwidth `Ｗｈｏｌｅ authority` is `wholeauthority`. (Letters of another
+    script that look alike, a Cyrillic `о`, are not folded.)"""
+    return squash(unicodedata.normalize("NFKC", str(text)).casefold())
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -34,6 +42,7 @@ class Column:
     stored: bool = True
     default: object = None  # what a blank cell means, when not "missing"
     free_text: bool = False  # keeps its line breaks; every other column's text is a name (plain_text.clean_name)
+    longest: int | None = None  # a name's cap for this column, where it is not the catalogue's [names] longest
 
 
 @dataclass(frozen=True)
@@ -199,6 +208,7 @@ class Contract:
     # Among every authority: band letter -> meaning; above/within/below -> the middle-half words.
     band_meanings: dict[str, str] = field(default_factory=dict)
     middle_half_words: dict[str, str] = field(default_factory=dict)
+    longest_name: int = 200  # the catalogue's [names] longest: a name longer is refused at the door
 
     def indicator(self, code: str) -> Indicator | None:
         return self._indicators_by_code.get(code)
@@ -237,7 +247,7 @@ def _column(spec: dict) -> Column:
     return Column(name=spec["name"], kind=spec["kind"], required=spec.get("required", False),
                   past=spec.get("past", False), labels=_tuple(spec.get("labels")), help=spec.get("help", ""),
                   stored=spec.get("stored", True), default=spec.get("default"),
-                  free_text=spec.get("free_text", False))
+                  free_text=spec.get("free_text", False), longest=spec.get("longest"))
 
 
 def _sheets(raw: dict, practice_areas: tuple[PracticeArea, ...]) -> dict[str, Sheet]:
@@ -295,6 +305,7 @@ def load(path: Path = CATALOGUE_FILE) -> Contract:
         ofsted=_ofsted(raw["ofsted"]) if "ofsted" in raw else None,
         band_meanings=dict(raw["positions"]["bands"]),
         middle_half_words=dict(raw["positions"]["middle_half"]),
+        longest_name=int(raw["names"]["longest"]),
     )
     for sheet in sheets.values():
         lookup = {}

@@ -34,7 +34,7 @@ def excel_serial(serial: float) -> dt.date | None:
 
 def _year(text: str) -> int:
     year = int(text)
-    return 2000 + year if year < 100 else year
+    return 2000 + year if len(text) <= 2 else year  # `Dec 24` is 2024; `Dec 0000` is year 0, not 2000
 
 
 def _make_date(year: int, month: int, day: int) -> dt.date | None:

@@ -16,7 +16,7 @@ import datetime as dt
 import duckdb
 import pyarrow as pa
 
-from qa_dashboard import contract, store
+from qa_dashboard import contract, plain_text, store
 from qa_dashboard.ingest import dfe, ofsted
 from qa_dashboard.ingest.validate import Records
 
@@ -148,7 +148,8 @@ def record_upload(con, upload_id: int, file_name: str, sha256: str, user: str,
     added = sum(s[2] for s in per_dataset)
     superseded = sum(s[3] for s in per_dataset)
     store.run(con, "INSERT INTO upload_log VALUES (?, ?, ?, ?, ?, 'loaded', ?, ?, NULL)",
-              [upload_id, file_name, sha256, dt.datetime.now().replace(microsecond=0), user, added, superseded])
+              [upload_id, file_name, sha256, dt.datetime.now().replace(microsecond=0),
+               plain_text.clean_name(user or "")[0], added, superseded])  # as typed at sign-in or --user: cleaned as a name
     store.run_many(con, "INSERT INTO upload_sheet_log VALUES (?, ?, ?, ?, ?, ?)",
                    [(upload_id, *sheet) for sheet in per_dataset])
 

@@ -5,6 +5,12 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+SHOWN_LONGEST = 40  # characters of a cell's value a problem shows; a longer one is cut and ends "…"
+
+
+def cut(text: str) -> str:
+    """`text` as a problem shows it: its first SHOWN_LONGEST characters and "…" when longer."""
+    return text if len(text) <= SHOWN_LONGEST else text[:SHOWN_LONGEST] + "…"
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,10 @@ class Problem:
     message: str
     severity: str = ERROR
     file: str = ""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, str) and len(self.value) > SHOWN_LONGEST:  # a 32,767-character name is not echoed whole
+            object.__setattr__(self, "value", cut(self.value))
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -50,4 +60,4 @@ def shown(value: object) -> str:
         return str(int(value))
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y") if not hasattr(value, "hour") or (value.hour, value.minute) == (0, 0) else value.isoformat(sep=" ")
-    return str(value)
+    return cut(str(value))

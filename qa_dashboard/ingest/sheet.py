@@ -126,7 +126,19 @@ class Sheet:
         header = self.mapped.header_of(column.name)
         for i, message in bad.items():
             self.problem(self.row_numbers[i], header, raw[i], f"'{shown(raw[i])}' {message}.")
+        if column.kind == "text" and not column.free_text:
+            self._refuse_long_names(raw, header, column.longest or contract.load().longest_name)
         return values
+
+    def _refuse_long_names(self, raw: list, header: str, longest: int) -> None:
+        """A name longer than the catalogue's cap (`[names] longest`, or the column's own `longest`)
+        is refused (nothing is loaded): one loaded silently made every pack that drew it many
+        times slower."""
+        for i, cell in enumerate(raw):
+            if cell.__class__ is str and len(cell) > longest:
+                self.problem(self.row_numbers[i], header, cell,
+                             f"The name is {len(cell):,} characters long; a name may be at most {longest:,}. "
+                             "Shorten it in the file and upload it again.")
 
 
 def _joined(cells: tuple) -> str:

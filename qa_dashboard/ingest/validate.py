@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qa_dashboard import contract
 from qa_dashboard.commentary import length_problem
-from qa_dashboard.contract import UNIT_SCALE, squash
+from qa_dashboard.contract import UNIT_SCALE, squash, squash_folded
 from qa_dashboard.ingest.normalise import missing
 from qa_dashboard.ingest.problems import Problem, shown
 from qa_dashboard.ingest.sheet import CustomIndicator, Sheet, unit_of
@@ -93,7 +93,7 @@ def _not_the_whole_authority(sheet: Sheet) -> None:
         header, what = sheet.mapped.header_of(column), column.replace("_", " ")
         blank = " (leave the team blank for the authority's own figures)" if sheet.kind in ("kpi", "scorecard") else ""
         for i, value in enumerate(sheet.values.get(column, ())):
-            if value is not None and squash(value) == squash(name):
+            if value is not None and squash_folded(value) == squash_folded(name):
                 sheet.problem(sheet.record_rows[i], header, value,
                               f"'{name}' is what the dashboard calls the whole authority's figures, so a {what} "
                               f"cannot be named so{blank}. Give the {what} its own name.")

@@ -15,8 +15,9 @@ _PART = ".part"   # the temporary file's ending, beside OUT until it replaces it
 
 
 def shown(path: Path) -> str:
-    """A path as a sentence names it: a very long one shortened in the middle."""
-    text = str(path)
+    """A path as a one-line sentence names it: a line break, tab or other character that is not
+    printed written as its escape (`\\n`, `\\x0b`, `\\u202e`), a very long one shortened in the middle."""
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in str(path))
     return text if len(text) <= 120 else f"{text[:60]}…{text[-50:]}"
 
 

@@ -99,11 +99,18 @@ def write_backup(con: duckdb.DuckDBPyConnection, folder: Path, stem: str, now: d
             _remove(partial)
     except (duckdb.Error, OSError) as error:
         # The database was read already when the copy began: what fails here is the backup's folder.
-        reason = _FOLDER_TROUBLE.get(str(store.unavailable(error) or ""))
-        if reason is None:
-            raise
+        reason = _FOLDER_TROUBLE.get(str(store.unavailable(error) or "")) or _trouble(error)
         raise Refused(f"No backup was written to {folder}: {reason}. The database was not changed.") from error
     return Backup(target, rows)
+
+
+def _trouble(error: Exception) -> str:
+    """Any other reason the folder or the copy could not be written, in words."""
+    if isinstance(error, (NotADirectoryError, FileExistsError)):
+        return "part of that path is a file, not a folder"
+    if isinstance(error, OSError):
+        return (error.strerror or type(error).__name__).lower()
+    return f"DuckDB could not write the copy ({_first_line(error)})"
 
 
 def remove_oldest(folder: Path, stem: str, keep: int) -> list[Path]:

@@ -80,8 +80,10 @@ class Findings:
         """The team as the authority's teams list spells it; None ("not recorded") for a value the
         list does not have, which may be a worker's name typed in "Allocated Team", and for one
         named as the whole authority is. With no teams list loaded, the team as written."""
-        if team is None or squash(team) == squash(contract.load().whole_authority):
-            return None
+        words = contract.load()
+        if team is None or len(team) > words.longest_name or \
+                contract.squash_folded(team) == contract.squash_folded(words.whole_authority):
+            return None  # a name longer than any team's (the catalogue's cap) is not one either
         return self.teams.get(squash(team)) if self.teams else team
 
     def cell(self, rows: ListRows, index_or_row: int, column: str, message: str, value=None,
@@ -156,8 +158,9 @@ def _recorded_teams(rows: ListRows, cells_as_read: list, findings: Findings) -> 
     rows.values["team"] = [recorded[team] for team in as_read]
     unknown = sum(1 for before, after in zip(as_read, rows.values["team"]) if before is not None and after is None)
     if unknown:
-        why = ("is not in the teams list loaded (or names the whole authority)" if findings.teams
-               else "names the whole authority")
+        longest = contract.load().longest_name
+        why = (f"is not in the teams list loaded (or names the whole authority, or is over {longest:,} characters)"
+               if findings.teams else f"names the whole authority or is over {longest:,} characters long")
         findings.sheet(rows.source, f"{unknown:,} rows give an {header!r} that {why}: they count for the whole "
                        "authority only, under team not recorded. Load the teams sheet with every team, or correct "
                        "the case system's team names.", column=header)
